@@ -1,0 +1,169 @@
+/**
+ * The only reader of process.env. Every setting is parsed with zod at start; a missing or bad
+ * value stops start-up with a message that names the variable and never echoes its value.
+ */
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const httpUrl = z
+  .url({ protocol: /^https?$/ })
+  .transform((u) => u.replace(/\/+$/, ''))
+  .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not carry a query or fragment');
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as America/New_York');
+const secret = z.string().trim().min(1, 'must not be empty');
+
+/** Variable name → schema with its default. Documented in README.md, "Configuration". */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65_535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  BELUGA_URL: httpUrl.default('https://api.beluga.insectai.org'),
+  BELUGA_TOKEN: secret.optional(),
+  BELUGA_TIMEZONE: timeZone.default('America/New_York'),
+  BELUGA_CONCURRENCY: int(1, 64).default(8),
+  WICKSON_URL: httpUrl.default('https://api.wickson.ai'),
+  WICKSON_API_KEY: secret,
+  WICKSON_HOURLY_BUDGET: int(1, 1_000_000).default(1000),
+
+  UPSTREAM_TIMEOUT_MS: int(100, 120_000).default(5000),
+  UPSTREAM_CONNECT_TIMEOUT_MS: int(100, 60_000).default(2000),
+  UPSTREAM_CONNECTIONS: int(1, 1024).default(32),
+  UPSTREAM_MAX_RESPONSE_BYTES: int(1024, 512 * 1024 * 1024).default(5 * 1024 * 1024),
+  UPSTREAM_RETRY_BUDGET_RATIO: z.coerce.number().min(0).max(1).default(0.2),
+  BREAKER_FAILURE_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
+  BREAKER_HALF_OPEN_MS: int(100, 600_000).default(5000),
+  REQUEST_TIMEOUT_MS: int(100, 300_000).default(10_000),
+
+  GRAPHIQL: bool.default(true),
+  INTROSPECTION: bool.default(true),
+  MAX_DEPTH: int(1, 100).default(10),
+  MAX_ALIASES: int(0, 1000).default(15),
+  MAX_TOKENS: int(10, 100_000).default(2000),
+  MAX_DIRECTIVES: int(0, 1000).default(50),
+  MAX_COST: int(1, 10_000_000).default(5000),
+  MAX_LIST_LENGTH: int(1, 10_000).default(100),
+  MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
+  /** Benchmark-only: `naive` turns off batching, caching and hydration shortcuts. */
+  GATEWAY_MODE: z.enum(['standard', 'naive']).default('standard'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  beluga: {
+    url: string;
+    token: string | undefined;
+    timeZone: string;
+    /** Bounded fan-out of detail GETs inside one batch. */
+    concurrency: number;
+  };
+  wickson: { url: string; apiKey: string; hourlyBudget: number };
+  upstream: {
+    timeoutMs: number;
+    connectTimeoutMs: number;
+    connections: number;
+    maxResponseBytes: number;
+    retryBudgetRatio: number;
+    breakerFailureRatio: number;
+    breakerHalfOpenMs: number;
+  };
+  requestTimeoutMs: number;
+  graphiql: boolean;
+  introspection: boolean;
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    maxCost: number;
+    maxListLength: number;
+    maxBodyBytes: number;
+  };
+  shutdownTimeoutMs: number;
+  mode: Env['GATEWAY_MODE'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment. Empty strings count as unset. Throws ConfigError naming variables. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(
+    Object.keys(EnvSchema.shape)
+      .map((key) => [key, env[key]] as const)
+      .filter(([key, value]) => value !== undefined && (value !== '' || key === 'WICKSON_API_KEY')),
+  );
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        const reason = issue.code === 'invalid_type' && env[name] === undefined ? 'is required' : issue.message;
+        return `${name} ${reason}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    beluga: {
+      url: e.BELUGA_URL,
+      token: e.BELUGA_TOKEN,
+      timeZone: e.BELUGA_TIMEZONE,
+      concurrency: e.BELUGA_CONCURRENCY,
+    },
+    wickson: { url: e.WICKSON_URL, apiKey: e.WICKSON_API_KEY, hourlyBudget: e.WICKSON_HOURLY_BUDGET },
+    upstream: {
+      timeoutMs: e.UPSTREAM_TIMEOUT_MS,
+      connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
+      connections: e.UPSTREAM_CONNECTIONS,
+      maxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
+      retryBudgetRatio: e.UPSTREAM_RETRY_BUDGET_RATIO,
+      breakerFailureRatio: e.BREAKER_FAILURE_RATIO,
+      breakerHalfOpenMs: e.BREAKER_HALF_OPEN_MS,
+    },
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    graphiql: e.GRAPHIQL,
+    introspection: e.INTROSPECTION,
+    limits: {
+      maxDepth: e.MAX_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_TOKENS,
+      maxDirectives: e.MAX_DIRECTIVES,
+      maxCost: e.MAX_COST,
+      maxListLength: e.MAX_LIST_LENGTH,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    mode: e.GATEWAY_MODE,
+  };
+}
+
+/** A Config for tests and the demo: defaults plus overrides, no process.env involved. */
+export function configFrom(overrides: Record<string, string>): Config {
+  return loadConfig({ WICKSON_API_KEY: 'demo-key', ...overrides });
+}

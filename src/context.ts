@@ -1,0 +1,66 @@
+/**
+ * Per-request context: the caller's credentials, the upstream clients, the call ledger and the
+ * request's DataLoaders. Built once per GraphQL request by the gateway; nothing here outlives it.
+ */
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { createLoaders, type Loaders } from './loaders/index.ts';
+import type { BelugaClient, CallRecord, UpstreamScope, WicksonClient } from './upstreams/types.ts';
+
+export interface UpstreamClients {
+  beluga: BelugaClient;
+  wickson: WicksonClient;
+}
+
+export interface GatewayContext {
+  requestId: string;
+  config: Config;
+  logger: Logger;
+  scope: UpstreamScope;
+  /** Every upstream call this request made, in completion order. */
+  calls: CallRecord[];
+  loaders: Loaders;
+}
+
+export interface RequestContextInput {
+  config: Config;
+  clients: UpstreamClients;
+  logger: Logger;
+  requestId: string;
+  /** The client's `Authorization` header, forwarded to Beluga only. */
+  authorization: string | undefined;
+  /** Aborts when the client goes away or the request deadline passes. */
+  signal: AbortSignal | undefined;
+  /** Extra observer per finished upstream call (metrics). */
+  onCall?: (record: CallRecord) => void;
+}
+
+export function createRequestContext(input: RequestContextInput): GatewayContext {
+  const calls: CallRecord[] = [];
+  const scope: UpstreamScope = {
+    authorization: input.authorization ?? tokenHeader(input.config.beluga.token),
+    signal: input.signal,
+    requestId: input.requestId,
+    onCall: (record) => {
+      calls.push(record);
+      input.onCall?.(record);
+    },
+  };
+  return {
+    requestId: input.requestId,
+    config: input.config,
+    logger: input.logger,
+    scope,
+    calls,
+    loaders: createLoaders({
+      clients: input.clients,
+      scope,
+      config: input.config,
+      logger: input.logger,
+    }),
+  };
+}
+
+function tokenHeader(token: string | undefined): string | undefined {
+  return token ? `Token ${token}` : undefined;
+}

@@ -1,0 +1,159 @@
+/**
+ * Wire schemas for the Beluga (Antenna) payloads the gateway reads, per
+ * ../shared/contracts/antenna-api.md. Unknown keys are stripped (zod's default for objects).
+ * Enum-like strings (method, status, job_type.key) stay plain strings here so a value the
+ * upstream adds later does not fail the parse; the graph maps them to UNKNOWN/OTHER.
+ * Timestamps are naive ISO-8601 in the server's local time; the graph converts them.
+ */
+import { z } from 'zod';
+
+const id = z.number().int();
+const naiveDateTime = z.string();
+const permissions = z.array(z.string());
+
+/** DRF limit/offset page (§5). */
+export function pageDto<T extends z.ZodType>(item: T) {
+  return z.object({
+    count: z.number().int().nonnegative(),
+    next: z.string().nullable(),
+    previous: z.string().nullable(),
+    results: z.array(item),
+    user_permissions: permissions.optional().default([]),
+  });
+}
+export type PageDto<T> = {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+  user_permissions: string[];
+};
+
+export const JobTypeDto = z.object({ name: z.string(), key: z.string() });
+
+/** JobStatus: the job summary embedded in capture sets (§7). */
+export const JobSummaryDto = z.object({
+  id,
+  details: z.string(),
+  status: z.string(),
+  job_type: JobTypeDto,
+  created_at: naiveDateTime,
+  updated_at: naiveDateTime,
+  user_permissions: permissions,
+});
+export type JobSummaryDto = z.infer<typeof JobSummaryDto>;
+
+/** Capture set (SourceImageCollection); list and detail share this serializer (§7). */
+export const CaptureSetDto = z.object({
+  id,
+  details: z.string(),
+  name: z.string(),
+  project: id,
+  method: z.string(),
+  kwargs: z.record(z.string(), z.unknown()),
+  source_images: z.string(),
+  source_images_count: z.number().int(),
+  source_images_with_detections_count: z.number().int(),
+  source_images_processed_count: z.number().int(),
+  occurrences_count: z.number().int().nullable(),
+  taxa_count: z.number().int().nullable(),
+  description: z.string().nullable(),
+  jobs: z.array(JobSummaryDto),
+  created_at: naiveDateTime,
+  updated_at: naiveDateTime,
+  user_permissions: permissions,
+});
+export type CaptureSetDto = z.infer<typeof CaptureSetDto>;
+export const CaptureSetPageDto = pageDto(CaptureSetDto);
+
+/** Project list item (§9). */
+export const ProjectDto = z.object({
+  id,
+  name: z.string(),
+  description: z.string().nullable(),
+  details: z.string(),
+  deployments_count: z.number().int().nullable().optional(),
+  created_at: naiveDateTime,
+  updated_at: naiveDateTime,
+  image: z.string().nullable().optional(),
+  draft: z.boolean(),
+  user_permissions: permissions,
+});
+export type ProjectDto = z.infer<typeof ProjectDto>;
+export const ProjectPageDto = pageDto(ProjectDto);
+
+/** Project detail = list fields + owner, flags, settings, membership (§9). */
+export const ProjectDetailDto = ProjectDto.extend({
+  owner: z
+    .object({ id, name: z.string().nullable(), details: z.string() })
+    .nullable()
+    .optional(),
+  is_member: z.boolean().optional(),
+});
+export type ProjectDetailDto = z.infer<typeof ProjectDetailDto>;
+
+const NamedRefDto = z.object({ id, name: z.string(), details: z.string() });
+
+export const ProgressParamDto = z.object({
+  name: z.string(),
+  key: z.string(),
+  category: z.string().optional(),
+  value: z.unknown(),
+});
+export const ProgressStageDto = z.object({
+  status: z.string(),
+  progress: z.number(),
+  key: z.string(),
+  name: z.string(),
+  params: z.array(ProgressParamDto),
+});
+export const JobProgressDto = z.object({
+  summary: z.object({ status: z.string(), progress: z.number() }),
+  stages: z.array(ProgressStageDto),
+  errors: z.array(z.unknown()).optional().default([]),
+  logs: z.array(z.unknown()).optional().default([]),
+});
+export type JobProgressDto = z.infer<typeof JobProgressDto>;
+
+/** Job list item (§8). The detail adds `result`. */
+export const JobDto = z.object({
+  id,
+  details: z.string(),
+  name: z.string().nullable(),
+  project: NamedRefDto,
+  deployment: NamedRefDto.nullable(),
+  source_image_collection: NamedRefDto.extend({ method: z.string() }).nullable(),
+  pipeline: z.object({ id, name: z.string(), slug: z.string() }).nullable(),
+  status: z.string(),
+  created_at: naiveDateTime,
+  updated_at: naiveDateTime,
+  started_at: naiveDateTime.nullable(),
+  finished_at: naiveDateTime.nullable(),
+  duration: z.string().nullable(),
+  progress: JobProgressDto.nullable(),
+  job_type: JobTypeDto,
+  dispatch_mode: z.string().optional(),
+  user_permissions: permissions,
+});
+export type JobDto = z.infer<typeof JobDto>;
+export const JobPageDto = pageDto(JobDto);
+export const JobDetailDto = JobDto.extend({ result: z.unknown().optional() });
+export type JobDetailDto = z.infer<typeof JobDetailDto>;
+
+/** Capture (SourceImage) list item; the gateway reads only its timestamp (§10). */
+export const CaptureDto = z.object({
+  id,
+  details: z.string(),
+  timestamp: naiveDateTime.nullable(),
+  project: id.optional(),
+});
+export type CaptureDto = z.infer<typeof CaptureDto>;
+export const CapturePageDto = pageDto(CaptureDto);
+
+/** DRF validation error body: `{"field": ["message"]}` or a bare array (§4). */
+export const ValidationErrorDto = z.union([
+  z.record(z.string(), z.array(z.string())),
+  z.array(z.string()),
+]);
+/** `{"detail": "..."}` for 401/403/404/405 (§4). */
+export const DetailErrorDto = z.object({ detail: z.string() });

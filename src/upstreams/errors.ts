@@ -1,0 +1,124 @@
+/**
+ * The one family of upstream failures. Clients throw these; the graph maps `code` to
+ * `extensions.code` with a constant client message. `message` is for logs only: it names the
+ * upstream, method, path and status, and never carries a body, a header value or a key.
+ */
+
+export type UpstreamName = 'beluga' | 'wickson';
+
+/** The closed set of error codes a client can ever see (DESIGN.md, "Partial results"). */
+export const ERROR_CODES = [
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_BAD_RESPONSE',
+  'UPSTREAM_AUTH_FAILED',
+  'RATE_LIMITED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface UpstreamCall {
+  upstream: UpstreamName;
+  method: string;
+  /** Path without query string, e.g. `/api/v2/jobs/1146/`. */
+  path: string;
+  status?: number;
+  /** Request id the upstream reported in its error body (Wickson), safe to log and expose. */
+  upstreamRequestId?: string;
+}
+
+export abstract class UpstreamError extends Error {
+  abstract readonly code: ErrorCode;
+  readonly upstream: UpstreamName;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number | undefined;
+  readonly upstreamRequestId: string | undefined;
+
+  constructor(call: UpstreamCall, what: string, options?: { cause?: unknown }) {
+    super(`${call.upstream} ${call.method} ${call.path} ${what}`, options);
+    this.name = new.target.name;
+    this.upstream = call.upstream;
+    this.method = call.method;
+    this.path = call.path;
+    this.status = call.status;
+    this.upstreamRequestId = call.upstreamRequestId;
+  }
+}
+
+/** The per-call or request-wide deadline passed (connect, headers or body). */
+export class UpstreamTimeoutError extends UpstreamError {
+  readonly code = 'UPSTREAM_TIMEOUT';
+}
+
+/** Refused, reset, DNS failure, 5xx after the retry, or the breaker is open. */
+export class UpstreamUnavailableError extends UpstreamError {
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+}
+
+/** Issue paths and codes from a failed schema parse: never values. */
+export interface SchemaIssue {
+  path: string;
+  code: string;
+}
+
+/** Non-JSON, truncated, oversized, or a payload that does not match its wire schema. */
+export class UpstreamBadResponseError extends UpstreamError {
+  readonly code = 'UPSTREAM_BAD_RESPONSE';
+  readonly issues: SchemaIssue[];
+  constructor(
+    call: UpstreamCall,
+    what: string,
+    options?: { cause?: unknown; issues?: SchemaIssue[] },
+  ) {
+    super(call, what, options);
+    this.issues = options?.issues ?? [];
+  }
+}
+
+/** Wickson 401/403: the gateway's own key is wrong or lacks a capability. */
+export class UpstreamAuthFailedError extends UpstreamError {
+  readonly code = 'UPSTREAM_AUTH_FAILED';
+}
+
+/** Beluga 401: the caller's token is invalid. */
+export class UnauthenticatedError extends UpstreamError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+/** Beluga 403: the caller may not see this. */
+export class ForbiddenError extends UpstreamError {
+  readonly code = 'FORBIDDEN';
+}
+
+/** 404 from a route where absence is an error (details become `null` instead). */
+export class NotFoundError extends UpstreamError {
+  readonly code = 'NOT_FOUND';
+}
+
+/** 429, or the gateway's own quota guard for Wickson refused to spend the budget. */
+export class RateLimitedError extends UpstreamError {
+  readonly code = 'RATE_LIMITED';
+  readonly retryAfterSeconds: number;
+  constructor(
+    call: UpstreamCall,
+    what: string,
+    retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(call, what, options);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** A request parameter the upstream rejected with 400 (e.g. a bad filter value). */
+export class UpstreamBadRequestError extends UpstreamError {
+  readonly code = 'BAD_USER_INPUT';
+}
+
+export function isUpstreamError(error: unknown): error is UpstreamError {
+  return error instanceof UpstreamError;
+}

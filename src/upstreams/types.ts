@@ -1,0 +1,125 @@
+/**
+ * What the rest of the gateway may know about the upstream clients. Loaders depend on these
+ * interfaces only; `beluga/client.ts` and `wickson/client.ts` implement them.
+ */
+import type {
+  CaptureDto,
+  CaptureSetDto,
+  JobDetailDto,
+  JobDto,
+  PageDto,
+  ProjectDetailDto,
+  ProjectDto,
+} from './beluga/schemas.ts';
+import type {
+  CollectionDetailDataDto,
+  CollectionsListDataDto,
+  MediaItemDto,
+  MediaListDataDto,
+} from './wickson/schemas.ts';
+import type { UpstreamName } from './errors.ts';
+
+/** One upstream call as it finished, reported to the request's ledger, logs and metrics. */
+export interface CallRecord {
+  upstream: UpstreamName;
+  method: string;
+  /** Route template, e.g. `/api/v2/jobs/{id}/`: low-cardinality, safe for metrics. */
+  route: string;
+  /** Final HTTP status, or undefined when no response arrived. */
+  status: number | undefined;
+  durationMs: number;
+  /** Error code when the call failed (closed set), else undefined. */
+  errorCode: string | undefined;
+  /** How many HTTP attempts went out for this call (0 when short-circuited). */
+  attempts: number;
+}
+
+/**
+ * Everything a client needs from the GraphQL request it serves. One scope per GraphQL request.
+ * `signal` aborts when the client disconnects or the request-wide deadline passes.
+ */
+export interface UpstreamScope {
+  /** The caller's `Authorization` header value (`Token …`), if any; Beluga only. */
+  authorization: string | undefined;
+  signal: AbortSignal | undefined;
+  /** The gateway's request id, sent upstream as `X-Request-Id`. */
+  requestId: string | undefined;
+  /** Called once per finished upstream call. */
+  onCall?: (record: CallRecord) => void;
+}
+
+export type CaptureSetPage = PageDto<CaptureSetDto>;
+export type ProjectPage = PageDto<ProjectDto>;
+export type JobPage = PageDto<JobDto>;
+export type CapturePage = PageDto<CaptureDto>;
+
+export interface ListCaptureSetsParams {
+  projectId?: number;
+  method?: string;
+  /** DRF ordering, e.g. `name`, `-updated_at`, `id`. */
+  ordering?: string;
+  withCounts?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface ListJobsParams {
+  projectId?: number;
+  captureSetId?: number;
+  /** Exact-match filters; the upstream accepts one value each. */
+  status?: string;
+  jobTypeKey?: string;
+  ordering?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface ListCapturesParams {
+  projectId: number;
+  captureSetId?: number;
+  /** `timestamp` or `-timestamp`. */
+  ordering: string;
+  limit: number;
+  offset?: number;
+}
+
+/**
+ * Beluga (Antenna) reads. Detail methods resolve `null` on 404 (missing, hidden draft).
+ * Every method rejects with an `UpstreamError` subclass on failure.
+ */
+export interface BelugaClient {
+  listCaptureSets(params: ListCaptureSetsParams, scope: UpstreamScope): Promise<CaptureSetPage>;
+  /** `withCounts` needs the set's project id (the upstream requires `project_id` with it). */
+  getCaptureSet(
+    id: number,
+    scope: UpstreamScope,
+    options?: { withCountsForProject?: number },
+  ): Promise<CaptureSetDto | null>;
+  listProjects(
+    params: { limit: number; offset: number; ordering?: string },
+    scope: UpstreamScope,
+  ): Promise<ProjectPage>;
+  getProject(id: number, scope: UpstreamScope): Promise<ProjectDetailDto | null>;
+  listJobs(params: ListJobsParams, scope: UpstreamScope): Promise<JobPage>;
+  getJob(id: number, scope: UpstreamScope): Promise<JobDetailDto | null>;
+  listCaptures(params: ListCapturesParams, scope: UpstreamScope): Promise<CapturePage>;
+}
+
+/** Wickson reads, always with the server's key. `getCollection` resolves `null` on 404. */
+export interface WicksonClient {
+  listCollections(scope: UpstreamScope): Promise<CollectionsListDataDto>;
+  getCollection(id: string, scope: UpstreamScope): Promise<CollectionDetailDataDto | null>;
+  listMedia(
+    params: { page: number; pageSize: number; collection?: string; mediaType?: string },
+    scope: UpstreamScope,
+  ): Promise<MediaListDataDto>;
+  getMedia(id: string, scope: UpstreamScope): Promise<MediaItemDto | null>;
+}
+
+/** Breaker and quota state for metrics and logs. */
+export interface UpstreamHealth {
+  upstream: UpstreamName;
+  breaker: 'closed' | 'open' | 'half-open' | 'isolated';
+  /** Unix ms until which calls are refused by the quota guard, if any (Wickson). */
+  quotaBlockedUntil?: number;
+}
