@@ -1,0 +1,2 @@
+// Connection fields (collections, projects, jobs): imports register them on the builder.
+export {};
