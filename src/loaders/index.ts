@@ -1,17 +1,88 @@
-// Placeholder until the graph issue lands: see src/context.ts for the expected signature.
-import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import type { BelugaClient, UpstreamScope, WicksonClient } from '../upstreams/types.ts';
+/**
+ * The request's loaders: one instance per GraphQL request (credentials differ per caller, so
+ * nothing is shared across requests). Plain functions over the upstream clients, no GraphQL.
+ */
+import type DataLoader from 'dataloader';
+import type { CaptureSetDto, JobDto, ProjectDto } from '../upstreams/beluga/schemas.ts';
+import type { CollectionDetailDataDto } from '../upstreams/wickson/schemas.ts';
+import {
+  countsOf,
+  createCaptureDateLoader,
+  createCaptureSetCountsLoader,
+  createCaptureSetLoader,
+} from './beluga-capture-sets.ts';
+import { createJobLoader, createJobsByCaptureSetLoader } from './beluga-jobs.ts';
+import { createProjectLoader } from './beluga-projects.ts';
+import { createListLoaders, type ListLoaders } from './lists.ts';
+import type { CaptureSetCounts, JobHint, LoaderDeps, Primers } from './types.ts';
+import { createWicksonCollectionLoader } from './wickson-collections.ts';
 
-export interface LoaderDeps {
-  clients: { beluga: BelugaClient; wickson: WicksonClient };
-  scope: UpstreamScope;
-  config: Config;
-  logger: Logger;
+export type { CaptureSetCounts, JobHint, LoaderDeps, Primers } from './types.ts';
+
+export interface CoreLoaders {
+  /** True for the benchmark baseline: no batching, no caching, no hydration shortcuts. */
+  naive: boolean;
+  prime: Primers;
+  captureSet: DataLoader<string, CaptureSetDto | null>;
+  /** Key `"<projectId>:<setId>"`. */
+  captureSetCounts: DataLoader<string, CaptureSetCounts | null>;
+  /** Key `"<projectId>:<setId>:first|last"`; value is a naive Beluga timestamp. */
+  captureDate: DataLoader<string, string | null>;
+  project: DataLoader<string, ProjectDto | null>;
+  job: DataLoader<string, JobDto | null>;
+  /** Every job of a capture set, key `"<setId>"`. */
+  jobsByCaptureSet: DataLoader<string, JobDto[] | null>;
+  wicksonCollection: DataLoader<string, CollectionDetailDataDto | null>;
+  /** Tells the job batcher which set/project a job id belongs to (from embedded summaries). */
+  hintJobs(dto: CaptureSetDto): void;
 }
 
-export type Loaders = Record<string, never>;
+export type Loaders = CoreLoaders & ListLoaders;
 
-export function createLoaders(_deps: LoaderDeps): Loaders {
-  return {};
+export function createLoaders(deps: LoaderDeps): Loaders {
+  const naive = deps.config.mode === 'naive';
+  const jobHints = new Map<string, JobHint>();
+  const setJobCounts = new Map<string, number>();
+  const hintJobs = (dto: CaptureSetDto) => {
+    if (naive) return;
+    setJobCounts.set(String(dto.id), dto.jobs.length);
+    for (const job of dto.jobs) {
+      jobHints.set(String(job.id), {
+        captureSetId: dto.id,
+        projectId: dto.project,
+        setJobCount: dto.jobs.length,
+      });
+    }
+  };
+  // Primers refer to the loaders below; they run only after construction.
+  const prime: Primers = {
+    captureSet: (dto) => {
+      if (naive) return;
+      loaders.captureSet.prime(String(dto.id), dto);
+      hintJobs(dto);
+      if (dto.occurrences_count !== null || dto.taxa_count !== null) {
+        loaders.captureSetCounts.prime(`${dto.project}:${dto.id}`, countsOf(dto));
+      }
+    },
+    project: (dto) => {
+      if (!naive) loaders.project.prime(String(dto.id), dto);
+    },
+    job: (dto) => {
+      if (!naive) loaders.job.prime(String(dto.id), dto);
+    },
+  };
+  const core: CoreLoaders = {
+    naive,
+    prime,
+    captureSet: createCaptureSetLoader(deps),
+    captureSetCounts: createCaptureSetCountsLoader(deps, (dto) => prime.captureSet(dto)),
+    captureDate: createCaptureDateLoader(deps),
+    project: createProjectLoader(deps, (dto) => prime.project(dto)),
+    job: createJobLoader(deps, jobHints, (dto) => prime.job(dto)),
+    jobsByCaptureSet: createJobsByCaptureSetLoader(deps, setJobCounts, (dto) => prime.job(dto)),
+    wicksonCollection: createWicksonCollectionLoader(deps),
+    hintJobs,
+  };
+  const loaders: Loaders = { ...core, ...createListLoaders(deps, prime) };
+  return loaders;
 }

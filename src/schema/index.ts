@@ -1,9 +1,8 @@
-// Placeholder until the graph issue lands: exports the executable schema.
-import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import { builder } from './builder.ts';
+import './enums.ts';
+import './collection.ts';
+import './project.ts';
+import './job.ts';
+import './connections/index.ts';
 
-export const schema = new GraphQLSchema({
-  query: new GraphQLObjectType({
-    name: 'Query',
-    fields: { version: { type: GraphQLString, resolve: () => '0.1.0' } },
-  }),
-});
+export const schema = builder.toSchema();

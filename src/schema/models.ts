@@ -3,7 +3,12 @@
  * payload produced it, so fields resolve from it and hydrate (through loaders) only when a
  * selected field is missing from it. Producers: point lookups, node/nodes, list/connection fields.
  */
-import type { CaptureSetDto, JobDto, JobSummaryDto, ProjectDto } from '../upstreams/beluga/schemas.ts';
+import type {
+  CaptureSetDto,
+  JobDto,
+  JobSummaryDto,
+  ProjectDto,
+} from '../upstreams/beluga/schemas.ts';
 import type { CollectionDetailDataDto } from '../upstreams/wickson/schemas.ts';
 
 export type CollectionSourceValue = 'BELUGA' | 'WICKSON';

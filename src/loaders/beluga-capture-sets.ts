@@ -1,0 +1,96 @@
+import type DataLoader from 'dataloader';
+import type { CaptureSetDto } from '../upstreams/beluga/schemas.ts';
+import { asError, groupBy, makeLoader, mapBounded, type Slot } from './batch.ts';
+import type { CaptureSetCounts, LoaderDeps } from './types.ts';
+
+/** Capture set by id (`"21"`). Beluga has no id filter: one detail GET per key, bounded. */
+export function createCaptureSetLoader(deps: LoaderDeps): DataLoader<string, CaptureSetDto | null> {
+  const { beluga } = deps.clients;
+  return makeLoader(deps, (keys) =>
+    mapBounded(keys, deps.config.beluga.concurrency, (key) =>
+      beluga.getCaptureSet(Number(key), deps.scope),
+    ),
+  );
+}
+
+/**
+ * Counts by `"<projectId>:<setId>"`. Two or more sets of one project → one
+ * `with_counts=true&project_id=P` list call; a single set → its detail, which computes counts.
+ * Sets missing from the list fall back to the detail.
+ */
+export function createCaptureSetCountsLoader(
+  deps: LoaderDeps,
+  primeCaptureSet: (dto: CaptureSetDto) => void,
+): DataLoader<string, CaptureSetCounts | null> {
+  const { beluga } = deps.clients;
+  const viaDetail = async (setId: number) => {
+    const dto = await beluga.getCaptureSet(setId, deps.scope);
+    return dto ? countsOf(dto) : null;
+  };
+  return makeLoader(deps, async (keys) => {
+    const parsed = keys.map((key) => {
+      const [projectId, setId] = key.split(':').map(Number) as [number, number];
+      return { key, projectId, setId };
+    });
+    const results = new Map<string, Slot<CaptureSetCounts>>();
+    for (const [, group] of groupBy(parsed, (p) => String(p.projectId))) {
+      const first = group[0]!;
+      if (group.length === 1) {
+        const [one] = await mapBounded([first.setId], 1, viaDetail);
+        results.set(first.key, one as Slot<CaptureSetCounts>);
+        continue;
+      }
+      try {
+        const page = await beluga.listCaptureSets(
+          { projectId: first.projectId, withCounts: true, limit: 1000, offset: 0 },
+          deps.scope,
+        );
+        const byId = new Map(page.results.map((dto) => [dto.id, dto]));
+        const missing: typeof group = [];
+        for (const p of group) {
+          const dto = byId.get(p.setId);
+          if (dto) {
+            primeCaptureSet(dto);
+            results.set(p.key, countsOf(dto));
+          } else missing.push(p);
+        }
+        const fallback = await mapBounded(missing, deps.config.beluga.concurrency, (p) =>
+          viaDetail(p.setId),
+        );
+        missing.forEach((p, i) => {
+          results.set(p.key, fallback[i] as Slot<CaptureSetCounts>);
+        });
+      } catch (error) {
+        for (const p of group) results.set(p.key, asError(error));
+      }
+    }
+    return keys.map((key) => results.get(key) ?? null);
+  });
+}
+
+export function countsOf(dto: CaptureSetDto): CaptureSetCounts {
+  return { occurrencesCount: dto.occurrences_count, taxaCount: dto.taxa_count };
+}
+
+/**
+ * Earliest or latest capture timestamp by `"<projectId>:<setId>:first|last"`: captures ordered by
+ * timestamp with limit 1, one call per key (the upstream has no min/max aggregate).
+ */
+export function createCaptureDateLoader(deps: LoaderDeps): DataLoader<string, string | null> {
+  const { beluga } = deps.clients;
+  return makeLoader(deps, (keys) =>
+    mapBounded(keys, deps.config.beluga.concurrency, async (key) => {
+      const [projectId, setId, end] = key.split(':');
+      const page = await beluga.listCaptures(
+        {
+          projectId: Number(projectId),
+          captureSetId: Number(setId),
+          ordering: end === 'last' ? '-timestamp' : 'timestamp',
+          limit: 1,
+        },
+        deps.scope,
+      );
+      return page.results[0]?.timestamp ?? null;
+    }),
+  );
+}

@@ -1,0 +1,51 @@
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import type { GatewayContext } from '../context.ts';
+import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
+
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  Scalars: {
+    DateTime: { Input: Date; Output: string };
+    JSON: { Input: unknown; Output: unknown };
+  };
+}>({
+  plugins: [RelayPlugin],
+  relay: {
+    cursorType: 'String',
+    clientMutationId: 'omit',
+    encodeGlobalID: (typename, id) => encodeGlobalId(typename, id),
+    decodeGlobalID: (globalId) => decodeGlobalId(globalId),
+    nodeTypeOptions: {
+      description: 'An object with a globally unique, opaque id, fetchable through `node(id:)`.',
+    },
+    pageInfoTypeOptions: { description: 'Where a page sits in its connection.' },
+    nodeQueryOptions: {
+      description: 'Fetches any object by its global id; null when it does not exist.',
+      args: { id: { description: 'A global id as returned in an `id` field.' } },
+    },
+    nodesQueryOptions: {
+      description:
+        'Fetches objects by global ids, in the same order; null for each id that does not exist. At most MAX_LIST_LENGTH ids (default 100).',
+      args: { ids: { description: 'Global ids as returned in `id` fields.' } },
+      resolve: (_root, args, ctx, _info, resolveNodes) => {
+        if (args.ids.length > ctx.config.limits.maxListLength) {
+          throw new GraphQLError('Too many ids in one nodes query.', {
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
+        }
+        return resolveNodes(args.ids);
+      },
+    },
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver, {
+  description: 'An ISO-8601 timestamp in UTC, e.g. `2024-05-11T00:11:02.004Z`.',
+});
+builder.addScalarType('JSON', JSONResolver, {
+  description: 'Any JSON value, passed through verbatim from the upstream.',
+});
+builder.queryType({ description: 'Reads across Beluga (Antenna) and Wickson.' });

@@ -1,0 +1,69 @@
+import { GraphQLError } from 'graphql';
+
+/** The node types, each with the sources it exists in. */
+const NODE_SOURCES: Record<string, readonly string[]> = {
+  Collection: ['BELUGA', 'WICKSON'],
+  Project: ['BELUGA'],
+  Job: ['BELUGA'],
+};
+
+const MAX_GLOBAL_ID_LENGTH = 256;
+const BELUGA_ID = /^[1-9][0-9]{0,9}$/;
+const WICKSON_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+const MAX_INT32 = 2_147_483_647;
+
+/** Thrown for every malformed id; the message is constant and never echoes the input. */
+export function invalidId(): GraphQLError {
+  return new GraphQLError('The id is not a valid id of this graph.', {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
+}
+
+/** A Beluga primary key as the upstream accepts it, or null. */
+export function parseBelugaId(value: string): number | null {
+  if (!BELUGA_ID.test(value)) return null;
+  const n = Number(value);
+  return n <= MAX_INT32 ? n : null;
+}
+
+export function isWicksonId(value: string): boolean {
+  return WICKSON_ID.test(value);
+}
+
+/** `Collection` + `BELUGA:21` → opaque base64url of `Collection:BELUGA:21`. */
+export function encodeGlobalId(typename: string, id: string | number | bigint): string {
+  return Buffer.from(`${typename}:${String(id)}`, 'utf8').toString('base64url');
+}
+
+/**
+ * Opaque id → `{typename, id: "SOURCE:sourceId"}`. Rejects anything this graph could not have
+ * issued (bad base64, unknown type, wrong source for the type, non-numeric Beluga key).
+ */
+export function decodeGlobalId(globalId: string): { typename: string; id: string } {
+  if (
+    typeof globalId !== 'string' ||
+    globalId.length === 0 ||
+    globalId.length > MAX_GLOBAL_ID_LENGTH ||
+    !BASE64URL.test(globalId)
+  ) {
+    throw invalidId();
+  }
+  const text = Buffer.from(globalId, 'base64url').toString('utf8');
+  const [typename, source, sourceId, ...rest] = text.split(':');
+  if (typename === undefined || source === undefined || sourceId === undefined || rest.length) {
+    throw invalidId();
+  }
+  const sources = Object.hasOwn(NODE_SOURCES, typename) ? NODE_SOURCES[typename] : undefined;
+  if (!sources?.includes(source)) throw invalidId();
+  const valid = source === 'BELUGA' ? parseBelugaId(sourceId) !== null : isWicksonId(sourceId);
+  if (!valid) throw invalidId();
+  return { typename, id: `${source}:${sourceId}` };
+}
+
+/** The `SOURCE:sourceId` part of a decoded id. */
+export function splitNodeId(id: string): { source: 'BELUGA' | 'WICKSON'; sourceId: string } {
+  const at = id.indexOf(':');
+  const source = id.slice(0, at) === 'WICKSON' ? 'WICKSON' : 'BELUGA';
+  return { source, sourceId: id.slice(at + 1) };
+}

@@ -1,0 +1,72 @@
+/**
+ * Upstream enum strings → GraphQL enum values. A value the upstream adds later maps to
+ * UNKNOWN/OTHER and is logged, so drift never nulls the object that carries it.
+ */
+import type { Logger } from 'pino';
+
+export const COLLECTION_METHODS = [
+  'FULL',
+  'RANDOM',
+  'STRATIFIED_RANDOM',
+  'INTERVAL',
+  'MANUAL',
+  'STARRED',
+  'RANDOM_FROM_EACH_EVENT',
+  'LAST_AND_RANDOM_FROM_EACH_EVENT',
+  'GREATEST_FILE_SIZE_FROM_EACH_EVENT',
+  'DETECTIONS_ONLY',
+  'COMMON_COMBINED',
+  'UNKNOWN',
+] as const;
+export type CollectionMethodValue = (typeof COLLECTION_METHODS)[number];
+
+export const JOB_STATUSES = [
+  'CREATED',
+  'PENDING',
+  'STARTED',
+  'SUCCESS',
+  'FAILURE',
+  'RETRY',
+  'CANCELING',
+  'REVOKED',
+  'RECEIVED',
+  'UNKNOWN',
+] as const;
+export type JobStatusValue = (typeof JOB_STATUSES)[number];
+
+export const JOB_TYPE_KEYS = [
+  'ML',
+  'POPULATE_CAPTURES_COLLECTION',
+  'DATA_STORAGE_SYNC',
+  'REGROUP_EVENTS',
+  'DATA_EXPORT',
+  'POST_PROCESSING',
+  'UNKNOWN',
+] as const;
+export type JobTypeKeyValue = (typeof JOB_TYPE_KEYS)[number];
+
+export const MEDIA_TYPES = ['DOCUMENT', 'IMAGE', 'VIDEO', 'AUDIO', 'MODEL', 'OTHER'] as const;
+export type MediaTypeValue = (typeof MEDIA_TYPES)[number];
+
+function mapper<T extends string>(kind: string, values: readonly T[], fallback: T) {
+  const known = new Set<string>(values.filter((v) => v !== fallback));
+  return (upstream: string, logger: Logger): T => {
+    const upper = upstream.toUpperCase();
+    if (known.has(upper)) return upper as T;
+    logger.warn(
+      { kind, value: upstream.slice(0, 64) },
+      `unknown upstream ${kind} mapped to ${fallback}`,
+    );
+    return fallback;
+  };
+}
+
+export const toCollectionMethod = mapper('capture-set method', COLLECTION_METHODS, 'UNKNOWN');
+export const toJobStatus = mapper('job status', JOB_STATUSES, 'UNKNOWN');
+export const toJobTypeKey = mapper('job type key', JOB_TYPE_KEYS, 'UNKNOWN');
+export const toMediaType = mapper('media type', MEDIA_TYPES, 'OTHER');
+
+/** GraphQL enum value → the upstream's spelling (filters sent upstream). */
+export function toUpstream(value: string): string {
+  return value.toLowerCase();
+}
