@@ -11,13 +11,13 @@ import type {
   ProjectDetailDto,
   ProjectDto,
 } from './beluga/schemas.ts';
+import type { UpstreamName } from './errors.ts';
 import type {
   CollectionDetailDataDto,
   CollectionsListDataDto,
   MediaItemDto,
   MediaListDataDto,
 } from './wickson/schemas.ts';
-import type { UpstreamName } from './errors.ts';
 
 /** One upstream call as it finished, reported to the request's ledger, logs and metrics. */
 export interface CallRecord {

@@ -84,10 +84,7 @@ export const ProjectPageDto = pageDto(ProjectDto);
 
 /** Project detail = list fields + owner, flags, settings, membership (§9). */
 export const ProjectDetailDto = ProjectDto.extend({
-  owner: z
-    .object({ id, name: z.string().nullable(), details: z.string() })
-    .nullable()
-    .optional(),
+  owner: z.object({ id, name: z.string().nullable(), details: z.string() }).nullable().optional(),
   is_member: z.boolean().optional(),
 });
 export type ProjectDetailDto = z.infer<typeof ProjectDetailDto>;

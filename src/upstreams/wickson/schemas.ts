@@ -52,9 +52,7 @@ export const MediaItemDto = z.object({
   id: z.string(),
   media_type: z.string(),
   file_info: z.object({ filename: z.string() }),
-  storage: z
-    .object({ created_at: utcDateTime, collection: z.string().optional() })
-    .optional(),
+  storage: z.object({ created_at: utcDateTime, collection: z.string().optional() }).optional(),
   metadata: z
     .object({ search: z.object({ summary: z.string().nullable().optional() }).optional() })
     .optional(),
@@ -91,10 +89,7 @@ export const FlatErrorDto = z.object({
   code: z.string(),
   status_code: z.number().int().optional(),
   request_id: z.string().optional(),
-  details: z
-    .object({ reset_time: z.number().optional() })
-    .passthrough()
-    .optional(),
+  details: z.object({ reset_time: z.number().optional() }).passthrough().optional(),
 });
 export const ErrorBodyDto = z.union([NestedErrorDto, FlatErrorDto]);
 export type ErrorBodyDto = z.infer<typeof ErrorBodyDto>;

@@ -1,0 +1,134 @@
+/**
+ * Beluga (Antenna) reads over `${BELUGA_URL}/api/v2/...`. Every route ends in a slash (Django's
+ * APPEND_SLASH would otherwise redirect). `Authorization` is the caller's (the context already
+ * falls back to BELUGA_TOKEN), else none. `next`/`previous` URLs are never fetched: callers pass
+ * offsets. Detail getters resolve null on a JSON 404 (missing, or a draft hidden from this user).
+ */
+import { UpstreamBadRequestError } from '../errors.ts';
+import type { GetRequest, HttpClient } from '../http.ts';
+import type { BelugaClient, UpstreamScope } from '../types.ts';
+import {
+  CapturePageDto,
+  CaptureSetDto,
+  CaptureSetPageDto,
+  JobDetailDto,
+  JobPageDto,
+  ProjectDetailDto,
+  ProjectPageDto,
+} from './schemas.ts';
+
+type Query = GetRequest<unknown>['query'];
+
+export function createBelugaClient(http: HttpClient): BelugaClient {
+  const headers = (scope: UpstreamScope): Record<string, string> =>
+    scope.authorization ? { authorization: scope.authorization } : {};
+
+  /** Antenna pks are positive integers; anything else never reaches a path. */
+  const pk = (id: number, route: string): string => {
+    if (!Number.isSafeInteger(id) || id <= 0) {
+      throw new UpstreamBadRequestError(
+        { upstream: 'beluga', method: 'GET', path: route },
+        'was not called: the id is not a positive integer',
+      );
+    }
+    return encodeURIComponent(String(id));
+  };
+
+  const list = <T>(
+    route: string,
+    schema: GetRequest<T>['schema'],
+    query: Query,
+    scope: UpstreamScope,
+  ) => http.get({ path: route, route, query, headers: headers(scope), schema, scope });
+
+  return {
+    listCaptureSets: (params, scope) =>
+      list(
+        '/api/v2/captures/collections/',
+        CaptureSetPageDto,
+        {
+          project_id: params.projectId,
+          method: params.method,
+          ordering: params.ordering,
+          with_counts: params.withCounts ? 'true' : undefined,
+          limit: params.limit,
+          offset: params.offset,
+        },
+        scope,
+      ),
+
+    getCaptureSet: (id, scope, options) => {
+      const route = '/api/v2/captures/collections/{id}/';
+      const project = options?.withCountsForProject;
+      return http.getOrNull({
+        path: `/api/v2/captures/collections/${pk(id, route)}/`,
+        route,
+        query: project === undefined ? {} : { project_id: project, with_counts: 'true' },
+        headers: headers(scope),
+        schema: CaptureSetDto,
+        scope,
+      });
+    },
+
+    listProjects: (params, scope) =>
+      list(
+        '/api/v2/projects/',
+        ProjectPageDto,
+        { limit: params.limit, offset: params.offset, ordering: params.ordering },
+        scope,
+      ),
+
+    getProject: (id, scope) => {
+      const route = '/api/v2/projects/{id}/';
+      return http.getOrNull({
+        path: `/api/v2/projects/${pk(id, route)}/`,
+        route,
+        query: { with_charts: 'false' },
+        headers: headers(scope),
+        schema: ProjectDetailDto,
+        scope,
+      });
+    },
+
+    listJobs: (params, scope) =>
+      list(
+        '/api/v2/jobs/',
+        JobPageDto,
+        {
+          project_id: params.projectId,
+          source_image_collection: params.captureSetId,
+          status: params.status,
+          job_type_key: params.jobTypeKey,
+          ordering: params.ordering,
+          limit: params.limit,
+          offset: params.offset,
+        },
+        scope,
+      ),
+
+    getJob: (id, scope) => {
+      const route = '/api/v2/jobs/{id}/';
+      return http.getOrNull({
+        path: `/api/v2/jobs/${pk(id, route)}/`,
+        route,
+        headers: headers(scope),
+        schema: JobDetailDto,
+        scope,
+      });
+    },
+
+    listCaptures: (params, scope) =>
+      list(
+        '/api/v2/captures/',
+        CapturePageDto,
+        {
+          project_id: params.projectId,
+          collections: params.captureSetId,
+          ordering: params.ordering,
+          limit: params.limit,
+          offset: params.offset,
+        },
+        scope,
+      ),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Composition of the upstream layer (Interface 2): one undici Pool, breaker and retry budget per
+ * upstream, the Wickson quota guard, and the two typed clients over them.
+ */
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { Config } from '../config.ts';
+import { createBelugaClient } from './beluga/client.ts';
+import { createBreaker } from './breaker.ts';
+import type { UpstreamName } from './errors.ts';
+import { createHttp } from './http.ts';
+import { createPool } from './pool.ts';
+import { createQuotaGuard } from './quota.ts';
+import { createRetryBudget } from './retry.ts';
+import type { BelugaClient, UpstreamHealth, WicksonClient } from './types.ts';
+import { createWicksonClient } from './wickson/client.ts';
+
+export interface Upstreams {
+  beluga: BelugaClient;
+  wickson: WicksonClient;
+  health(): UpstreamHealth[];
+  /** Closes the undici pools (waits for calls in flight). */
+  close(): Promise<void>;
+}
+
+export interface UpstreamsDeps {
+  logger: Logger;
+  /** Wall clock (Unix ms) for rate-limit resets, quotas and the retry budget. */
+  now?: () => number;
+  /** Tests may inject their own dispatchers; otherwise one Pool per origin is created. */
+  dispatchers?: Partial<Record<UpstreamName, Dispatcher>>;
+}
+
+export function createUpstreams(config: Config, deps: UpstreamsDeps): Upstreams {
+  const now = deps.now ?? Date.now;
+  const logger = deps.logger.child({ component: 'upstreams' });
+  const owned: Dispatcher[] = [];
+  const dispatcherFor = (name: UpstreamName, url: string) => {
+    const injected = deps.dispatchers?.[name];
+    if (injected) return injected;
+    const pool = createPool(url, config);
+    owned.push(pool);
+    return pool;
+  };
+  const shared = (name: UpstreamName, baseUrl: string) => ({
+    upstream: name,
+    baseUrl,
+    dispatcher: dispatcherFor(name, baseUrl),
+    logger,
+    now,
+    timeoutMs: config.upstream.timeoutMs,
+    breaker: createBreaker({
+      failureRatio: config.upstream.breakerFailureRatio,
+      halfOpenAfterMs: config.upstream.breakerHalfOpenMs,
+    }),
+    budget: createRetryBudget({ ratio: config.upstream.retryBudgetRatio, now }),
+  });
+
+  const belugaHttp = createHttp(shared('beluga', config.beluga.url));
+  const wicksonHttp = createHttp({
+    ...shared('wickson', config.wickson.url),
+    quota: createQuotaGuard({ hourlyBudget: config.wickson.hourlyBudget, now }),
+  });
+
+  return {
+    beluga: createBelugaClient(belugaHttp),
+    wickson: createWicksonClient(wicksonHttp, config.wickson.apiKey),
+    health: () => [belugaHttp.health(), wicksonHttp.health()],
+    close: async () => {
+      await Promise.all(owned.map((pool) => pool.close()));
+    },
+  };
+}

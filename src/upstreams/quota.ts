@@ -1,0 +1,72 @@
+/**
+ * Wickson's 1,000 requests/hour are shared by every user of the gateway. The guard refuses a
+ * call before it leaves when (a) the upstream said the budget is spent (`X-RateLimit-Remaining:
+ * 0`, or a 429) until its reset time, or (b) the gateway's own hourly budget is used up. The local
+ * budget counts every attempt in one-minute buckets over the last 60 minutes, so it never allows
+ * more than `hourlyBudget` in any hour.
+ */
+import { type Headers, header, parseResetMs } from './rate-limit.ts';
+
+export interface QuotaGuard {
+  /** Milliseconds until calls may go out again, or 0 when this attempt may go (and is counted). */
+  take(options?: { ignoreBlock?: boolean }): number;
+  /** Reads `X-RateLimit-Remaining/Reset` from a non-429 response. */
+  observe(headers: Headers): void;
+  /** Refuse every call until `now + ms`. */
+  blockFor(ms: number): void;
+  blockedUntil(): number | undefined;
+}
+
+const MINUTE = 60_000;
+const BUCKETS = 60;
+
+export function createQuotaGuard(options: { hourlyBudget: number; now: () => number }): QuotaGuard {
+  const { now, hourlyBudget } = options;
+  const buckets = Array.from({ length: BUCKETS }, () => ({ minute: -1, count: 0 }));
+  let blockedUntil = 0;
+
+  const used = (minute: number) => {
+    let total = 0;
+    for (const b of buckets) if (b.minute > minute - BUCKETS) total += b.count;
+    return total;
+  };
+  /** When the oldest counted bucket leaves the window. */
+  const nextFree = (minute: number) => {
+    let oldest = minute;
+    for (const b of buckets)
+      if (b.count > 0 && b.minute > minute - BUCKETS) oldest = Math.min(oldest, b.minute);
+    return (oldest + BUCKETS) * MINUTE;
+  };
+
+  const guard: QuotaGuard = {
+    take(takeOptions) {
+      const at = now();
+      if (!takeOptions?.ignoreBlock && at < blockedUntil) return blockedUntil - at;
+      const minute = Math.floor(at / MINUTE);
+      if (used(minute) >= hourlyBudget) return Math.max(1, nextFree(minute) - at);
+      const bucket = buckets[minute % BUCKETS]!;
+      if (bucket.minute !== minute) {
+        bucket.minute = minute;
+        bucket.count = 0;
+      }
+      bucket.count += 1;
+      return 0;
+    },
+    observe(headers) {
+      const remaining = header(headers, 'x-ratelimit-remaining')?.trim();
+      if (remaining === undefined || !/^\d+$/.test(remaining)) return;
+      if (remaining !== '0') {
+        // A fresh answer with budget left: the upstream is accepting calls again.
+        blockedUntil = 0;
+        return;
+      }
+      const resetMs = parseResetMs(header(headers, 'x-ratelimit-reset'), now());
+      guard.blockFor(resetMs ?? MINUTE);
+    },
+    blockFor(ms) {
+      blockedUntil = Math.max(blockedUntil, now() + ms);
+    },
+    blockedUntil: () => (blockedUntil > now() ? blockedUntil : undefined),
+  };
+  return guard;
+}
