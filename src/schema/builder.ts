@@ -7,12 +7,15 @@ import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
+  DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: string };
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
   plugins: [RelayPlugin],
+  // Output fields are non-null unless marked `nullable: true`, as DESIGN.md's SDL reads.
+  defaultFieldNullability: false,
   relay: {
     cursorType: 'String',
     clientMutationId: 'omit',

@@ -1,4 +1,169 @@
+import { GraphQLError } from 'graphql';
+import type { GatewayContext } from '../context.ts';
+import type { CaptureSetDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
-import type { CollectionModel } from './models.ts';
+import { collectionJobs } from './collection-jobs.ts';
+import { CollectionMethod, CollectionSource, JobStatus, JobTypeKey } from './enums.ts';
+import { isWicksonId, parseBelugaId, splitNodeId } from './global-id.ts';
+import { JobRef } from './job.ts';
+import { MediaCollectionStatsRef } from './media-stats.ts';
+import type { BelugaCollectionModel, CollectionModel, WicksonCollectionModel } from './models.ts';
+import { toCollectionMethod } from './normalize/enums.ts';
+import { belugaTime, wicksonTime } from './normalize/time.ts';
+import { loadProject, ProjectRef } from './project.ts';
 
 export const CollectionRef = builder.objectRef<CollectionModel>('Collection');
+
+export function belugaCollection(dto: CaptureSetDto): BelugaCollectionModel {
+  return { source: 'BELUGA', sourceId: String(dto.id), dto };
+}
+
+/** A collection by source and upstream id; null when it does not exist or is hidden. */
+export async function loadCollection(
+  ctx: GatewayContext,
+  source: 'BELUGA' | 'WICKSON',
+  sourceId: string,
+): Promise<CollectionModel | null> {
+  if (source === 'BELUGA') {
+    const dto = await ctx.loaders.captureSet.load(sourceId);
+    if (!dto) return null;
+    ctx.loaders.hintJobs(dto);
+    return belugaCollection(dto);
+  }
+  const detail = await ctx.loaders.wicksonCollection.load(sourceId);
+  return detail ? { source: 'WICKSON', sourceId, detail } : null;
+}
+
+/** The Wickson detail, fetched only when the model came from the list without it. */
+export async function wicksonDetail(model: WicksonCollectionModel, ctx: GatewayContext) {
+  return model.detail ?? (await ctx.loaders.wicksonCollection.load(model.sourceId));
+}
+
+builder.node(CollectionRef, {
+  description:
+    'A set of media items: a Beluga (Antenna) capture set or a Wickson media collection. Fields that exist in only one source are null (or empty) for the other.',
+  id: { resolve: (c) => `${c.source}:${c.sourceId}` },
+  loadOne: (id, ctx) => {
+    const { source, sourceId } = splitNodeId(id);
+    return loadCollection(ctx, source, sourceId);
+  },
+  fields: (t) => ({
+    source: t.field({
+      type: CollectionSource,
+      description: 'The upstream service the collection lives in.',
+      resolve: (c) => c.source,
+    }),
+    sourceId: t.string({
+      description:
+        'The upstream id: a Beluga capture-set number ("21") or a Wickson collection name.',
+      resolve: (c) => c.sourceId,
+    }),
+    name: t.string({
+      description: 'Display name. Wickson collections have none, so this is their id.',
+      resolve: (c) => (c.source === 'BELUGA' ? c.dto.name : c.sourceId),
+    }),
+    description: t.string({
+      nullable: true,
+      description: 'Free-text description (Beluga; null when empty or for Wickson).',
+      resolve: (c) => (c.source === 'BELUGA' && c.dto.description ? c.dto.description : null),
+    }),
+    method: t.field({
+      type: CollectionMethod,
+      nullable: true,
+      description:
+        'How the Beluga capture set samples captures; UNKNOWN for a method added upstream later; null for Wickson.',
+      resolve: (c, _a, ctx) =>
+        c.source === 'BELUGA' ? toCollectionMethod(c.dto.method, ctx.logger) : null,
+    }),
+    methodArguments: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The Beluga sampling arguments (`kwargs`) verbatim; null for Wickson.',
+      resolve: (c) => (c.source === 'BELUGA' ? c.dto.kwargs : null),
+    }),
+    projectId: t.int({
+      nullable: true,
+      description: 'The Beluga project id without fetching the project; null for Wickson.',
+      resolve: (c) => (c.source === 'BELUGA' ? c.dto.project : null),
+    }),
+    project: t.field({
+      type: ProjectRef,
+      nullable: true,
+      description: 'The Beluga project the capture set belongs to; null for Wickson.',
+      resolve: (c, _a, ctx) => (c.source === 'BELUGA' ? loadProject(ctx, c.dto.project) : null),
+    }),
+    jobs: t.field({
+      type: [JobRef],
+      description:
+        'Beluga jobs run on this capture set, newest first (from the summaries embedded in the capture set; fetched only when a field outside them is selected). Empty for Wickson.',
+      args: {
+        status: t.arg({
+          type: [JobStatus],
+          required: false,
+          description: 'Only jobs in one of these states.',
+        }),
+        type: t.arg({
+          type: [JobTypeKey],
+          required: false,
+          description: 'Only jobs of one of these types.',
+        }),
+      },
+      resolve: (c, args, ctx, info) => collectionJobs(c, args, ctx, info),
+    }),
+    stats: t.field({
+      type: MediaCollectionStatsRef,
+      description: 'Item counts and dates, normalized across both sources.',
+      resolve: (c) => c,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When the collection was created. Wickson reports no creation time: its list gives the time of the first item, used here.',
+      resolve: async (c, _a, ctx) => {
+        if (c.source === 'BELUGA') return belugaTime(c.dto.created_at, ctx.config.beluga.timeZone);
+        if (c.listItem?.created_at) return wicksonTime(c.listItem.created_at);
+        return wicksonTime((await wicksonDetail(c, ctx))?.stats.first_item_date);
+      },
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When the collection was last changed (Beluga). Always null for Wickson, which does not report it.',
+      resolve: (c, _a, ctx) =>
+        c.source === 'BELUGA' ? belugaTime(c.dto.updated_at, ctx.config.beluga.timeZone) : null,
+    }),
+    permissions: t.stringList({
+      description:
+        'What the caller may do with the collection (Beluga `user_permissions`: update, delete, populate, star). Empty for Wickson.',
+      resolve: (c) => (c.source === 'BELUGA' ? c.dto.user_permissions : []),
+    }),
+  }),
+});
+
+builder.queryField('collection', (t) =>
+  t.field({
+    type: CollectionRef,
+    nullable: true,
+    description:
+      'A collection by source and upstream id; null when it does not exist or the caller may not see it.',
+    args: {
+      source: t.arg({ type: CollectionSource, required: true, description: 'Which upstream.' }),
+      sourceId: t.arg.string({
+        required: true,
+        description:
+          'The upstream id: a Beluga capture-set number ("21") or a Wickson collection name.',
+      }),
+    },
+    resolve: (_root, { source, sourceId }, ctx) => {
+      const valid = source === 'BELUGA' ? parseBelugaId(sourceId) !== null : isWicksonId(sourceId);
+      if (!valid) {
+        throw new GraphQLError('The sourceId is not a valid id for this source.', {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+      }
+      return loadCollection(ctx, source, sourceId);
+    },
+  }),
+);

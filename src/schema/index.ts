@@ -1,5 +1,7 @@
 import { builder } from './builder.ts';
 import './enums.ts';
+import './media-stats.ts';
+import './job-progress.ts';
 import './collection.ts';
 import './project.ts';
 import './job.ts';

@@ -1,4 +1,144 @@
+import { GraphQLError } from 'graphql';
+import type { GatewayContext } from '../context.ts';
+import type { JobDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
+import { CollectionRef, loadCollection } from './collection.ts';
+import { JobStatus, JobTypeKey } from './enums.ts';
+import { parseBelugaId, splitNodeId } from './global-id.ts';
+import { JobProgressRef } from './job-progress.ts';
 import type { JobModel } from './models.ts';
+import { toJobStatus, toJobTypeKey } from './normalize/enums.ts';
+import { belugaTime, durationSeconds } from './normalize/time.ts';
+import { ProjectRef } from './project.ts';
 
 export const JobRef = builder.objectRef<JobModel>('Job');
+
+export interface JobTypeModel {
+  key: string;
+  name: string;
+}
+
+export const JobTypeRef = builder.objectRef<JobTypeModel>('JobType').implement({
+  description: 'The kind of a job.',
+  fields: (t) => ({
+    key: t.field({
+      type: JobTypeKey,
+      description: 'Machine key; UNKNOWN for a type added upstream later.',
+      resolve: (type, _a, ctx) => toJobTypeKey(type.key, ctx.logger),
+    }),
+    name: t.exposeString('name', { description: 'Human-readable name, e.g. "ML pipeline".' }),
+  }),
+});
+
+export async function loadJob(ctx: GatewayContext, sourceId: string): Promise<JobModel | null> {
+  const dto = await ctx.loaders.job.load(sourceId);
+  return dto ? { sourceId: dto.id, dto } : null;
+}
+
+/** The full job payload, fetched (batched per capture set) only when the model lacks it. */
+async function jobDto(job: JobModel, ctx: GatewayContext): Promise<JobDto | null> {
+  return job.dto ?? (await ctx.loaders.job.load(String(job.sourceId)));
+}
+
+function time(ctx: GatewayContext, value: string | null | undefined) {
+  return belugaTime(value, ctx.config.beluga.timeZone);
+}
+
+builder.node(JobRef, {
+  description: 'A Beluga processing job (ML pipeline, populate, sync, export, …).',
+  id: { resolve: (j) => `BELUGA:${j.sourceId}` },
+  loadOne: (id, ctx) => loadJob(ctx, splitNodeId(id).sourceId),
+  fields: (t) => ({
+    sourceId: t.int({ description: 'The Beluga job id.', resolve: (j) => j.sourceId }),
+    name: t.string({
+      nullable: true,
+      description: 'The job name (not in capture-set summaries: selecting it fetches the jobs).',
+      resolve: async (j, _a, ctx) => (await jobDto(j, ctx))?.name ?? null,
+    }),
+    status: t.field({
+      type: JobStatus,
+      description: 'Current state; UNKNOWN for a state added upstream later.',
+      resolve: (j, _a, ctx) => toJobStatus((j.dto ?? j.summary)?.status ?? 'UNKNOWN', ctx.logger),
+    }),
+    type: t.field({
+      type: JobTypeRef,
+      description: 'What kind of job this is.',
+      resolve: (j) => (j.dto ?? j.summary)?.job_type ?? { key: 'unknown', name: 'Unknown' },
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the job was created (UTC).',
+      resolve: (j, _a, ctx) => time(ctx, (j.dto ?? j.summary)?.created_at),
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the job last changed (UTC).',
+      resolve: (j, _a, ctx) => time(ctx, (j.dto ?? j.summary)?.updated_at),
+    }),
+    startedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a worker started it (UTC); null before.',
+      resolve: async (j, _a, ctx) => time(ctx, (await jobDto(j, ctx))?.started_at),
+    }),
+    finishedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it finished (UTC); null while running.',
+      resolve: async (j, _a, ctx) => time(ctx, (await jobDto(j, ctx))?.finished_at),
+    }),
+    durationSeconds: t.float({
+      nullable: true,
+      description: 'Run time in seconds, once both started and finished.',
+      resolve: async (j, _a, ctx) => durationSeconds((await jobDto(j, ctx))?.duration),
+    }),
+    progress: t.field({
+      type: JobProgressRef,
+      nullable: true,
+      description: 'Overall and per-stage progress.',
+      resolve: async (j, _a, ctx) => (await jobDto(j, ctx))?.progress ?? null,
+    }),
+    permissions: t.stringList({
+      description: 'What the caller may do with the job (update, delete, run, run_single_image).',
+      resolve: (j) => (j.dto ?? j.summary)?.user_permissions ?? [],
+    }),
+    collection: t.field({
+      type: CollectionRef,
+      nullable: true,
+      description: 'The capture set the job ran on, if any.',
+      resolve: async (j, _a, ctx) => {
+        const id = j.summary?.captureSetId ?? (await jobDto(j, ctx))?.source_image_collection?.id;
+        return id === undefined ? null : loadCollection(ctx, 'BELUGA', String(id));
+      },
+    }),
+    project: t.field({
+      type: ProjectRef,
+      nullable: true,
+      description: 'The project the job belongs to.',
+      resolve: async (j, _a, ctx) => {
+        if (j.dto) return { sourceId: j.dto.project.id, summary: j.dto.project };
+        if (j.summary) return { sourceId: j.summary.projectId };
+        return null;
+      },
+    }),
+  }),
+});
+
+builder.queryField('job', (t) =>
+  t.field({
+    type: JobRef,
+    nullable: true,
+    description: 'A Beluga job by id; null when it does not exist or the caller may not see it.',
+    args: { sourceId: t.arg.int({ required: true, description: 'The Beluga job id.' }) },
+    resolve: (_root, { sourceId }, ctx) => {
+      if (parseBelugaId(String(sourceId)) === null) {
+        throw new GraphQLError('The sourceId is not a valid job id.', {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+      }
+      return loadJob(ctx, String(sourceId));
+    },
+  }),
+);

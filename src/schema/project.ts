@@ -1,4 +1,94 @@
+import { GraphQLError } from 'graphql';
+import type { GatewayContext } from '../context.ts';
+import type { ProjectDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
+import { parseBelugaId, splitNodeId } from './global-id.ts';
 import type { ProjectModel } from './models.ts';
+import { belugaTime } from './normalize/time.ts';
 
 export const ProjectRef = builder.objectRef<ProjectModel>('Project');
+
+/** A project by id through the shared loader; null when missing or hidden (draft). */
+export async function loadProject(
+  ctx: GatewayContext,
+  sourceId: number,
+): Promise<ProjectModel | null> {
+  const dto = await ctx.loaders.project.load(String(sourceId));
+  return dto ? { sourceId: dto.id, dto } : null;
+}
+
+/** The project payload: from the parent when present, else one (batched, cached) load. */
+async function projectDto(p: ProjectModel, ctx: GatewayContext): Promise<ProjectDto> {
+  const dto = p.dto ?? (await ctx.loaders.project.load(String(p.sourceId)));
+  if (!dto) {
+    throw new GraphQLError('The project is not visible to this caller.', {
+      extensions: { code: 'NOT_FOUND' },
+    });
+  }
+  return dto;
+}
+
+builder.node(ProjectRef, {
+  description: 'A Beluga (Antenna) project: a monitoring programme owning capture sets and jobs.',
+  id: { resolve: (p) => `BELUGA:${p.sourceId}` },
+  loadOne: (id, ctx) => loadProject(ctx, Number(splitNodeId(id).sourceId)),
+  fields: (t) => ({
+    sourceId: t.int({ description: 'The Beluga project id.', resolve: (p) => p.sourceId }),
+    name: t.string({
+      description: 'Project name.',
+      resolve: async (p, _a, ctx) =>
+        p.summary && !ctx.loaders.naive ? p.summary.name : (await projectDto(p, ctx)).name,
+    }),
+    description: t.string({
+      nullable: true,
+      description: 'Free-text description; null when empty.',
+      resolve: async (p, _a, ctx) => (await projectDto(p, ctx)).description || null,
+    }),
+    draft: t.boolean({
+      nullable: true,
+      description: 'Whether the project is a draft (visible to its members only).',
+      resolve: async (p, _a, ctx) => (await projectDto(p, ctx)).draft,
+    }),
+    deploymentsCount: t.int({
+      nullable: true,
+      description: 'Number of monitoring stations (deployments).',
+      resolve: async (p, _a, ctx) => (await projectDto(p, ctx)).deployments_count ?? null,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the project was created (UTC).',
+      resolve: async (p, _a, ctx) =>
+        belugaTime((await projectDto(p, ctx)).created_at, ctx.config.beluga.timeZone),
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the project last changed (UTC).',
+      resolve: async (p, _a, ctx) =>
+        belugaTime((await projectDto(p, ctx)).updated_at, ctx.config.beluga.timeZone),
+    }),
+    permissions: t.stringList({
+      description: 'What the caller may do with the project (Beluga `user_permissions`).',
+      resolve: async (p, _a, ctx) => (await projectDto(p, ctx)).user_permissions,
+    }),
+  }),
+});
+
+builder.queryField('project', (t) =>
+  t.field({
+    type: ProjectRef,
+    nullable: true,
+    description:
+      'A Beluga project by id; null when it does not exist or is a draft the caller is not a member of.',
+    args: { sourceId: t.arg.int({ required: true, description: 'The Beluga project id.' }) },
+    resolve: (_root, { sourceId }, ctx) => {
+      if (parseBelugaId(String(sourceId)) === null) {
+        throw new GraphQLError('The sourceId is not a valid project id.', {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+      }
+      return loadProject(ctx, sourceId);
+    },
+  }),
+);

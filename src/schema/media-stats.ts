@@ -1,0 +1,124 @@
+import type { GatewayContext } from '../context.ts';
+import { builder } from './builder.ts';
+import { MediaType } from './enums.ts';
+import type { BelugaCollectionModel, CollectionModel } from './models.ts';
+import { type MediaTypeValue, toMediaType } from './normalize/enums.ts';
+import { belugaTime, wicksonTime } from './normalize/time.ts';
+
+export interface MediaTypeCountModel {
+  mediaType: MediaTypeValue;
+  count: number;
+}
+
+export const MediaTypeCountRef = builder
+  .objectRef<MediaTypeCountModel>('MediaTypeCount')
+  .implement({
+    description: 'How many items of one media type a collection holds.',
+    fields: (t) => ({
+      mediaType: t.field({
+        type: MediaType,
+        description: 'The media type.',
+        resolve: (m) => m.mediaType,
+      }),
+      count: t.exposeInt('count', { description: 'Number of items of that type.' }),
+    }),
+  });
+
+/** The parent is the collection itself: each field reads or hydrates what it needs. */
+export const MediaCollectionStatsRef = builder.objectRef<CollectionModel>('MediaCollectionStats');
+
+async function wicksonStats(c: CollectionModel, ctx: GatewayContext) {
+  if (c.source !== 'WICKSON') return null;
+  const detail = c.detail ?? (await ctx.loaders.wicksonCollection.load(c.sourceId));
+  return detail?.stats ?? null;
+}
+
+async function belugaCounts(c: BelugaCollectionModel, ctx: GatewayContext) {
+  const { dto } = c;
+  if (!ctx.loaders.naive && dto.occurrences_count !== null && dto.taxa_count !== null) {
+    return { occurrencesCount: dto.occurrences_count, taxaCount: dto.taxa_count };
+  }
+  return ctx.loaders.captureSetCounts.load(`${dto.project}:${dto.id}`);
+}
+
+function captureDate(c: BelugaCollectionModel, ctx: GatewayContext, end: 'first' | 'last') {
+  return ctx.loaders.captureDate
+    .load(`${c.dto.project}:${c.dto.id}:${end}`)
+    .then((naive) => belugaTime(naive, ctx.config.beluga.timeZone));
+}
+
+MediaCollectionStatsRef.implement({
+  description:
+    'Counts and dates of a collection, normalized across sources. Fields that need an extra upstream call are fetched only when selected, and are null (with an error) if that call fails.',
+  fields: (t) => ({
+    itemCount: t.int({
+      description: 'Number of items: Beluga `source_images_count`, Wickson `item_count`.',
+      resolve: async (c, _a, ctx) => {
+        if (c.source === 'BELUGA') return c.dto.source_images_count;
+        if (c.listItem) return c.listItem.item_count;
+        return (await wicksonStats(c, ctx))?.item_count ?? 0;
+      },
+    }),
+    firstItemDate: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'Time of the earliest item (Beluga: earliest capture timestamp, one extra call when selected).',
+      resolve: async (c, _a, ctx) =>
+        c.source === 'BELUGA'
+          ? captureDate(c, ctx, 'first')
+          : wicksonTime((await wicksonStats(c, ctx))?.first_item_date),
+    }),
+    lastItemDate: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'Time of the latest item (Beluga: latest capture timestamp, one extra call when selected).',
+      resolve: async (c, _a, ctx) =>
+        c.source === 'BELUGA'
+          ? captureDate(c, ctx, 'last')
+          : wicksonTime((await wicksonStats(c, ctx))?.last_item_date),
+    }),
+    mediaTypeDistribution: t.field({
+      type: [MediaTypeCountRef],
+      nullable: true,
+      description:
+        'Items per media type, largest first (Beluga: all IMAGE; empty when there are none). Null only when the Wickson detail call failed.',
+      resolve: async (c, _a, ctx) => {
+        if (c.source === 'BELUGA') {
+          const count = c.dto.source_images_count;
+          return count > 0 ? [{ mediaType: 'IMAGE' as const, count }] : [];
+        }
+        const stats = await wicksonStats(c, ctx);
+        if (!stats) return [];
+        return Object.entries(stats.media_type_distribution)
+          .filter(([, count]) => count > 0)
+          .map(([type, count]) => ({ mediaType: toMediaType(type, ctx.logger), count }))
+          .sort((a, b) => b.count - a.count || a.mediaType.localeCompare(b.mediaType));
+      },
+    }),
+    withDetectionsCount: t.int({
+      nullable: true,
+      description: 'Beluga captures with at least one detection; null for Wickson.',
+      resolve: (c) => (c.source === 'BELUGA' ? c.dto.source_images_with_detections_count : null),
+    }),
+    processedCount: t.int({
+      nullable: true,
+      description: 'Beluga captures processed by a pipeline; null for Wickson.',
+      resolve: (c) => (c.source === 'BELUGA' ? c.dto.source_images_processed_count : null),
+    }),
+    occurrencesCount: t.int({
+      nullable: true,
+      description:
+        'Beluga occurrences in the set (fetched with counts when the payload lacks them: one call for all sets of a project in a list); null for Wickson.',
+      resolve: async (c, _a, ctx) =>
+        c.source === 'BELUGA' ? ((await belugaCounts(c, ctx))?.occurrencesCount ?? null) : null,
+    }),
+    taxaCount: t.int({
+      nullable: true,
+      description: 'Beluga taxa in the set (fetched like occurrencesCount); null for Wickson.',
+      resolve: async (c, _a, ctx) =>
+        c.source === 'BELUGA' ? ((await belugaCounts(c, ctx))?.taxaCount ?? null) : null,
+    }),
+  }),
+});
