@@ -1,0 +1,169 @@
+/**
+ * Deterministic fake dataset: the same seed and scale always give the same records. The default
+ * scale holds the recorded seed payloads verbatim and just enough generated records around them
+ * (see dataset-beluga.ts for the constraints that keep seeds/001 reproducible).
+ */
+import { generateBeluga } from './dataset-beluga.ts';
+import { generateWickson } from './dataset-wickson.ts';
+import { createRng } from './prng.ts';
+
+/** Member of every draft project, not a superuser. */
+export const FAKE_MEMBER_TOKEN = '9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e';
+/** A valid token whose user belongs to no project. */
+export const FAKE_OUTSIDER_TOKEN = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
+/** A valid Wickson key without the read capability (403 INSUFFICIENT_PERMISSIONS). */
+export const WICKSON_NO_READ_KEY = 'no-read-key';
+
+export interface DatasetScale {
+  projects: number;
+  captureSets: number;
+  jobs: number;
+  wicksonCollections: number;
+}
+
+export const DEFAULT_SCALE: DatasetScale = {
+  projects: 14,
+  captureSets: 81,
+  jobs: 100,
+  wicksonCollections: 4,
+};
+
+export interface JobType {
+  name: string;
+  key: string;
+}
+
+export interface ProjectRecord {
+  id: number;
+  name: string;
+  description: string;
+  draft: boolean;
+  active: boolean;
+  priority: number;
+  createdAt: string;
+  updatedAt: string;
+  image: string | null;
+  deployments: { id: number; name: string; latitude: number; longitude: number; events: number }[];
+  owner: { id: number; name: string };
+}
+
+export interface CaptureSetRecord {
+  id: number;
+  name: string;
+  project: number;
+  method: string;
+  kwargs: Record<string, unknown>;
+  description: string;
+  sourceImagesCount: number;
+  withDetectionsCount: number;
+  processedCount: number;
+  occurrencesCount: number;
+  taxaCount: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Job ids linked to this set, newest first. */
+  jobIds: number[];
+  /** Virtual captures: timestamp of capture i = captureStartMs + i * captureStepMs (naive ms). */
+  captureStartMs: number;
+  captureStepMs: number;
+}
+
+export interface PipelineRecord {
+  id: number;
+  name: string;
+  slug: string;
+  createdAt: string;
+}
+
+export interface JobRecord {
+  id: number;
+  name: string;
+  project: number;
+  captureSet: number | null;
+  pipeline: PipelineRecord | null;
+  status: string;
+  jobType: JobType;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  dispatchMode: string;
+  total: number;
+}
+
+export interface UserRecord {
+  id: number;
+  name: string;
+  token: string;
+  memberOf: Set<number>;
+  superuser: boolean;
+}
+
+export interface MediaRecord {
+  id: string;
+  mediaType: string;
+  filename: string;
+  collection: string;
+  createdAtMs: number;
+  summary: string;
+}
+
+export interface WicksonCollectionRecord {
+  id: string;
+  /** Oldest first. */
+  items: MediaRecord[];
+}
+
+export interface Dataset {
+  seed: number;
+  scale: DatasetScale;
+  projects: Map<number, ProjectRecord>;
+  captureSets: Map<number, CaptureSetRecord>;
+  jobs: Map<number, JobRecord>;
+  users: Map<string, UserRecord>;
+  wickson: {
+    /** `default` first, then ascending first-item date. */
+    collections: WicksonCollectionRecord[];
+    media: Map<string, MediaRecord>;
+  };
+  /** Handy ids for tests and docs. */
+  ids: {
+    draftProjects: number[];
+    draftCaptureSets: number[];
+    draftJobs: number[];
+    seedCaptureSets: number[];
+  };
+}
+
+export function generateDataset(
+  options: { seed?: number; scale?: Partial<DatasetScale> } = {},
+): Dataset {
+  const seed = options.seed ?? 1;
+  const scale = { ...DEFAULT_SCALE, ...options.scale };
+  const rng = createRng(seed);
+  const beluga = generateBeluga(rng, scale);
+  const wickson = generateWickson(createRng(seed ^ 0x5eed), scale.wicksonCollections);
+  const users = new Map<string, UserRecord>([
+    [
+      FAKE_MEMBER_TOKEN,
+      {
+        id: 7,
+        name: 'Fake Member',
+        token: FAKE_MEMBER_TOKEN,
+        memberOf: new Set(beluga.ids.draftProjects),
+        superuser: false,
+      },
+    ],
+    [
+      FAKE_OUTSIDER_TOKEN,
+      {
+        id: 8,
+        name: 'Fake Outsider',
+        token: FAKE_OUTSIDER_TOKEN,
+        memberOf: new Set(),
+        superuser: false,
+      },
+    ],
+  ]);
+  return { seed, scale, ...beluga, users, wickson };
+}

@@ -1,0 +1,85 @@
+/**
+ * `npm run fakes`: both fakes on loopback for offline front-end work. A dev tool, not the
+ * gateway, so it reads its own environment (validated with zod).
+ */
+import { z } from 'zod';
+import {
+  FAKE_MEMBER_TOKEN,
+  FAKE_OUTSIDER_TOKEN,
+  startFakes,
+  WICKSON_NO_READ_KEY,
+} from './index.ts';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const scaleKeys = ['projects', 'captureSets', 'jobs', 'wicksonCollections'] as const;
+const scale = z
+  .string()
+  .regex(/^(\w+=\d+)(,\w+=\d+)*$/, 'use key=value pairs, e.g. projects=50,captureSets=5000')
+  .transform((text, ctx) => {
+    const out: Record<string, number> = {};
+    for (const pair of text.split(',')) {
+      const [key, value] = pair.split('=') as [string, string];
+      if (!(scaleKeys as readonly string[]).includes(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown key ${key}; known: ${scaleKeys.join(', ')}`,
+        });
+      }
+      out[key] = Number(value);
+    }
+    return out;
+  });
+
+const Env = z.object({
+  BELUGA_FAKE_PORT: port.default(4010),
+  WICKSON_FAKE_PORT: port.default(4020),
+  WICKSON_API_KEY: z.string().trim().min(1).default('demo-key'),
+  FAKE_SEED: z.coerce.number().int().default(1),
+  FAKE_SCALE: scale.optional(),
+  FAKE_LATENCY_MS: z.coerce.number().min(0).max(60_000).default(0),
+  FAKE_HOST: z.string().min(1).default('127.0.0.1'),
+});
+
+const parsed = Env.safeParse(process.env);
+if (!parsed.success) {
+  for (const issue of parsed.error.issues)
+    console.error(`fakes: ${issue.path.join('.')}: ${issue.message}`);
+  process.exit(1);
+}
+const env = parsed.data;
+const fakes = await startFakes({
+  host: env.FAKE_HOST,
+  belugaPort: env.BELUGA_FAKE_PORT,
+  wicksonPort: env.WICKSON_FAKE_PORT,
+  seed: env.FAKE_SEED,
+  scale: env.FAKE_SCALE,
+  wicksonApiKey: env.WICKSON_API_KEY,
+  latency: { fixedMs: env.FAKE_LATENCY_MS },
+});
+const { dataset } = fakes;
+console.log(`Fake Beluga:  ${fakes.beluga.url}/api/v2/captures/collections/`);
+console.log(
+  `Fake Wickson: ${fakes.wickson.url}/v1/media/collections (X-Api-Key: <WICKSON_API_KEY>)`,
+);
+console.log(
+  `Dataset seed ${dataset.seed}: ${dataset.projects.size} projects, ${dataset.captureSets.size} capture sets, ` +
+    `${dataset.jobs.size} jobs, ${dataset.wickson.collections.length} Wickson collections`,
+);
+console.log(
+  `Beluga member token (draft projects ${dataset.ids.draftProjects.join(', ')}): ${FAKE_MEMBER_TOKEN}`,
+);
+console.log(`Beluga outsider token: ${FAKE_OUTSIDER_TOKEN}`);
+console.log(`Wickson key without read capability: ${WICKSON_NO_READ_KEY}`);
+console.log(
+  'Control: GET /__fake/ledger, POST /__fake/reset, POST /__fake/latency, POST|DELETE /__fake/faults',
+);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await fakes.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

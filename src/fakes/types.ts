@@ -1,0 +1,118 @@
+/** Interface 1 (see /work/plan/INTERFACES.md): options, running fakes, control, ledger, faults. */
+import type { Dataset, DatasetScale } from './dataset.ts';
+
+export interface Latency {
+  fixedMs: number;
+  jitterMs?: number;
+}
+
+export interface FakeOptions {
+  host?: string;
+  belugaPort?: number;
+  wicksonPort?: number;
+  seed?: number;
+  scale?: Partial<DatasetScale>;
+  wicksonApiKey?: string;
+  wicksonHourlyLimit?: number;
+  belugaPublicUrl?: string;
+  latency?: Latency;
+}
+
+export interface Fakes {
+  beluga: RunningFake;
+  wickson: RunningFake;
+  dataset: Dataset;
+  close(): Promise<void>;
+}
+
+export interface RunningFake {
+  url: string;
+  port: number;
+  control: FakeControl;
+  close(): Promise<void>;
+}
+
+export interface LedgerFilter {
+  route?: string;
+  method?: string;
+}
+
+export interface FakeControl {
+  setLatency(latency: Latency): void;
+  addFault(fault: FaultSpec): string;
+  removeFault(id: string): void;
+  clearFaults(): void;
+  ledger: {
+    entries(filter?: LedgerFilter): LedgerEntry[];
+    count(filter?: LedgerFilter): number;
+    reset(): void;
+  };
+  reset(): void;
+}
+
+export interface LedgerEntry {
+  route: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  status: number;
+  startedAt: number;
+  closedEarly: boolean;
+}
+
+export type FaultKind =
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | {
+      kind: 'rate-limit';
+      retryAfter?: string;
+      resetInSeconds?: number;
+      shape?: 'nested' | 'flat';
+    }
+  | { kind: 'hang' }
+  | { kind: 'reset' }
+  | { kind: 'malformed'; body?: string; contentType?: string }
+  | { kind: 'html'; status?: number }
+  | { kind: 'truncate' }
+  | { kind: 'slow'; chunkDelayMs: number }
+  | { kind: 'huge'; megabytes: number; contentLengthLie?: number }
+  | { kind: 'redirect'; location: string; status?: number }
+  | { kind: 'drift'; mutate: (body: unknown) => unknown };
+
+export type FaultSpec = {
+  route?: string;
+  times?: number;
+  probability?: number;
+} & FaultKind;
+
+/** What a route handler produces; faults may transform it before it is written. */
+export interface FakeResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** JSON-serialised unless `raw` is set. */
+  body?: unknown;
+  raw?: string;
+  contentType?: string;
+}
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  /** Origin for absolute URLs, no trailing slash. */
+  origin: string;
+}
+
+export interface RouteMatch {
+  route: string;
+  handle(): FakeResponse;
+}
+
+export interface FakeService {
+  name: 'beluga' | 'wickson';
+  match(req: FakeRequest): RouteMatch | null;
+  /** Response for a path no route matches. */
+  notFound(req: FakeRequest): FakeResponse;
+  reset(): void;
+}
