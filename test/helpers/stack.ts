@@ -1,0 +1,97 @@
+/**
+ * The whole product for integration tests: fakes on ephemeral loopback ports, real upstream
+ * clients over sockets, and the gateway queried through `gateway.fetch` (no gateway port).
+ */
+import pino from 'pino';
+import { type Config, configFrom } from '../../src/config.ts';
+import { type FakeOptions, type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { createGateway, type Gateway } from '../../src/server/gateway.ts';
+import { createUpstreams, type Upstreams } from '../../src/upstreams/index.ts';
+
+export interface StackOptions {
+  fakes?: FakeOptions;
+  /** Env-style overrides passed to `configFrom` (upstream URLs are filled in). */
+  config?: Record<string, string>;
+}
+
+export interface GraphQLBody {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface Stack {
+  fakes: Fakes;
+  upstreams: Upstreams;
+  gateway: Gateway;
+  config: Config;
+  /** Every log line the gateway wrote (JSON strings). */
+  logs: string[];
+  query(
+    document: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: GraphQLBody }>;
+  /** Upstream calls counted by both fakes since the last `resetLedgers()`. */
+  calls(): { beluga: number; wickson: number; routes: Record<string, number> };
+  resetLedgers(): void;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const fakes = await startFakes(options.fakes);
+  const config = configFrom({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    BELUGA_URL: fakes.beluga.url,
+    WICKSON_URL: fakes.wickson.url,
+    UPSTREAM_TIMEOUT_MS: '1000',
+    REQUEST_TIMEOUT_MS: '3000',
+    ...options.config,
+  });
+  const logs: string[] = [];
+  const logger = pino({ level: config.logLevel }, { write: (line: string) => logs.push(line) });
+  const upstreams = createUpstreams(config, { logger });
+  const gateway = createGateway(config, {
+    clients: { beluga: upstreams.beluga, wickson: upstreams.wickson },
+    logger,
+    health: () => upstreams.health(),
+  });
+
+  const query: Stack['query'] = async (document, variables, headers) => {
+    const response = await gateway.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+      body: JSON.stringify({ query: document, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as GraphQLBody };
+  };
+
+  const calls: Stack['calls'] = () => {
+    const routes: Record<string, number> = {};
+    const count = (name: 'beluga' | 'wickson') => {
+      const entries = fakes[name].control.ledger.entries();
+      for (const e of entries)
+        routes[`${name}:${e.route}`] = (routes[`${name}:${e.route}`] ?? 0) + 1;
+      return entries.length;
+    };
+    return { beluga: count('beluga'), wickson: count('wickson'), routes };
+  };
+
+  return {
+    fakes,
+    upstreams,
+    gateway,
+    config,
+    logs,
+    query,
+    calls,
+    resetLedgers: () => {
+      fakes.beluga.control.ledger.reset();
+      fakes.wickson.control.ledger.reset();
+    },
+    close: async () => {
+      await upstreams.close();
+      await fakes.close();
+    },
+  };
+}
