@@ -2,13 +2,21 @@
  * createGateway(config, deps) → a yoga instance. No listen, no process.env: main.ts and the
  * tests own those. Tests call `gateway.fetch(...)` without a port.
  */
-import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createRequestContext, type GatewayContext, type UpstreamClients } from '../context.ts';
 import { schema } from '../schema/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
+import { maskError } from './errors.ts';
+import { graphiqlOptions } from './graphiql.ts';
+import type { GraphQLSchema } from './graphql.ts';
+import { limitPlugins } from './limits.ts';
+import { createMetrics, type GatewayMetrics } from './metrics.ts';
+import { operationsPlugin } from './operations.ts';
+import { createStateStore } from './request-state.ts';
+import { yogaLogger } from './yoga-logger.ts';
 
 export interface GatewayDeps {
   clients: UpstreamClients;
@@ -16,27 +24,68 @@ export interface GatewayDeps {
   /** Breaker and quota state per upstream, for metrics. */
   health?: () => UpstreamHealth[];
   onCall?: (record: CallRecord) => void;
+  /** True once shutdown began: /ready answers 503. */
+  isShuttingDown?: () => boolean;
+  /** Defaults to a fresh per-gateway registry. */
+  metrics?: GatewayMetrics;
+  now?: () => number;
+  /** Defaults to the graph (src/schema); tests may pass their own. */
+  schema?: GraphQLSchema;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
+/** Header names that count as a CSRF preflight marker on "simple" requests. */
+export const CSRF_HEADERS = [
+  'x-graphql-yoga-csrf',
+  'graphql-require-preflight',
+  'apollo-require-preflight',
+];
+
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
+  const now = deps.now ?? (() => performance.now());
+  const metrics = deps.metrics ?? createMetrics({ health: deps.health });
+  const store = createStateStore();
+  const onCall = (record: CallRecord) => {
+    metrics.observeCall(record);
+    deps.onCall?.(record);
+  };
+
   return createYoga<Record<string, unknown>, GatewayContext>({
-    schema,
+    schema: deps.schema ?? schema,
     graphqlEndpoint: '/graphql',
-    graphiql: config.graphiql,
-    logging: false,
+    graphiql: config.graphiql ? graphiqlOptions() : false,
+    landingPage: false,
+    batching: false,
+    maxRequestBodySize: config.limits.maxBodyBytes,
+    logging: yogaLogger(deps.logger),
+    maskedErrors: { maskError, isDev: false },
+    plugins: [
+      operationsPlugin({
+        config,
+        logger: deps.logger,
+        metrics,
+        store,
+        now,
+        isShuttingDown: deps.isShuttingDown ?? (() => false),
+      }),
+      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      ...limitPlugins(config),
+    ],
     context: ({ request }) => {
-      const requestId = request.headers.get('x-request-id') ?? randomUUID();
-      return createRequestContext({
+      const state = store.get(request);
+      if (!state) throw new Error('request state missing: operations plugin did not run');
+      const ctx = createRequestContext({
         config,
         clients: deps.clients,
-        logger: deps.logger.child({ requestId }),
-        requestId,
+        logger: deps.logger.child({ requestId: state.requestId }),
+        requestId: state.requestId,
         authorization: request.headers.get('authorization') ?? undefined,
-        signal: request.signal,
-        onCall: deps.onCall,
+        signal: state.signal,
+        onCall,
       });
+      state.calls = ctx.calls;
+      return ctx;
     },
   });
 }

@@ -1,0 +1,148 @@
+/**
+ * Error masking. Clients see the closed set of codes (src/upstreams/errors.ts) with constant
+ * messages, GraphQL syntax/validation errors, or INTERNAL_SERVER_ERROR "Unexpected error.".
+ * Extensions are rebuilt from an allowlist: {code, requestId?, upstreamRequestId?,
+ * retryAfterSeconds?, http?} (`http` steers the status and is never serialized by yoga).
+ */
+
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  isUpstreamError,
+  type UpstreamError,
+} from '../upstreams/errors.ts';
+import { GraphQLError, isGraphQLError } from './graphql.ts';
+
+export const CODE_MESSAGES: Record<ErrorCode, string> = {
+  UPSTREAM_TIMEOUT: 'An upstream service did not answer in time.',
+  UPSTREAM_UNAVAILABLE: 'An upstream service is unavailable.',
+  UPSTREAM_BAD_RESPONSE: 'An upstream service sent a response the gateway could not use.',
+  UPSTREAM_AUTH_FAILED: 'The gateway could not authenticate with an upstream service.',
+  RATE_LIMITED: 'An upstream rate limit was reached. Retry later.',
+  UNAUTHENTICATED: 'The credentials sent are not valid.',
+  FORBIDDEN: 'Not allowed.',
+  NOT_FOUND: 'Not found.',
+  BAD_USER_INPUT: 'Invalid input.',
+};
+export const UNEXPECTED_MESSAGE = 'Unexpected error.';
+/** Codes a request-level (no path) GraphQL error may carry besides the closed set. */
+const REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+const MAX_MESSAGE = 300;
+
+const isClosedCode = (code: unknown): code is ErrorCode => ERROR_CODES.includes(code as ErrorCode);
+
+/** The UpstreamError behind an error, following originalError and cause links. */
+export function findUpstreamError(error: unknown): UpstreamError | undefined {
+  let current: unknown = error;
+  for (let i = 0; i < 8 && current; i++) {
+    if (isUpstreamError(current)) return current;
+    const next: unknown = isGraphQLError(current)
+      ? current.originalError
+      : (current as { cause?: unknown }).cause;
+    current = next;
+  }
+  return undefined;
+}
+
+function isOriginal(error: GraphQLError): boolean {
+  return (
+    !error.originalError || (isGraphQLError(error.originalError) && isOriginal(error.originalError))
+  );
+}
+
+type HttpExtension = { status?: number; spec?: boolean; headers?: Record<string, string> };
+
+function httpOf(error: GraphQLError): HttpExtension | undefined {
+  return (error.extensions as { http?: HttpExtension } | undefined)?.http;
+}
+
+/** yoga `maskedErrors.maskError`: never returns anything with an originalError. */
+export function maskError(error: unknown): Error {
+  const located = isGraphQLError(error) ? error : undefined;
+  const where = { nodes: located?.nodes, path: located?.path };
+  const upstream = findUpstreamError(error);
+  if (upstream) {
+    return new GraphQLError(CODE_MESSAGES[upstream.code], {
+      ...where,
+      extensions: {
+        code: upstream.code,
+        ...(upstream.upstreamRequestId ? { upstreamRequestId: upstream.upstreamRequestId } : {}),
+        ...('retryAfterSeconds' in upstream
+          ? { retryAfterSeconds: upstream.retryAfterSeconds }
+          : {}),
+      },
+    });
+  }
+  if (located && isOriginal(located)) {
+    const code = located.extensions?.code;
+    if (isClosedCode(code)) {
+      const { upstreamRequestId, retryAfterSeconds } = located.extensions;
+      return new GraphQLError(located.message.slice(0, MAX_MESSAGE), {
+        ...where,
+        extensions: {
+          code,
+          ...(typeof upstreamRequestId === 'string'
+            ? { upstreamRequestId: upstreamRequestId.slice(0, 128) }
+            : {}),
+          ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
+          ...(httpOf(located) ? { http: httpOf(located) } : {}),
+        },
+      });
+    }
+    if (!located.path && code !== 'INTERNAL_SERVER_ERROR') return requestError(located);
+  }
+  return new GraphQLError(UNEXPECTED_MESSAGE, {
+    ...where,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
+
+/** Parse, validation, limit and HTTP-level errors: no path, raised by graphql-js, yoga or armor. */
+function requestError(error: GraphQLError): GraphQLError {
+  const given = error.extensions?.code;
+  const code =
+    typeof given === 'string' && REQUEST_CODES.has(given)
+      ? given
+      : error.message.startsWith('Syntax Error') &&
+          error.message !== `Syntax Error: Query validation error.`
+        ? 'GRAPHQL_PARSE_FAILED'
+        : httpOf(error)
+          ? 'BAD_REQUEST'
+          : 'GRAPHQL_VALIDATION_FAILED';
+  return new GraphQLError(error.message.slice(0, MAX_MESSAGE), {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { code, http: httpOf(error) ?? { spec: true, status: 400 } },
+  });
+}
+
+/** Final allowlist pass over a result's errors (maskError is idempotent); adds our request id. */
+export function sanitizeErrors(
+  errors: readonly GraphQLError[],
+  requestId: string,
+  hasData: boolean,
+): GraphQLError[] {
+  return errors.map((raw) => {
+    const error = maskError(raw) as GraphQLError;
+    const { code, upstreamRequestId, retryAfterSeconds, http } = error.extensions as Record<
+      string,
+      unknown
+    >;
+    const status =
+      http ?? (code === 'INTERNAL_SERVER_ERROR' && !hasData ? { status: 500 } : undefined);
+    return new GraphQLError(error.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      extensions: {
+        code,
+        requestId,
+        ...(upstreamRequestId !== undefined ? { upstreamRequestId } : {}),
+        ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+        ...(status ? { http: status } : {}),
+      },
+    });
+  });
+}

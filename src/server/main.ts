@@ -1,0 +1,131 @@
+/**
+ * Composition root: config → upstreams → gateway → node:http listen, and graceful shutdown.
+ * `npm start` runs this file; tests and the demo call `startServer`.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { createUpstreams } from '../upstreams/index.ts';
+import { createGateway } from './gateway.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  /** Stop accepting, let in-flight requests finish within config.shutdownTimeoutMs, close pools. */
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  config: Config,
+  options: { logger?: Logger } = {},
+): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config);
+  const upstreams = createUpstreams(config, { logger });
+  let shuttingDown = false;
+  const metrics = createMetrics({ health: () => upstreams.health(), defaultMetrics: true });
+  const gateway = createGateway(config, {
+    clients: upstreams,
+    logger,
+    health: () => upstreams.health(),
+    metrics,
+    isShuttingDown: () => shuttingDown,
+  });
+
+  const server = createServer(
+    {
+      maxHeaderSize: 16 * 1024,
+      headersTimeout: 10_000,
+      requestTimeout: config.requestTimeoutMs + 5_000,
+      keepAliveTimeout: 5_000,
+    },
+    gateway,
+  );
+  const active = new Map<Socket, number>();
+  server.on('connection', (socket) => {
+    active.set(socket, 0);
+    socket.on('close', () => active.delete(socket));
+  });
+  server.on('request', (req, res) => {
+    active.set(req.socket, (active.get(req.socket) ?? 0) + 1);
+    res.on('finish', () => {
+      const left = (active.get(req.socket) ?? 1) - 1;
+      active.set(req.socket, left);
+      if (shuttingDown && left === 0) req.socket.end();
+    });
+    if (shuttingDown) res.setHeader('connection', 'close');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  logger.info(
+    { url, graphiql: config.graphiql, introspection: config.introspection },
+    'gateway listening',
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive sockets would hold server.close() open; busy ones end after their response.
+      for (const [socket, inFlight] of active) if (inFlight === 0) socket.end();
+      const timer = setTimeout(() => {
+        logger.warn({ open: active.size }, 'shutdown timeout: closing remaining connections');
+        server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(timer);
+      await upstreams.close();
+      logger.info('gateway stopped');
+    })();
+    return closing;
+  };
+  return { url, server, close };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+  const running = await startServer(config, { logger });
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `gateway failed to start: ${error instanceof Error ? error.message : 'unknown error'}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * The HTTP edge of the gateway as one yoga plugin: request ids, /health, /ready, /metrics, the
+ * error allowlist on every GraphQL result, one access-log line per request and request metrics.
+ */
+
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { sanitizeErrors } from './errors.ts';
+import { getOperationAST } from './graphql.ts';
+import { type GatewayMetrics, operationLabel } from './metrics.ts';
+import { createRequestState, type createStateStore, type RequestState } from './request-state.ts';
+
+export interface OperationsOptions {
+  config: Config;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  store: ReturnType<typeof createStateStore>;
+  isShuttingDown: () => boolean;
+  now: () => number;
+}
+
+const json = (body: unknown, status: number) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  });
+
+type Result = { data?: unknown; errors?: readonly unknown[] };
+
+export function operationsPlugin(options: OperationsOptions): Plugin {
+  const { config, logger, metrics, store, now } = options;
+  const stateOf = (request: Request): RequestState => {
+    let state = store.get(request);
+    if (!state) {
+      state = createRequestState(request, config.requestTimeoutMs, now);
+      store.set(request, state);
+    }
+    return state;
+  };
+
+  return {
+    onRequest({ request, url, endResponse }) {
+      stateOf(request);
+      if (request.method !== 'GET' && request.method !== 'HEAD') return;
+      if (url.pathname === '/ready') {
+        endResponse(
+          options.isShuttingDown()
+            ? json({ status: 'shutting down' }, 503)
+            : json({ status: 'ready' }, 200),
+        );
+      } else if (url.pathname === '/metrics') {
+        return metrics.render().then((text) => {
+          endResponse(
+            new Response(text, {
+              status: 200,
+              headers: { 'content-type': metrics.registry.contentType },
+            }),
+          );
+        });
+      }
+    },
+    onParams({ request, params }) {
+      stateOf(request).operation = params.operationName ?? undefined;
+    },
+    onExecute({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      const state = request ? store.get(request) : undefined;
+      if (state && !state.operation) {
+        state.operation = getOperationAST(args.document, args.operationName)?.name?.value;
+      }
+    },
+    onResultProcess({ request, result, setResult }) {
+      const state = stateOf(request);
+      const results = (Array.isArray(result) ? result : [result]) as Result[];
+      if (results.some((r) => typeof (r as object)[Symbol.asyncIterator as never] === 'function'))
+        return;
+      const cleaned = results.map((r) => {
+        if (!r.errors?.length) return r;
+        const errors = sanitizeErrors(r.errors as never, state.requestId, r.data != null);
+        for (const e of errors) state.errorCodes.push(String(e.extensions.code));
+        return { ...r, errors };
+      });
+      setResult((Array.isArray(result) ? cleaned : cleaned[0]) as never);
+    },
+    onResponse({ request, response, setResponse }) {
+      const url = new URL(request.url);
+      const state = stateOf(request);
+      state.dispose();
+      let final = response;
+      if (response.headers.has('x-yoga-id')) {
+        // yoga's built-in liveness answers any path ending in /health; only ours is exact.
+        final =
+          url.pathname === '/health'
+            ? json({ status: 'ok' }, 200)
+            : new Response(null, { status: 404 });
+        setResponse(final);
+      }
+      final.headers.set('x-request-id', state.requestId);
+      const isGraphQL =
+        url.pathname === '/graphql' && !final.headers.get('content-type')?.includes('text/html');
+      const durationMs = now() - state.startedAt;
+      if (!isGraphQL) {
+        logger.debug(
+          {
+            requestId: state.requestId,
+            method: request.method,
+            path: url.pathname,
+            status: final.status,
+          },
+          'http request',
+        );
+        return;
+      }
+      const operation = operationLabel(state.operation);
+      metrics.observeRequest({
+        operation,
+        status: final.status,
+        durationMs,
+        errorCodes: state.errorCodes,
+      });
+      logger.info(
+        {
+          requestId: state.requestId,
+          method: request.method,
+          path: url.pathname,
+          operation,
+          status: final.status,
+          durationMs: Math.round(durationMs),
+          upstreamCalls: state.calls?.length ?? 0,
+          errorCodes: [...new Set(state.errorCodes)],
+        },
+        'graphql request',
+      );
+    },
+  };
+}

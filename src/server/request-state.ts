@@ -1,0 +1,60 @@
+/**
+ * Per-HTTP-request bookkeeping shared by the gateway's plugins: request id, start time, the
+ * request-wide deadline and what the access log line needs. Keyed by the Request object.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CallRecord } from '../upstreams/types.ts';
+
+export interface RequestState {
+  requestId: string;
+  startedAt: number;
+  operation: string | undefined;
+  errorCodes: string[];
+  calls: CallRecord[] | undefined;
+  /** Aborts at the deadline or when the client goes away; handed to the upstream scope. */
+  signal: AbortSignal;
+  dispose(): void;
+}
+
+const SANE_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export function requestIdFrom(header: string | null): string {
+  return header && SANE_ID.test(header) ? header : randomUUID();
+}
+
+export const DEADLINE_REASON = 'request deadline passed';
+
+export function createRequestState(
+  request: Request,
+  timeoutMs: number,
+  now: () => number,
+): RequestState {
+  const controller = new AbortController();
+  const onClientAbort = () => controller.abort(request.signal.reason);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(DEADLINE_REASON, 'TimeoutError')),
+    timeoutMs,
+  );
+  if (request.signal?.aborted) onClientAbort();
+  else request.signal?.addEventListener('abort', onClientAbort, { once: true });
+  return {
+    requestId: requestIdFrom(request.headers.get('x-request-id')),
+    startedAt: now(),
+    operation: undefined,
+    errorCodes: [],
+    calls: undefined,
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onClientAbort);
+    },
+  };
+}
+
+export function createStateStore() {
+  const states = new WeakMap<Request, RequestState>();
+  return {
+    set: (request: Request, state: RequestState) => states.set(request, state),
+    get: (request: Request) => states.get(request),
+  };
+}

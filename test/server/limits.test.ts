@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { testGateway } from './helpers.ts';
+
+const t = testGateway(
+  {
+    MAX_DEPTH: '6',
+    MAX_ALIASES: '15',
+    MAX_TOKENS: '1000',
+    MAX_DIRECTIVES: '50',
+    MAX_COST: '5000',
+    MAX_LIST_LENGTH: '100',
+  },
+  { wickson: { listCollections: async () => ({}) }, beluga: { getCaptureSet: async () => null } },
+);
+
+async function expectRejected(
+  query: string,
+  variables?: Record<string, unknown>,
+  message = 'Query validation error.',
+) {
+  const before = t.calls.length;
+  const { status, body } = await t.post({ query, variables });
+  expect(status).toBe(400);
+  expect(body.data).toBeUndefined();
+  expect(body.errors).toHaveLength(1);
+  expect(body.errors[0].message).toContain(message);
+  // constant message: no configured number, no found number
+  expect(body.errors[0].message).not.toMatch(/\d/);
+  expect(Object.keys(body.errors[0].extensions).sort()).toEqual(['code', 'requestId']);
+  expect(t.calls.length).toBe(before);
+  return body;
+}
+
+const nest = (levels: number, inner = 'id') => {
+  let q = inner;
+  for (let i = 0; i < levels; i++) q = `related { ${q} }`;
+  return q;
+};
+
+describe('depth limit (6)', () => {
+  it('accepts depth 6 and calls the upstream', async () => {
+    const before = t.calls.length;
+    const { status, body } = await t.post({
+      query: `{ collections(first: 1) { edges { node { ${nest(2)} } } } }`,
+    });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(t.calls.length).toBe(before + 1);
+  });
+  it('rejects plain nesting', async () => {
+    await expectRejected(`{ collections(first: 1) { edges { node { ${nest(4)} } } } }`);
+  });
+  it('rejects nesting through inline fragments', async () => {
+    await expectRejected(
+      `{ collections(first: 1) { edges { node { ... on Collection { ${nest(4)} } } } } }`,
+    );
+  });
+  it('rejects nesting through named fragments', async () => {
+    await expectRejected(
+      `{ collections(first: 1) { edges { node { ...Deep } } } } fragment Deep on Collection { ${nest(4)} }`,
+    );
+  });
+  it('rejects a recursive fragment', async () => {
+    const { status, body } = await t.post({
+      query: `{ collections(first: 1) { edges { node { ...R } } } } fragment R on Collection { related { ...R } }`,
+    });
+    expect(status).toBe(400);
+    expect(body.data).toBeUndefined();
+    expect(t.calls).toEqual(expect.not.arrayContaining(['never']));
+  });
+  it('rejects a fragment named __schema (armor ignoreIntrospection bypass)', async () => {
+    await expectRejected(
+      `{ collections(first: 1) { edges { node { ...__schema } } } } fragment __schema on Collection { ${nest(4)} }`,
+    );
+  });
+});
+
+describe('other armor limits', () => {
+  it('rejects 16 aliases but allows __typename aliases', async () => {
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: version`).join(' ');
+    await expectRejected(`{ ${aliases} }`);
+    const typenames = Array.from({ length: 20 }, (_, i) => `t${i}: __typename`).join(' ');
+    const { status } = await t.post({ query: `{ ${typenames} }` });
+    expect(status).toBe(200);
+  });
+  it('rejects aliases hidden in fragments', async () => {
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: version`).join(' ');
+    await expectRejected(`{ ...F } fragment F on Query { ${aliases} }`);
+  });
+  it('rejects a token flood', async () => {
+    await expectRejected(`{ ${Array.from({ length: 1001 }, () => 'version').join(' ')} }`);
+  });
+  it('rejects a directive flood', async () => {
+    await expectRejected(
+      `{ version ${Array.from({ length: 51 }, () => '@include(if: true)').join(' ')} }`,
+    );
+  });
+});
+
+describe('list length and cost', () => {
+  it('rejects a 101-item list argument as a variable and as a literal', async () => {
+    const ids = Array.from({ length: 101 }, (_, i) => `id${i}`);
+    const body = await expectRejected(
+      'query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      { ids },
+      'A list argument has too many items.',
+    );
+    expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    await expectRejected(
+      `{ nodes(ids: ${JSON.stringify(ids)}) { id } }`,
+      undefined,
+      'A list argument has too many items.',
+    );
+  });
+  it('accepts 100 ids', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `id${i}`);
+    const { status } = await t.post({
+      query: 'query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      variables: { ids },
+    });
+    expect(status).toBe(200);
+  });
+  it('counts page sizes from literals and variables times nested selections', async () => {
+    const query =
+      'query Q($n: Int) { collections(first: $n) { edges { node { id children(first: $n) { totalCount edges { cursor } } } } } }';
+    const ok = await t.post({ query, variables: { n: 10 } });
+    expect(ok.status).toBe(200);
+    await expectRejected(query, { n: 100 }, 'Query is too expensive.');
+    await expectRejected(
+      '{ collections(last: 1000000) { edges { node { id } } } }',
+      undefined,
+      'Query is too expensive.',
+    );
+  });
+  it('defaults a missing page size to 20 and plain lists to 20', async () => {
+    // 20 × (1 + 20 × (1 + 20 × 2)) well over 5000
+    await expectRejected(
+      '{ collections { edges { node { related { related { id name } } } } } }',
+      undefined,
+      'Query is too expensive.',
+    );
+  });
+});
+
+describe('request shape', () => {
+  it('rejects array batching', async () => {
+    const { status } = await t.post([{ query: '{ version }' }, { query: '{ version }' }]);
+    expect(status).toBeGreaterThanOrEqual(400);
+  });
+  it('rejects a mutation over GET-like misuse and unknown parameters', async () => {
+    const { status } = await t.post({ query: '{ version }', extra: 1 });
+    expect(status).toBe(400);
+  });
+});
