@@ -94,7 +94,7 @@ export function truthy(value: string | null): boolean {
 /** `project_id`: absent → null; not an integer → 400; `required` and absent → 400. */
 export function projectIdParam(req: FakeRequest, required: boolean): number | null {
   const raw = req.query.get('project_id');
-  if (raw === null) {
+  if (raw === null || raw === '') {
     if (required) throw new HttpError(400, { project_id: ['This field is required.'] });
     return null;
   }

@@ -1,0 +1,29 @@
+/** Tiny GET helper over real sockets for the fakes' tests. */
+import { request } from 'undici';
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  json: any;
+}
+
+export async function get(
+  url: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<Reply> {
+  const res = await request(url, { method: method as 'GET', headers });
+  const text = await res.body.text();
+  const flat: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = String(v);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.statusCode, headers: flat, text, json };
+}
+
+export const token = (key: string) => ({ authorization: `Token ${key}` });
