@@ -24,7 +24,19 @@ export const builder = new SchemaBuilder<{
     nodeTypeOptions: {
       description: 'An object with a globally unique, opaque id, fetchable through `node(id:)`.',
     },
+    idFieldOptions: {
+      description:
+        'Globally unique opaque id (encodes type, source and source id); use with `node(id:)`.',
+    },
     pageInfoTypeOptions: { description: 'Where a page sits in its connection.' },
+    hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'Whether items precede this page.' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of the page.' },
+    endCursorFieldOptions: { description: 'Cursor of the last item of the page.' },
+    cursorFieldOptions: { description: 'Opaque position of this edge, for `after`/`before`.' },
+    nodeFieldOptions: { description: 'The item at this edge.' },
+    edgesFieldOptions: { description: 'The items of this page with their cursors.' },
+    pageInfoFieldOptions: { description: 'Paging information for this page.' },
     nodeQueryOptions: {
       description: 'Fetches any object by its global id; null when it does not exist.',
       args: { id: { description: 'A global id as returned in an `id` field.' } },
