@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAKE_MEMBER_TOKEN, FAKE_OUTSIDER_TOKEN, useFakes } from '../helpers/fakes.ts';
-import { get, token } from './http.ts';
+import { get, type Json, token } from './http.ts';
 
 describe('Beluga fake: counts, auth, visibility, errors', () => {
   const fakes = useFakes();
@@ -10,12 +10,12 @@ describe('Beluga fake: counts, auth, visibility, errors', () => {
   it('sends counts null in lists unless with_counts, and computes them on detail', async () => {
     const plain = await beluga('/api/v2/captures/collections/?project_id=23');
     expect(
-      plain.json.results.every((s: any) => s.occurrences_count === null && s.taxa_count === null),
+      plain.json.results.every((s: Json) => s.occurrences_count === null && s.taxa_count === null),
     ).toBe(true);
     const counted = await beluga('/api/v2/captures/collections/?project_id=23&with_counts=true');
-    const set21 = counted.json.results.find((s: any) => s.id === 21);
+    const set21 = counted.json.results.find((s: Json) => s.id === 21);
     expect(set21).toMatchObject({ occurrences_count: 1091, taxa_count: 498 });
-    expect(counted.json.results.every((s: any) => typeof s.occurrences_count === 'number')).toBe(
+    expect(counted.json.results.every((s: Json) => typeof s.occurrences_count === 'number')).toBe(
       true,
     );
     const off = await beluga('/api/v2/captures/collections/?project_id=23&with_counts=false');
@@ -57,11 +57,11 @@ describe('Beluga fake: counts, auth, visibility, errors', () => {
       project: ['Select a valid choice. That choice is not one of the available choices.'],
     });
     const bySet = await beluga('/api/v2/jobs/?source_image_collection=21');
-    expect(bySet.json.results.map((j: any) => j.id)).toEqual([1146, 982, 225]);
+    expect(bySet.json.results.map((j: Json) => j.id)).toEqual([1146, 982, 225]);
     const ml = await beluga(
       '/api/v2/jobs/?source_image_collection=21&job_type_key=ml&status=FAILURE',
     );
-    expect(ml.json.results.map((j: any) => j.id)).toEqual([225]);
+    expect(ml.json.results.map((j: Json) => j.id)).toEqual([225]);
     const captures = await beluga('/api/v2/captures/');
     expect(captures.status).toBe(400);
     expect(captures.json).toEqual({ project_id: ['This field is required.'] });
@@ -84,7 +84,7 @@ describe('Beluga fake: counts, auth, visibility, errors', () => {
         expect(reply.json).toEqual({ detail: 'Not found.' });
       }
       const projects = await beluga('/api/v2/projects/', headers);
-      expect(projects.json.results.some((p: any) => p.draft)).toBe(false);
+      expect(projects.json.results.some((p: Json) => p.draft)).toBe(false);
     }
     const member = token(FAKE_MEMBER_TOKEN);
     expect((await beluga(`/api/v2/projects/${draftProject}/`, member)).json).toMatchObject({

@@ -1,11 +1,14 @@
 /** Tiny GET helper over real sockets for the fakes' tests. */
 import { request } from 'undici';
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON bodies are probed field by field in tests.
+export type Json = any;
+
 export interface Reply {
   status: number;
   headers: Record<string, string>;
   text: string;
-  json: any;
+  json: Json;
 }
 
 export async function get(

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/fakes/index.ts';
 import { loadSeedFile, SEED_FILES } from '../../src/fakes/seeds.ts';
 import { useFakes } from '../helpers/fakes.ts';
-import { get } from './http.ts';
+import { get, type Json } from './http.ts';
 
 const SHARED = new URL('../../../shared/seeds/', import.meta.url);
 const PUBLIC = 'https://api.beluga.insectai.org';
@@ -65,12 +65,12 @@ describe('seed payloads served verbatim', () => {
 
   it('every job of the seeds exists with the summary fields', async () => {
     const seed = loadSeedFile(SEED_FILES.captureSetsPage) as {
-      results: { id: number; project: number; jobs: any[] }[];
+      results: { id: number; project: number; jobs: Json[] }[];
     };
     const set21 = loadSeedFile(SEED_FILES.captureSet21) as {
       id: number;
       project: number;
-      jobs: any[];
+      jobs: Json[];
     };
     const { jobs } = fakes().dataset;
     for (const set of [...seed.results, set21]) {
