@@ -24,7 +24,7 @@ describe('field-aware hydration', () => {
     const { body } = await stack.query(`{ collection(source: BELUGA, sourceId: "21") {
       jobs { sourceId name startedAt finishedAt durationSeconds progress { status progress } } } }`);
     expect(body.errors).toBeUndefined();
-    const jobs = (body.data?.collection as { jobs: Record<string, unknown>[] }).jobs;
+    const jobs = (body.data!.collection as { jobs: Record<string, unknown>[] }).jobs;
     expect(jobs.map((j) => j.sourceId)).toEqual([1146, 982, 225]);
     for (const job of jobs) expect(job.progress).toMatchObject({ progress: expect.any(Number) });
     expect(stack.calls().routes).toEqual({
@@ -39,7 +39,7 @@ describe('field-aware hydration', () => {
     const { body } = await stack.query(`{ collection(source: BELUGA, sourceId: "21") {
       stats { firstItemDate } } }`);
     expect(body.errors).toBeUndefined();
-    const stats = (body.data?.collection as { stats: { firstItemDate: string } }).stats;
+    const stats = (body.data!.collection as { stats: { firstItemDate: string } }).stats;
     expect(stats.firstItemDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(stack.calls().routes).toEqual({
       'beluga:collections.detail': 1,

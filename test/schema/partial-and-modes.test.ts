@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FAKE_MEMBER_TOKEN } from '../../src/fakes/index.ts';
+import { ERROR_CODES } from '../../src/upstreams/errors.ts';
+import { type Stack, startStack } from '../helpers/stack.ts';
+
+let stack: Stack;
+let naive: Stack;
+beforeAll(async () => {
+  [stack, naive] = await Promise.all([
+    startStack(),
+    startStack({ config: { GATEWAY_MODE: 'naive' } }),
+  ]);
+});
+afterAll(() => Promise.all([stack?.close(), naive?.close()]));
+beforeEach(() => {
+  for (const s of [stack, naive]) {
+    s.resetLedgers();
+    s.fakes.beluga.control.clearFaults();
+    s.fakes.wickson.control.clearFaults();
+  }
+});
+
+const DRAFT_PROJECT = 90;
+
+describe('partial results and credentials', () => {
+  it('keeps Beluga data when Wickson fails, nulling only the Wickson field', async () => {
+    stack.fakes.wickson.control.addFault({ kind: 'status', status: 503, route: '*' });
+    const { status, body } = await stack.query(`{
+      b: collection(source: BELUGA, sourceId: "21") { name stats { itemCount } }
+      w: collection(source: WICKSON, sourceId: "research_papers") { name } }`);
+    expect(status).toBe(200);
+    expect(body.data).toEqual({
+      b: { name: 'Insectarium, End of every night', stats: { itemCount: 403 } },
+      w: null,
+    });
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors?.[0]?.path).toEqual(['w']);
+    expect(ERROR_CODES).toContain(body.errors?.[0]?.extensions?.code);
+    expect(JSON.stringify(body)).not.toContain(stack.fakes.wickson.url);
+  });
+
+  it('shows a draft project to a member and null to anonymous callers', async () => {
+    const q = `{ project(sourceId: ${DRAFT_PROJECT}) { sourceId draft } }`;
+    const member = await stack.query(q, undefined, { authorization: `Token ${FAKE_MEMBER_TOKEN}` });
+    expect(member.body.data?.project).toEqual({ sourceId: DRAFT_PROJECT, draft: true });
+    const anonymous = await stack.query(q);
+    expect(anonymous.body).toEqual({ data: { project: null } });
+  });
+
+  it('maps enum values the upstream added later to UNKNOWN and logs them', async () => {
+    stack.fakes.beluga.control.addFault({
+      kind: 'drift',
+      route: 'collections.detail',
+      mutate: (body) => {
+        const dto = body as {
+          method: string;
+          jobs: { status: string; job_type: { key: string } }[];
+        };
+        return {
+          ...dto,
+          method: 'quantum_sampling',
+          jobs: dto.jobs.map((j, i) =>
+            i === 0 ? { ...j, status: 'PAUSED', job_type: { ...j.job_type, key: 'teleport' } } : j,
+          ),
+        };
+      },
+    });
+    const { body } = await stack.query(`{ collection(source: BELUGA, sourceId: "21") {
+      method jobs { sourceId status type { key } } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.collection).toMatchObject({
+      method: 'UNKNOWN',
+      jobs: [{ sourceId: 1146, status: 'UNKNOWN', type: { key: 'UNKNOWN' } }, {}, {}],
+    });
+    expect(stack.logs.some((line) => line.includes('quantum_sampling'))).toBe(true);
+  });
+});
+
+describe('naive mode (benchmark baseline)', () => {
+  it('makes more upstream calls than standard mode for the same query', async () => {
+    const q = `{ collection(source: BELUGA, sourceId: "21") {
+      project { name } jobs { status project { name } } stats { occurrencesCount } } }`;
+    const [standardResult, naiveResult] = await Promise.all([stack.query(q), naive.query(q)]);
+    expect(naiveResult.body).toEqual(standardResult.body);
+    expect(stack.calls().beluga).toBe(2);
+    // collection + project + 3 job details + 3 project details (one per job) + counts detail.
+    expect(naive.calls().beluga).toBe(9);
+  });
+});
