@@ -118,7 +118,8 @@ function wicksonError(text: string): { code?: string; requestId?: string; resetT
   const parsed = ErrorBodyDto.safeParse(parseJson(text));
   if (!parsed.success) return {};
   const { code, requestId } = readErrorBody(parsed.data);
-  const resetTime = 'details' in parsed.data ? parsed.data.details?.reset_time : undefined;
+  const details = 'error' in parsed.data ? parsed.data.error.details : parsed.data.details;
+  const resetTime = details?.reset_time;
   return { code, requestId, resetTime };
 }
 

@@ -203,7 +203,7 @@ export function createHttp(deps: HttpDeps): HttpClient {
     if (status !== 429) quota?.observe(res.headers);
     if (status >= 300 && status < 400) {
       // Never followed: the Location may be another origin and would receive our credentials.
-      res.body.destroy();
+      await res.body.dump({ limit: 64 * 1024, signal: deadline.signal }).catch(() => undefined);
       throw classifyStatus(info, status, res.headers, '', now());
     }
     let text: string;

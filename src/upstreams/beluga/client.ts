@@ -57,7 +57,7 @@ export function createBelugaClient(http: HttpClient): BelugaClient {
         scope,
       ),
 
-    getCaptureSet: (id, scope, options) => {
+    getCaptureSet: async (id, scope, options) => {
       const route = '/api/v2/captures/collections/{id}/';
       const project = options?.withCountsForProject;
       return http.getOrNull({
@@ -78,7 +78,7 @@ export function createBelugaClient(http: HttpClient): BelugaClient {
         scope,
       ),
 
-    getProject: (id, scope) => {
+    getProject: async (id, scope) => {
       const route = '/api/v2/projects/{id}/';
       return http.getOrNull({
         path: `/api/v2/projects/${pk(id, route)}/`,
@@ -106,7 +106,7 @@ export function createBelugaClient(http: HttpClient): BelugaClient {
         scope,
       ),
 
-    getJob: (id, scope) => {
+    getJob: async (id, scope) => {
       const route = '/api/v2/jobs/{id}/';
       return http.getOrNull({
         path: `/api/v2/jobs/${pk(id, route)}/`,

@@ -1,0 +1,53 @@
+/** Every recorded seed payload parses with its wire schema, and comes through the clients intact. */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { CaptureSetDto, CaptureSetPageDto } from '../../src/upstreams/beluga/schemas.ts';
+import { CollectionDetailDto } from '../../src/upstreams/wickson/schemas.ts';
+import { closeHarnesses, harness } from './helpers.ts';
+
+const seed = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../src/fakes/seed-data/${name}`, import.meta.url), 'utf8'));
+
+describe('seed payloads', () => {
+  it('seeds/000 (capture set 21) parses as CaptureSetDto', () => {
+    const parsed = CaptureSetDto.safeParse(seed('beluga-capture-set-21.json'));
+    expect(parsed.success && parsed.data.id).toBe(21);
+  });
+
+  it('seeds/001 (capture-set page) parses as a page of CaptureSetDto', () => {
+    const parsed = CaptureSetPageDto.safeParse(seed('beluga-capture-sets-page.json'));
+    expect(parsed.success && parsed.data.results.length).toBe(20);
+  });
+
+  it('seeds/002 (research_papers) parses as CollectionDetailDto', () => {
+    const parsed = CollectionDetailDto.safeParse(seed('wickson-research-papers.json'));
+    expect(parsed.success && parsed.data.data.stats.item_count).toBe(17);
+  });
+});
+
+describe('seed payloads through the clients', () => {
+  let fakes: Fakes;
+  beforeAll(async () => {
+    fakes = await startFakes({ belugaPublicUrl: 'https://api.beluga.insectai.org' });
+  });
+  afterAll(async () => {
+    await closeHarnesses();
+    await fakes.close();
+  });
+
+  it('capture set 21 and research_papers equal the parsed seeds', async () => {
+    const h = harness(fakes);
+    // The seed was recorded through the browsable API (`?format=api` in its links).
+    const recorded = JSON.stringify(seed('beluga-capture-set-21.json')).replaceAll(
+      '?format=api',
+      '',
+    );
+    expect(await h.upstreams.beluga.getCaptureSet(21, h.scope())).toEqual(
+      CaptureSetDto.parse(JSON.parse(recorded)),
+    );
+    expect(await h.upstreams.wickson.getCollection('research_papers', h.scope())).toEqual(
+      CollectionDetailDto.parse(seed('wickson-research-papers.json')).data,
+    );
+  });
+});
