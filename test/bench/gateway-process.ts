@@ -1,0 +1,163 @@
+/**
+ * Child processes of the bench: the gateway (and the floor script) run as plain `node --import tsx`
+ * so the PID we measure is the process doing the work (the `tsx` CLI would add a wrapper process).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface Pinning {
+  enabled: boolean;
+  /** Human-readable summary for the report. */
+  note: string;
+  /** Prefix for a child command line, e.g. ['taskset', '-c', '1']. */
+  childPrefix: string[];
+}
+
+/** Pins this process (runner, fakes, autocannon) to core 0 and children to core 1 when possible. */
+export function setUpPinning(): Pinning {
+  const cpus = availableParallelism();
+  if (cpus < 2) return { enabled: false, note: `unpinned (${cpus} core)`, childPrefix: [] };
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    return {
+      enabled: true,
+      note: `runner + fakes + autocannon on core 0, system under test on core 1 (taskset), ${cpus} cores`,
+      childPrefix: ['taskset', '-c', '1'],
+    };
+  } catch {
+    return {
+      enabled: false,
+      note: `unpinned (taskset unavailable), ${cpus} cores`,
+      childPrefix: [],
+    };
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const children = new Set<ChildProcess>();
+
+/** Starts `node --import tsx <script>` (pinned if asked); stderr is kept for error messages. */
+export function spawnTsx(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  pinning: Pinning,
+  stdin = false,
+): { child: ChildProcess; pid: number; stderr: () => string; stdout: () => string } {
+  const command = [...pinning.childPrefix, process.execPath, '--import', 'tsx', script, ...args];
+  const [bin, ...rest] = command as [string, ...string[]];
+  const child = spawn(bin, rest, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${script}`);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  let err = '';
+  let out = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err = (err + d.toString()).slice(-8000);
+  });
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  return { child, pid: child.pid, stderr: () => err, stdout: () => out };
+}
+
+/** Kills one child by PID (SIGTERM, then SIGKILL after a grace period). */
+export async function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Last resort on errors and signals: every child this runner started, by PID. */
+export function killAllChildren(): void {
+  for (const child of children) {
+    if (child.pid !== undefined && child.exitCode === null) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {}
+    }
+  }
+}
+
+export interface GatewayProcess {
+  mode: 'standard' | 'naive';
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(options: {
+  mode: 'standard' | 'naive';
+  belugaUrl: string;
+  wicksonUrl: string;
+  wicksonApiKey: string;
+  pinning: Pinning;
+  timeoutMs?: number;
+}): Promise<GatewayProcess> {
+  const port = await freePort();
+  const proc = spawnTsx(
+    'src/server/main.ts',
+    [],
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      BELUGA_URL: options.belugaUrl,
+      WICKSON_URL: options.wicksonUrl,
+      WICKSON_API_KEY: options.wicksonApiKey,
+      WICKSON_HOURLY_BUDGET: '1000000',
+      GATEWAY_MODE: options.mode,
+      MAX_COST: '10000000',
+      GRAPHIQL: 'false',
+    },
+    options.pinning,
+  );
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    if (proc.child.exitCode !== null) {
+      throw new Error(
+        `gateway (${options.mode}) exited with ${proc.child.exitCode}: ${proc.stderr()}`,
+      );
+    }
+    try {
+      const res = await fetch(`${base}/health`);
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      await stopChild(proc.child);
+      throw new Error(`gateway (${options.mode}) not healthy after start: ${proc.stderr()}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return {
+    mode: options.mode,
+    url: `${base}/graphql`,
+    pid: proc.pid,
+    stop: () => stopChild(proc.child),
+  };
+}

@@ -1,0 +1,213 @@
+/** Result shapes, the stdout table, the JSON document and the issue-6 targets. */
+import type { QueryName } from './queries.ts';
+
+export type System = 'standard' | 'naive' | 'floor';
+
+export interface Cell {
+  rps: number | null;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  /** p50 − d·L: what the system adds over the dependent upstream rounds. */
+  p50_minus_dL_ms: number | null;
+  /** p50 − the floor's p50 (same L, same query): what the gateway adds over direct REST calls. */
+  p50_minus_floor_ms?: number | null;
+  calls_per_query: number | null;
+  min_calls: number;
+  cpu_ms_per_query: number | null;
+  rss_mb: number | null;
+  completed: number;
+  non_2xx: number;
+  error_responses: number;
+  /** Average upstream calls per query by `upstream:route`. */
+  calls_by_route: Record<string, number>;
+  /** CPU use of the runner process (core 0: fakes + load generator) during the cell. */
+  runner_cpu_pct: number | null;
+  note?: string;
+}
+
+export type LatencyCells = Partial<Record<System, Cell>>;
+
+export interface QueryReport {
+  d: number;
+  n_star: string;
+  variants: number;
+  by_latency: Record<string, LatencyCells>;
+  ledger_check?: unknown;
+}
+
+export interface Target {
+  target: string;
+  query: QueryName;
+  latency_ms: number;
+  value: number | null;
+  limit: number | null;
+  met: boolean;
+  detail: string;
+}
+
+const fmt = (v: number | null | undefined, digits = 1) =>
+  v === null || v === undefined ? '-' : v.toFixed(digits);
+
+export function table(queries: Record<string, QueryReport>): string {
+  const head = [
+    'query',
+    'L',
+    'system',
+    'rps',
+    'p50',
+    'p99',
+    'p50-dL',
+    'calls',
+    'N*',
+    'cpu ms/q',
+    'rss MB',
+    'ok',
+  ];
+  const rows: string[][] = [head];
+  for (const [name, q] of Object.entries(queries)) {
+    for (const [latency, cells] of Object.entries(q.by_latency)) {
+      for (const [system, c] of Object.entries(cells)) {
+        if (!c) continue;
+        const bad = c.non_2xx + c.error_responses;
+        rows.push([
+          `${name} d=${q.d}`,
+          `${latency}ms`,
+          system,
+          fmt(c.rps, 0),
+          fmt(c.p50_ms),
+          fmt(c.p99_ms),
+          fmt(c.p50_minus_dL_ms),
+          fmt(c.p50_minus_floor_ms),
+          fmt(c.calls_per_query, 2),
+          String(c.min_calls),
+          fmt(c.cpu_ms_per_query, 2),
+          fmt(c.rss_mb, 0),
+          bad > 0 ? `${bad} bad` : `${c.completed}`,
+        ]);
+      }
+    }
+  }
+  const widths = head.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((v, i) => v.padStart(widths[i] ?? 0)).join('  ')).join('\n');
+}
+
+/** The issue-6 targets, evaluated on every query and latency measured. */
+export function evaluateTargets(queries: Record<string, QueryReport>): Target[] {
+  const out: Target[] = [];
+  for (const [name, q] of Object.entries(queries) as [QueryName, QueryReport][]) {
+    for (const [latencyKey, cells] of Object.entries(q.by_latency)) {
+      const latency = Number(latencyKey);
+      const s = cells.standard;
+      if (!s) continue;
+      if (s.calls_per_query !== null) {
+        const extra = s.calls_per_query - s.min_calls;
+        out.push({
+          target: 'calls_per_query == min_calls',
+          query: name,
+          latency_ms: latency,
+          value: s.calls_per_query,
+          limit: s.min_calls,
+          met: Math.abs(extra) < 0.005,
+          detail:
+            Math.abs(extra) < 0.005
+              ? 'equal'
+              : `${extra > 0 ? '+' : ''}${extra.toFixed(2)} calls/query`,
+        });
+      }
+      if (latency === 20 && s.p50_minus_dL_ms !== null) {
+        out.push({
+          target: 'p50 - d*L <= 5 ms at L=20',
+          query: name,
+          latency_ms: latency,
+          value: s.p50_minus_dL_ms,
+          limit: 5,
+          met: s.p50_minus_dL_ms <= 5,
+          detail:
+            s.p50_minus_dL_ms <= 5
+              ? `${(5 - s.p50_minus_dL_ms).toFixed(1)} ms to spare`
+              : `missed by ${(s.p50_minus_dL_ms - 5).toFixed(1)} ms`,
+        });
+      }
+      const n = cells.naive;
+      if ((name === 'Q2' || name === 'Q3') && n?.rps && s.rps !== null) {
+        const ratio = s.rps / n.rps;
+        out.push({
+          target: 'rps >= 3x naive',
+          query: name,
+          latency_ms: latency,
+          value: ratio,
+          limit: 3,
+          met: ratio >= 3,
+          detail: `${ratio.toFixed(2)}x naive`,
+        });
+      }
+      const f = cells.floor;
+      if (f?.cpu_ms_per_query && s.cpu_ms_per_query !== null) {
+        const ratio = s.cpu_ms_per_query / f.cpu_ms_per_query;
+        out.push({
+          target: 'cpu/query <= 3x floor',
+          query: name,
+          latency_ms: latency,
+          value: ratio,
+          limit: 3,
+          met: ratio <= 3,
+          detail: `${ratio.toFixed(2)}x floor`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export function targetsText(targets: Target[]): string {
+  return targets
+    .map(
+      (t) =>
+        `${t.met ? 'MET   ' : 'MISSED'} ${t.query} L=${t.latency_ms}ms  ${t.target}: ${t.detail}`,
+    )
+    .join('\n');
+}
+
+const KEYS = [
+  'rps',
+  'p50_ms',
+  'p99_ms',
+  'calls_per_query',
+  'min_calls',
+  'cpu_ms_per_query',
+  'rss_mb',
+] as const;
+
+function headline(c: Cell | undefined): Record<string, unknown> {
+  if (!c) return {};
+  return {
+    ...Object.fromEntries(KEYS.map((k) => [k, c[k]])),
+    p50_minus_dL_ms: c.p50_minus_dL_ms,
+    ...(c.p50_minus_floor_ms === undefined ? {} : { p50_minus_floor_ms: c.p50_minus_floor_ms }),
+  };
+}
+
+/** The JSON document: issue-6 keys at the headline latency, full detail under by_latency. */
+export function jsonDocument(
+  machine: Record<string, unknown>,
+  queries: Record<string, QueryReport>,
+  targets: Target[],
+  headlineLatency: number,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, q] of Object.entries(queries)) {
+    const cells = q.by_latency[String(headlineLatency)] ?? {};
+    out[name] = {
+      ...headline(cells.standard),
+      d: q.d,
+      latency_ms: headlineLatency,
+      naive: headline(cells.naive),
+      floor: headline(cells.floor),
+      n_star: q.n_star,
+      variants: q.variants,
+      by_latency: q.by_latency,
+      ...(q.ledger_check ? { ledger_check: q.ledger_check } : {}),
+    };
+  }
+  return { machine, queries: out, targets };
+}

@@ -1,0 +1,208 @@
+/**
+ * `npm run bench [-- --quick] [--json FILE] [--floor-only] [--connections N]`: the gateway
+ * (standard and naive, each in its own production-mode process) and the direct-REST floor, on
+ * the same queries against the in-process fakes at L = 0 and 20 ms. See ../shared/DESIGN.md,
+ * "Performance method". Prints a table and the issue-6 targets; `--json` writes the document.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { type CellContext, floorCell, gatewayCell } from './cells.ts';
+import { discoverQ3, ledgerCheck } from './discovery.ts';
+import {
+  type GatewayProcess,
+  killAllChildren,
+  setUpPinning,
+  startGateway,
+} from './gateway-process.ts';
+import { type FloorProcess, startFloor } from './load.ts';
+import { machineInfo } from './machine.ts';
+import { round } from './measure.ts';
+import {
+  type BenchQuery,
+  type PageComposition,
+  Q1,
+  Q2,
+  Q3,
+  q1Variants,
+  q2Variants,
+  q3PagesFromDataset,
+  q3Variant,
+} from './queries.ts';
+import { evaluateTargets, jsonDocument, type QueryReport, table, targetsText } from './report.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    'floor-only': { type: 'boolean', default: false },
+    connections: { type: 'string', default: '4' },
+  },
+});
+const QUICK = args.quick === true;
+const LATENCIES = [0, 20];
+const HEADLINE_LATENCY = 20;
+const SCALE = { projects: 50, captureSets: 5000, jobs: 20000, wicksonCollections: 200 };
+const API_KEY = 'bench-key';
+const Q3_PAGES = 6;
+const timing = QUICK ? { warmupMs: 400, durationMs: 1200 } : { warmupMs: 1000, durationMs: 4000 };
+const connections = Number(args.connections);
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const pinning = setUpPinning();
+  log(pinning.note);
+  let fakes: Fakes | undefined;
+  let floor: FloorProcess | undefined;
+  const gateways: GatewayProcess[] = [];
+  try {
+    fakes = await startFakes({ scale: SCALE, wicksonApiKey: API_KEY, wicksonHourlyLimit: 1e9 });
+    const f = fakes;
+    floor = startFloor(pinning);
+    const gw = {
+      belugaUrl: f.beluga.url,
+      wicksonUrl: f.wickson.url,
+      wicksonApiKey: API_KEY,
+      pinning,
+    };
+    if (!args['floor-only']) {
+      gateways.push(await startGateway({ ...gw, mode: 'standard' }));
+      gateways.push(await startGateway({ ...gw, mode: 'naive' }));
+      log(`gateways up (standard pid ${gateways[0]?.pid}, naive pid ${gateways[1]?.pid})`);
+    }
+    const standard = gateways[0];
+
+    let pages: PageComposition[];
+    let firstNames: string[] = [];
+    let q3Source = 'discovered through the gateway';
+    if (standard) {
+      ({ pages, firstNames } = await discoverQ3(standard.url, f, Q3_PAGES));
+    } else {
+      pages = q3PagesFromDataset(f.dataset, Q3_PAGES);
+      q3Source = 'assumed from the dataset (name order), --floor-only';
+    }
+    const queries: BenchQuery[] = [
+      {
+        name: 'Q1',
+        document: Q1,
+        d: 2,
+        nStar: '2',
+        variants: q1Variants(f.dataset),
+        nullMarker: '"collection":null',
+      },
+      {
+        name: 'Q2',
+        document: Q2,
+        d: 1,
+        nStar: '2',
+        variants: q2Variants(f.dataset),
+        nullMarker: '"project":null',
+      },
+      {
+        name: 'Q3',
+        document: Q3,
+        d: 2,
+        nStar: '2 + W + B + [B>0] per page',
+        variants: pages.map(q3Variant),
+        classify: (body) => {
+          const name = /"name":"((?:[^"\\]|\\.)*)"/.exec(body)?.[1];
+          const i = name === undefined ? -1 : firstNames.indexOf(name);
+          return i >= 0 ? i : undefined;
+        },
+      },
+    ];
+    log(
+      `Q3 pages (${q3Source}): ${pages.map((p) => `B${p.beluga.length}/W${p.wickson.length}`).join(' ')}`,
+    );
+
+    const report: Record<string, QueryReport> = {};
+    for (const q of queries) {
+      report[q.name] = { d: q.d, n_star: q.nStar, variants: q.variants.length, by_latency: {} };
+    }
+    for (const latency of LATENCIES) {
+      f.beluga.control.setLatency({ fixedMs: latency });
+      f.wickson.control.setLatency({ fixedMs: latency });
+      const ctx: CellContext = {
+        fakes: f,
+        latencyMs: latency,
+        connections,
+        wicksonApiKey: API_KEY,
+        ...timing,
+      };
+      for (const q of queries) {
+        const entry = report[q.name] as QueryReport;
+        if (standard && latency === HEADLINE_LATENCY) {
+          entry.ledger_check = await ledgerCheck(standard.url, f, q, latency);
+        }
+        const cells: QueryReport['by_latency'][string] = {};
+        for (const g of gateways) {
+          cells[g.mode] = await gatewayCell(ctx, g, q);
+          log(`${q.name} L=${latency} ${g.mode}: ${cells[g.mode]?.rps} rps`);
+        }
+        cells.floor = await floorCell(ctx, floor, q);
+        const floorP50 = cells.floor.p50_ms;
+        for (const c of [cells.standard, cells.naive]) {
+          if (c && c.p50_ms !== null && floorP50 !== null)
+            c.p50_minus_floor_ms = round(c.p50_ms - floorP50);
+        }
+        log(`${q.name} L=${latency} floor: ${cells.floor.rps} rps`);
+        entry.by_latency[String(latency)] = cells;
+      }
+    }
+
+    const targets = evaluateTargets(report);
+    const machine = machineInfo({
+      pinning: pinning.note,
+      connections,
+      warmup_ms: timing.warmupMs,
+      measure_ms: timing.durationMs,
+      scale: SCALE,
+      q3_pages: q3Source,
+      seconds: Math.round((Date.now() - started) / 1000),
+    });
+    process.stdout.write(`\n${table(report)}\n\nTargets (issue 6):\n${targetsText(targets)}\n`);
+    process.stdout.write(
+      `\n${machine.model}, ${machine.cpus} cpus, node ${machine.node}; ${pinning.note}\n`,
+    );
+    if (args.json) {
+      writeFileSync(
+        args.json,
+        `${JSON.stringify(jsonDocument(machine, report, targets, HEADLINE_LATENCY), null, 2)}\n`,
+      );
+      log(`wrote ${args.json}`);
+    }
+    return 0;
+  } finally {
+    await Promise.allSettled([...gateways.map((g) => g.stop()), floor?.stop()]);
+    await fakes?.close();
+  }
+}
+
+const watchdog = setTimeout(
+  () => {
+    log('watchdog: the run took too long; killing children');
+    killAllChildren();
+    process.exit(2);
+  },
+  QUICK ? 120_000 : 300_000,
+);
+watchdog.unref();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAllChildren();
+    process.exit(130);
+  });
+}
+main().then(
+  (code) => {
+    clearTimeout(watchdog);
+    process.exit(code);
+  },
+  (error: unknown) => {
+    log(`failed: ${error instanceof Error ? error.stack : String(error)}`);
+    killAllChildren();
+    process.exit(1);
+  },
+);
