@@ -1,8 +1,78 @@
-// Stub owned by GRAPH-PAGING: replace with the list loaders (connections).
+/**
+ * List reads for the connection fields: one DataLoader per list endpoint, keyed by the canonical
+ * params string, so the same page asked twice in a request costs one upstream call. Every payload
+ * primes the point loaders (capture sets, projects, jobs), so a later lookup of a listed item is
+ * free. Naive mode (benchmark baseline): no caching; priming is a no-op there (see Primers).
+ */
+import DataLoader from 'dataloader';
+import type {
+  CaptureSetPage,
+  JobPage,
+  ListCaptureSetsParams,
+  ListJobsParams,
+  ProjectPage,
+} from '../upstreams/types.ts';
+import type { CollectionsListDataDto } from '../upstreams/wickson/schemas.ts';
 import type { LoaderDeps, Primers } from './types.ts';
 
-export type ListLoaders = Record<never, never>;
+export interface ListProjectsParams {
+  limit: number;
+  offset: number;
+  ordering?: string;
+}
 
-export function createListLoaders(_deps: LoaderDeps, _prime: Primers): ListLoaders {
-  return {};
+export interface ListLoaders {
+  captureSetList: DataLoader<ListCaptureSetsParams, CaptureSetPage, string>;
+  projectList: DataLoader<ListProjectsParams, ProjectPage, string>;
+  jobList: DataLoader<ListJobsParams, JobPage, string>;
+  /** Wickson's collection list is unpaginated: one key, `'all'`. */
+  wicksonCollectionList: DataLoader<'all', CollectionsListDataDto, string>;
+}
+
+/** Params as a stable string: keys sorted, undefined dropped. */
+export function canonicalParams(params: object): string {
+  const entries = Object.entries(params)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(entries);
+}
+
+function listLoader<K extends object | string, V>(
+  deps: LoaderDeps,
+  fetch: (key: K) => Promise<V>,
+): DataLoader<K, V, string> {
+  return new DataLoader<K, V, string>(
+    (keys) => Promise.all(keys.map((key) => fetch(key).catch((error: unknown) => toError(error)))),
+    {
+      batch: false,
+      cache: deps.config.mode !== 'naive',
+      cacheKeyFn: (key) => (typeof key === 'string' ? key : canonicalParams(key)),
+    },
+  );
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export function createListLoaders(deps: LoaderDeps, prime: Primers): ListLoaders {
+  const { beluga, wickson } = deps.clients;
+  return {
+    captureSetList: listLoader(deps, async (params: ListCaptureSetsParams) => {
+      const page = await beluga.listCaptureSets(params, deps.scope);
+      for (const dto of page.results) prime.captureSet(dto);
+      return page;
+    }),
+    projectList: listLoader(deps, async (params: ListProjectsParams) => {
+      const page = await beluga.listProjects(params, deps.scope);
+      for (const dto of page.results) prime.project(dto);
+      return page;
+    }),
+    jobList: listLoader(deps, async (params: ListJobsParams) => {
+      const page = await beluga.listJobs(params, deps.scope);
+      for (const dto of page.results) prime.job(dto);
+      return page;
+    }),
+    wicksonCollectionList: listLoader(deps, (_all: 'all') => wickson.listCollections(deps.scope)),
+  };
 }

@@ -1,2 +1,4 @@
 // Connection fields (collections, projects, jobs): imports register them on the builder.
-export {};
+import './collections.ts';
+import './jobs.ts';
+import './projects.ts';

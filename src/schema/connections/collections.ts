@@ -1,0 +1,181 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { GatewayContext } from '../../context.ts';
+import { builder } from '../builder.ts';
+import { belugaCollection, CollectionRef } from '../collection.ts';
+import { CollectionMethod } from '../enums.ts';
+import type { CollectionModel } from '../models.ts';
+import { toUpstream } from '../normalize/enums.ts';
+import { ProjectRef } from '../project.ts';
+import { backwardArgDocs, forwardArgDocs } from './args.ts';
+import { CollectionFilter, CollectionOrder } from './collection-inputs.ts';
+import {
+  belugaOrdering,
+  type CollectionOrderValue,
+  collectionComparator,
+  DEFAULT_COLLECTION_ORDER,
+} from './collection-order.ts';
+import { listKey } from './cursor.ts';
+import { type PageArgs, parsePageArgs } from './page-args.ts';
+import { arraySource, type ConnectionPage, type PagedSource, resolvePage } from './paging.ts';
+import { selectsAny } from './selection.ts';
+import { connectionType } from './types.ts';
+
+export const CollectionConnection = connectionType('Collection', CollectionRef, {
+  one: 'collection',
+  many: 'collections',
+});
+
+interface CollectionQuery {
+  projectId?: number | null;
+  method?: string | null;
+  sources?: readonly ('BELUGA' | 'WICKSON')[] | null;
+  orderBy?: { field: CollectionOrderValue['field']; direction?: 'ASC' | 'DESC' | null } | null;
+}
+
+const empty = arraySource<CollectionModel>(async () => []);
+
+/**
+ * Capture sets and Wickson collections merged in one order. Slot 0 is Beluga (one list call per
+ * page at the computed offset), slot 1 Wickson (its whole list, one call, sorted here).
+ */
+export function resolveCollections(
+  page: PageArgs,
+  query: CollectionQuery,
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+): Promise<ConnectionPage<CollectionModel>> {
+  const order: CollectionOrderValue = {
+    field: query.orderBy?.field ?? DEFAULT_COLLECTION_ORDER.field,
+    direction: query.orderBy?.direction ?? DEFAULT_COLLECTION_ORDER.direction,
+  };
+  const sources = query.sources?.length ? query.sources : ['BELUGA', 'WICKSON'];
+  const belugaOnlyFilter = query.projectId != null || query.method != null;
+  const useBeluga = sources.includes('BELUGA') && query.method !== 'UNKNOWN';
+  const useWickson = sources.includes('WICKSON') && !belugaOnlyFilter;
+  const key = listKey([
+    'collections',
+    order.field,
+    order.direction,
+    query.projectId,
+    query.method,
+    useBeluga ? 'b' : '',
+    useWickson ? 'w' : '',
+  ]);
+  const request = parsePageArgs(page, key, 2);
+  const compare = collectionComparator(order, ctx.config.beluga.timeZone);
+  const beluga = useBeluga ? belugaSource(query, order, ctx, info) : empty;
+  const wickson = useWickson ? arraySource(async () => wicksonModels(ctx, compare)) : empty;
+  return resolvePage(request, [beluga, wickson], compare, key);
+}
+
+function belugaSource(
+  query: CollectionQuery,
+  order: CollectionOrderValue,
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+): PagedSource<CollectionModel> {
+  const withCounts =
+    !ctx.loaders.naive &&
+    query.projectId != null &&
+    selectsAny(info, ['edges', 'node', 'stats'], ['occurrencesCount', 'taxaCount']);
+  const load = async (ordering: string, offset: number, limit: number) => {
+    // DRF treats limit=0 as "default page size": ask for 1 and drop it.
+    const result = await ctx.loaders.captureSetList.load({
+      projectId: query.projectId ?? undefined,
+      method: query.method ? toUpstream(query.method) : undefined,
+      ordering,
+      withCounts: withCounts || undefined,
+      limit: Math.max(1, limit),
+      offset,
+    });
+    return { items: result.results.slice(0, limit).map(belugaCollection), count: result.count };
+  };
+  return {
+    slice: (offset, limit) => load(belugaOrdering(order), offset, limit),
+    tail: async (limit) => {
+      const { items, count } = await load(belugaOrdering(order, true), 0, limit);
+      return { items: items.reverse(), count };
+    },
+    count: async () => (await load(belugaOrdering(order), 0, 1)).count,
+  };
+}
+
+async function wicksonModels(
+  ctx: GatewayContext,
+  compare: (a: CollectionModel, b: CollectionModel) => number,
+): Promise<CollectionModel[]> {
+  const list = await ctx.loaders.wicksonCollectionList.load('all');
+  const models = [...new Set(list.collections)].map(
+    (id): CollectionModel => ({
+      source: 'WICKSON',
+      sourceId: id,
+      ...(list.collection_details[id] ? { listItem: list.collection_details[id] } : {}),
+    }),
+  );
+  return models.sort(compare);
+}
+
+builder.queryField('collections', (t) =>
+  t.field({
+    type: CollectionConnection,
+    description:
+      "Collections of both sources in one list, sorted by `orderBy` (default NAME ascending). Without a Beluga-only filter, Beluga capture sets and Wickson collections are merged, and the cursors carry each source's position, so paging through every page in either direction yields each collection exactly once. Cost per page: one Beluga list call and one Wickson list call.",
+    args: {
+      first: t.arg.int({ description: forwardArgDocs.first }),
+      after: t.arg.string({ description: forwardArgDocs.after }),
+      last: t.arg.int({ description: backwardArgDocs.last }),
+      before: t.arg.string({ description: backwardArgDocs.before }),
+      filter: t.arg({ type: CollectionFilter, description: 'Which collections to list.' }),
+      orderBy: t.arg({
+        type: CollectionOrder,
+        description: 'Sort order (default NAME ascending).',
+      }),
+    },
+    resolve: (_root, args, ctx, info) =>
+      resolveCollections(
+        args,
+        {
+          projectId: args.filter?.projectId,
+          method: args.filter?.method,
+          sources: args.filter?.sources,
+          orderBy: args.orderBy,
+        },
+        ctx,
+        info,
+      ),
+  }),
+);
+
+builder.objectField(ProjectRef, 'collections', (t) =>
+  t.field({
+    type: CollectionConnection,
+    description:
+      "The project's capture sets, sorted by `orderBy` (default NAME ascending). One Beluga list call per page; selecting `stats { occurrencesCount }` or `taxaCount` adds `with_counts` to that same call.",
+    args: {
+      first: t.arg.int({ description: forwardArgDocs.first }),
+      after: t.arg.string({ description: forwardArgDocs.after }),
+      last: t.arg.int({ description: backwardArgDocs.last }),
+      before: t.arg.string({ description: backwardArgDocs.before }),
+      method: t.arg({
+        type: CollectionMethod,
+        description: 'Only capture sets sampled with this method (UNKNOWN matches nothing).',
+      }),
+      orderBy: t.arg({
+        type: CollectionOrder,
+        description: 'Sort order (default NAME ascending).',
+      }),
+    },
+    resolve: (project, args, ctx, info) =>
+      resolveCollections(
+        args,
+        {
+          projectId: project.sourceId,
+          method: args.method,
+          sources: ['BELUGA'],
+          orderBy: args.orderBy,
+        },
+        ctx,
+        info,
+      ),
+  }),
+);

@@ -1,0 +1,109 @@
+import { DateTime } from 'luxon';
+import type { GatewayContext } from '../../context.ts';
+import type { JobDto } from '../../upstreams/beluga/schemas.ts';
+import { builder } from '../builder.ts';
+import { JobStatus, JobTypeKey } from '../enums.ts';
+import { JobRef } from '../job.ts';
+import type { JobModel } from '../models.ts';
+import { JOB_STATUSES, JOB_TYPE_KEYS, toUpstream } from '../normalize/enums.ts';
+import { ProjectRef } from '../project.ts';
+import { forwardArgDocs } from './args.ts';
+import { badUserInput, listKey } from './cursor.ts';
+import { parsePageArgs } from './page-args.ts';
+import { type PagedSource, resolvePage } from './paging.ts';
+import { connectionType } from './types.ts';
+
+export const JobConnection = connectionType('Job', JobRef, { one: 'job', many: 'jobs' });
+
+/** Upstream calls one page may need: one per (status, type) pair asked for. */
+export const MAX_JOB_FILTER_CALLS = 12;
+
+/**
+ * The upstream filters take one value each. A list covering every value is no filter; an empty
+ * list is no filter either (like `Collection.jobs`); otherwise each value becomes its own call.
+ */
+function filterValues(
+  values: readonly string[] | null | undefined,
+  all: readonly string[],
+  upstream: (value: string) => string,
+): (string | undefined)[] {
+  const unique = [...new Set(values ?? [])];
+  if (unique.length === 0 || all.every((v) => unique.includes(v))) return [undefined];
+  return unique.map(upstream);
+}
+
+export function jobFilterCombinations(
+  status: readonly string[] | null | undefined,
+  type: readonly string[] | null | undefined,
+): { status?: string; jobTypeKey?: string }[] {
+  const statuses = filterValues(status, JOB_STATUSES, (s) => s);
+  const types = filterValues(type, JOB_TYPE_KEYS, toUpstream);
+  const pairs = statuses.flatMap((s) => types.map((k) => ({ status: s, jobTypeKey: k })));
+  if (pairs.length > MAX_JOB_FILTER_CALLS) {
+    throw badUserInput(
+      `Too many status/type combinations: at most ${MAX_JOB_FILTER_CALLS} (status values times type values).`,
+    );
+  }
+  return pairs;
+}
+
+const ORDERING = '-created_at,-id';
+
+function createdMillis(dto: JobDto, timeZone: string): number {
+  return DateTime.fromISO(dto.created_at, { zone: timeZone }).toMillis() || 0;
+}
+
+function jobSource(
+  ctx: GatewayContext,
+  projectId: number,
+  filter: { status?: string; jobTypeKey?: string },
+): PagedSource<JobModel> {
+  const load = async (ordering: string, offset: number, limit: number) => {
+    const page = await ctx.loaders.jobList.load({
+      projectId,
+      ...filter,
+      ordering,
+      limit: Math.max(1, limit),
+      offset,
+    });
+    const items = page.results.slice(0, limit).map((dto) => ({ sourceId: dto.id, dto }));
+    return { items, count: page.count };
+  };
+  return {
+    slice: (offset, limit) => load(ORDERING, offset, limit),
+    tail: async (limit) => {
+      const { items, count } = await load('created_at,id', 0, limit);
+      return { items: items.reverse(), count };
+    },
+    count: async () => (await load(ORDERING, 0, 1)).count,
+  };
+}
+
+builder.objectField(ProjectRef, 'jobs', (t) =>
+  t.field({
+    type: JobConnection,
+    description: `The project's jobs, newest first. Beluga filters take one value each, so a page costs one Beluga list call per (status, type) pair asked for, merged here newest first (one call without filters, or when a list names every value); at most ${MAX_JOB_FILTER_CALLS} pairs.`,
+    args: {
+      first: t.arg.int({ description: forwardArgDocs.first }),
+      after: t.arg.string({ description: forwardArgDocs.after }),
+      status: t.arg({
+        type: [JobStatus],
+        description: 'Only jobs in one of these states (empty or absent: all).',
+      }),
+      type: t.arg({
+        type: [JobTypeKey],
+        description: 'Only jobs of one of these types (empty or absent: all).',
+      }),
+    },
+    resolve: (project, args, ctx) => {
+      const pairs = jobFilterCombinations(args.status, args.type);
+      const key = listKey(['jobs', project.sourceId, JSON.stringify(pairs)]);
+      const request = parsePageArgs(args, key, pairs.length);
+      const zone = ctx.config.beluga.timeZone;
+      const newestFirst = (a: JobModel, b: JobModel) =>
+        createdMillis(b.dto!, zone) - createdMillis(a.dto!, zone) || b.sourceId - a.sourceId;
+      const sources = pairs.map((pair) => jobSource(ctx, project.sourceId, pair));
+      return resolvePage(request, sources, newestFirst, key);
+    },
+  }),
+);

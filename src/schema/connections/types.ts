@@ -1,0 +1,47 @@
+import type { ObjectRef, SchemaTypes } from '@pothos/core';
+import { builder } from '../builder.ts';
+import type { ConnectionPage, Edge } from './paging.ts';
+
+type BuilderTypes =
+  typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
+
+/** `<Name>Connection` and `<Name>Edge` object types (Relay) with `totalCount`. */
+export function connectionType<T>(
+  name: string,
+  node: ObjectRef<BuilderTypes, T>,
+  what: { one: string; many: string },
+) {
+  const edge = builder.objectRef<Edge<T>>(`${name}Edge`).implement({
+    description: `One ${what.one} in a page of ${what.many}, with the cursor to page from it.`,
+    fields: (t) => ({
+      cursor: t.exposeString('cursor', {
+        description: `Opaque cursor of this ${what.one}: pass it as \`after\` or \`before\`.`,
+      }),
+      node: t.field({
+        type: node,
+        description: `The ${what.one}.`,
+        // Pothos cannot relate a generic T to its resolver result type; `node` is typed by ref.
+        resolve: (e) => e.node as never,
+      }),
+    }),
+  });
+  return builder.objectRef<ConnectionPage<T>>(`${name}Connection`).implement({
+    description: `A page of ${what.many} (Relay connection).`,
+    fields: (t) => ({
+      edges: t.field({
+        type: [edge],
+        description: `The ${what.many} of this page, in order.`,
+        resolve: (c) => c.edges,
+      }),
+      pageInfo: t.field({
+        type: builder.pageInfoRef(),
+        description: 'Cursors of both ends of this page and whether more pages exist.',
+        resolve: (c) => c.pageInfo,
+      }),
+      totalCount: t.int({
+        description: `How many ${what.many} the whole list holds (all pages), from the upstream counts.`,
+        resolve: (c) => c.totalCount(),
+      }),
+    }),
+  });
+}
