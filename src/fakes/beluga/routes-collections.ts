@@ -14,7 +14,10 @@ import {
   sortBy,
   truthy,
 } from './drf.ts';
+import { createListCache } from './list-cache.ts';
 import { captureSet } from './serialize.ts';
+
+const cached = createListCache<CaptureSetRecord>();
 
 const ORDERING = [
   'id',
@@ -68,13 +71,16 @@ export function listCollections(req: FakeRequest, viewer: Viewer): FakeResponse 
   // The real API orders by an annotation that only exists with counts: a server error.
   if (!withCounts && ordering.some((t) => t.field === 'occurrences_count'))
     return html(500, djangoHtml(500));
-  const sets = [...viewer.dataset.captureSets.values()].filter(
-    (s) =>
-      canSee(viewer, viewer.dataset.projects.get(s.project)) &&
-      (scoped === null || s.project === scoped) &&
-      (!method || s.method === method),
-  );
-  const page = paginate(req, sortBy(sets, ordering, sortValue), 20);
+  const sorted = cached(req, viewer, () => {
+    const sets = [...viewer.dataset.captureSets.values()].filter(
+      (s) =>
+        canSee(viewer, viewer.dataset.projects.get(s.project)) &&
+        (scoped === null || s.project === scoped) &&
+        (!method || s.method === method),
+    );
+    return sortBy(sets, ordering, sortValue);
+  });
+  const page = paginate(req, sorted, 20);
   return {
     status: 200,
     body: {

@@ -14,7 +14,10 @@ import {
   projectIdParam,
   sortBy,
 } from './drf.ts';
+import { createListCache } from './list-cache.ts';
 import { jobBody } from './serialize-job.ts';
+
+const cached = createListCache<JobRecord>();
 
 const ORDERING = [
   'name',
@@ -132,15 +135,18 @@ export function listJobs(req: FakeRequest, viewer: Viewer): FakeResponse {
   const projectId = projectIdParam(req, false);
   const scoped = projectId !== null && viewer.dataset.projects.has(projectId) ? projectId : null;
   const checks = filters(req, viewer);
-  const jobs = [...viewer.dataset.jobs.values()].filter(
-    (j) =>
-      canSee(viewer, viewer.dataset.projects.get(j.project)) &&
-      (scoped === null || j.project === scoped) &&
-      checks.every((check) => check(j)),
-  );
-  const ordering = parseOrdering(req, ORDERING);
-  const terms = ordering.length ? ordering : [{ field: 'created_at', desc: true }];
-  const page = paginate(req, sortBy(jobs, terms, sortValue), 20);
+  const sorted = cached(req, viewer, () => {
+    const jobs = [...viewer.dataset.jobs.values()].filter(
+      (j) =>
+        canSee(viewer, viewer.dataset.projects.get(j.project)) &&
+        (scoped === null || j.project === scoped) &&
+        checks.every((check) => check(j)),
+    );
+    const ordering = parseOrdering(req, ORDERING);
+    const terms = ordering.length ? ordering : [{ field: 'created_at', desc: true }];
+    return sortBy(jobs, terms, sortValue);
+  });
+  const page = paginate(req, sorted, 20);
   return {
     status: 200,
     body: {
