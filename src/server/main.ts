@@ -49,11 +49,13 @@ export async function startServer(
     socket.on('close', () => active.delete(socket));
   });
   server.on('request', (req, res) => {
-    active.set(req.socket, (active.get(req.socket) ?? 0) + 1);
+    const socket = req.socket;
+    active.set(socket, (active.get(socket) ?? 0) + 1);
     res.on('finish', () => {
-      const left = (active.get(req.socket) ?? 1) - 1;
-      active.set(req.socket, left);
-      if (shuttingDown && left === 0) req.socket.end();
+      if (!active.has(socket)) return;
+      const left = (active.get(socket) ?? 1) - 1;
+      active.set(socket, left);
+      if (shuttingDown && left === 0) socket.end();
     });
     if (shuttingDown) res.setHeader('connection', 'close');
   });
