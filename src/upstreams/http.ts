@@ -142,6 +142,7 @@ export function createHttp(deps: HttpDeps): HttpClient {
           });
         } catch (error) {
           if (error instanceof BreakerOpenError) {
+            quota?.refund();
             throw new UpstreamUnavailableError(info, `not called: ${error.message}`);
           }
           if (!(error instanceof AttemptFailure)) throw error;

@@ -10,6 +10,8 @@ import { type Headers, header, parseResetMs } from './rate-limit.ts';
 export interface QuotaGuard {
   /** Milliseconds until calls may go out again, or 0 when this attempt may go (and is counted). */
   take(options?: { ignoreBlock?: boolean }): number;
+  /** Gives back the last `take` when the attempt never left (e.g. the breaker refused it). */
+  refund(): void;
   /** Reads `X-RateLimit-Remaining/Reset` from a non-429 response. */
   observe(headers: Headers): void;
   /** Refuse every call until `now + ms`. */
@@ -51,6 +53,10 @@ export function createQuotaGuard(options: { hourlyBudget: number; now: () => num
       }
       bucket.count += 1;
       return 0;
+    },
+    refund() {
+      const bucket = buckets[Math.floor(now() / MINUTE) % BUCKETS]!;
+      if (bucket.count > 0) bucket.count -= 1;
     },
     observe(headers) {
       const remaining = header(headers, 'x-ratelimit-remaining')?.trim();
