@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
 import { type Breaker, BreakerFailure, BreakerOpenError } from './breaker.ts';
-import { AttemptFailure, classifyStatus, classifyTransport, errorCode } from './classify.ts';
+import { AttemptFailure, classifyStatus, classifyTransport } from './classify.ts';
 import { createDeadline, type Deadline } from './deadline.ts';
 import {
   isUpstreamError,
@@ -23,6 +23,7 @@ import {
 import { parseBody } from './parse.ts';
 import type { QuotaGuard } from './quota.ts';
 import { DEFAULT_RETRY_AFTER_MS, toRetryAfterSeconds } from './rate-limit.ts';
+import { reportCall } from './report.ts';
 import { type RetryBudget, retryBackoffMs, sleep } from './retry.ts';
 import type { CallRecord, UpstreamHealth, UpstreamScope } from './types.ts';
 
@@ -81,7 +82,7 @@ export function createHttp(deps: HttpDeps): HttpClient {
         errorCode: error?.code,
         attempts: state.attempts,
       };
-      report(record, error, info.path, req.scope);
+      reportCall(logger, record, error, info.path, req.scope);
     };
     try {
       const value = await run(req, info, state);
@@ -217,39 +218,6 @@ export function createHttp(deps: HttpDeps): HttpClient {
     const parsed = parseBody(text, res.headers['content-type'], req.schema, withStatus);
     if (parsed.ok) return parsed.value;
     throw new AttemptFailure(parsed.error, false, false);
-  }
-
-  function report(
-    record: CallRecord,
-    error: UpstreamError | undefined,
-    path: string,
-    scope: UpstreamScope,
-  ) {
-    try {
-      scope.onCall?.(record);
-    } catch (observerError) {
-      logger.warn({ upstream, err: errorCode(observerError) }, 'onCall observer threw');
-    }
-    const fields = { ...record, path, requestId: scope.requestId };
-    if (!error) {
-      logger.debug(fields, `${upstream} GET ${path} ${record.status ?? '-'}`);
-      return;
-    }
-    const level =
-      error.code === 'UPSTREAM_AUTH_FAILED' || error.code === 'UPSTREAM_BAD_RESPONSE'
-        ? 'error'
-        : 'warn';
-    logger[level](
-      {
-        ...fields,
-        code: error.code,
-        upstreamRequestId: error.upstreamRequestId,
-        cause: errorCode(error.cause),
-        issues: 'issues' in error ? error.issues : undefined,
-        retryAfterSeconds: error instanceof RateLimitedError ? error.retryAfterSeconds : undefined,
-      },
-      error.message,
-    );
   }
 
   return {
