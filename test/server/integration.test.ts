@@ -28,7 +28,7 @@ for (const NODE_ENV of ['production', 'development']) {
         BELUGA_URL: fakes.beluga.url,
         WICKSON_URL: fakes.wickson.url,
         WICKSON_API_KEY: CANARY,
-        UPSTREAM_TIMEOUT_MS: '1000',
+        UPSTREAM_TIMEOUT_MS: '5000',
         MAX_LIST_LENGTH: '10',
       });
       const logger = createLogger(config, { write: (l: string) => void logs.push(l) });
