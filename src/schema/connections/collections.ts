@@ -88,6 +88,10 @@ function belugaSource(
       limit: Math.max(1, limit),
       offset,
     });
+    // Beluga ignores a `project_id` naming no project and lists everything: that is no match.
+    if (query.projectId != null && result.results.some((dto) => dto.project !== query.projectId)) {
+      return { items: [], count: 0 };
+    }
     return { items: result.results.slice(0, limit).map(belugaCollection), count: result.count };
   };
   return {
