@@ -1,6 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Node (and so yoga and Pothos) loads graphql's CommonJS entry; Vite would pick index.mjs for
+    // our own files, a second copy that fails graphql's realm checks. One copy for everything.
+    alias: [
+      {
+        find: /^graphql$/,
+        replacement: fileURLToPath(new URL('../node_modules/graphql/index.js', import.meta.url)),
+      },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/bench/**', 'test/soak/**', 'node_modules/**'],
