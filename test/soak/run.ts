@@ -36,7 +36,11 @@ const crashes: string[] = [];
 process.on('unhandledRejection', (reason) =>
   crashes.push(`unhandled rejection: ${String(reason)}`),
 );
-process.on('uncaughtException', (error) => crashes.push(`uncaught exception: ${error.message}`));
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`soak: uncaught exception: ${error.stack ?? error.message}\n`);
+  process.stdout.write(`soak: FAIL (crash: ${error.message})\n`);
+  process.exit(1);
+});
 
 const canary = `wk_CANARY_${randomBytes(8).toString('hex')}`;
 const fakes = await startFakes({
@@ -59,7 +63,8 @@ const config = configFrom({
   WICKSON_API_KEY: canary,
   WICKSON_HOURLY_BUDGET: '1000000',
   UPSTREAM_TIMEOUT_MS: '1000',
-  REQUEST_TIMEOUT_MS: '3000',
+  // Not lower: startServer derives Node's requestTimeout from it (see findings.md).
+  REQUEST_TIMEOUT_MS: '5000',
 });
 let logLines = 0;
 let leakedInLogs = 0;
@@ -89,6 +94,10 @@ const sampler = setInterval(() => {
   rss.push({ at: Date.now() - started, mb: process.memoryUsage().rss / 1024 / 1024 });
 }, 500);
 const warmup = setTimeout(() => loop.enable(), warmupMs);
+const progress = setInterval(() => {
+  const at = ((Date.now() - started) / 1000).toFixed(0);
+  process.stderr.write(`soak: ${at}s ${stats.requests} requests\n`);
+}, 5000);
 
 async function worker(): Promise<void> {
   while (Date.now() < deadline) {
@@ -118,6 +127,8 @@ async function worker(): Promise<void> {
 
 await Promise.all(Array.from({ length: workers }, () => worker()));
 clearInterval(sampler);
+clearInterval(progress);
+process.stderr.write('soak: load done, closing\n');
 clearTimeout(warmup);
 loop.disable();
 rss.push({ at: Date.now() - started, mb: process.memoryUsage().rss / 1024 / 1024 });
@@ -134,7 +145,7 @@ const p99 = loop.count > 0 ? loop.percentile(99) / 1e6 : Number.NaN;
 const elapsed = (Date.now() - started) / 1000;
 
 const reasons: string[] = [];
-if (crashes.length) reasons.push(`${crashes.length} crash/unhandled rejection`);
+if (crashes.length) reasons.push(`${crashes.length} unhandled rejections`);
 if (growth > RSS_LIMIT_MB) reasons.push(`RSS grew ${growth.toFixed(1)} MB after warm-up`);
 if (stats.nonGraphQL) reasons.push(`${stats.nonGraphQL} non-GraphQL responses`);
 if (stats.outsideClosedSet) reasons.push(`${stats.outsideClosedSet} errors outside the closed set`);
