@@ -206,3 +206,24 @@ describe('paging arguments', () => {
     expect(beluga[0]?.query.limit).toBe('20');
   });
 });
+
+describe('naive mode (benchmark baseline)', () => {
+  let naive: Stack;
+  beforeAll(async () => {
+    naive = await startStack({ config: { GATEWAY_MODE: 'naive' } });
+  });
+  afterAll(() => naive?.close());
+
+  it('sends no with_counts and does not share list calls', async () => {
+    const { body } = await naive.query(
+      `query($id: Int!) { a: collections(first: 2, filter: { projectId: $id }) {
+        edges { node { stats { occurrencesCount } } } }
+        b: collections(first: 2, filter: { projectId: $id }) { totalCount } }`,
+      { id: projectId },
+    );
+    expect(body.errors).toBeUndefined();
+    const lists = naive.fakes.beluga.control.ledger.entries({ route: 'collections.list' });
+    expect(lists).toHaveLength(2);
+    expect(lists.every((e) => e.query.with_counts === undefined)).toBe(true);
+  });
+});
