@@ -104,6 +104,36 @@ describe('Project.collections', () => {
     expect(body.errors).toBeUndefined();
     expect(calls.routes).toEqual({ 'beluga:collections.list': 1, 'beluga:projects.detail': 1 });
   });
+  it('pages a project both ways in the upstream order, one list call per page', async () => {
+    const response = await fetch(
+      `${stack.fakes.beluga.url}/api/v2/captures/collections/?project_id=${projectId}&ordering=-updated_at,-id&limit=1000`,
+    );
+    const direct = ((await response.json()) as { results: { id: number }[] }).results.map((r) =>
+      String(r.id),
+    );
+    const doc = `query($id: Int!, $first: Int, $after: String, $last: Int, $before: String) {
+      project(sourceId: $id) { collections(first: $first, after: $after, last: $last, before: $before,
+        orderBy: { field: UPDATED_AT, direction: DESC }) {
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { sourceId } } } } }`;
+    for (const forward of [true, false]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < 30; i += 1) {
+        const variables = forward ? { first: 3, after: cursor } : { last: 3, before: cursor };
+        const { body, calls } = await run(doc, { id: projectId, ...variables });
+        expect(calls.routes['beluga:collections.list']).toBe(1);
+        const page = data(body).project.collections as Connection & {
+          pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string };
+        };
+        const ids = page.edges.map((e) => e.node.sourceId);
+        if (forward) seen.push(...ids);
+        else seen.unshift(...ids);
+        if (!(forward ? page.pageInfo.hasNextPage : page.pageInfo.hasPreviousPage)) break;
+        cursor = forward ? page.pageInfo.endCursor : page.pageInfo.startCursor;
+      }
+      expect(seen).toEqual(direct);
+    }
+  });
 });
 
 describe('Query.collections filters', () => {
