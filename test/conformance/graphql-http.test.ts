@@ -3,7 +3,7 @@
  * real socket (startServer), fakes and upstream clients included. MUST audits may not fail; the
  * set of SHOULD/MAY audits that do not pass is snapshotted so any change gets reviewed.
  */
-import { serverAudits } from 'graphql-http';
+import { auditServer, serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFrom } from '../../src/config.ts';
 import { type Fakes, startFakes } from '../../src/fakes/index.ts';
@@ -82,5 +82,47 @@ describe('graphql-http serverAudits (audit profile)', () => {
         "BCF8 warn: SHOULD use 400 status code on JSON parsing failure when accepting application/json",
       ]
     `);
+  });
+});
+
+describe('graphql-http serverAudits (production profile, INTROSPECTION=false)', () => {
+  // Documents why the audit profile turns introspection on: with it off, the variables audits
+  // that send `__type(name: $name)` fail, one of them a MUST. Not a defect of the gateway.
+  it('only the audits that need introspection change', async () => {
+    const config = configFrom({
+      ...AUDIT_PROFILE,
+      INTROSPECTION: 'false',
+      BELUGA_URL: fakes.beluga.url,
+      WICKSON_URL: fakes.wickson.url,
+    });
+    const prod = await startServer(config, { logger: createLogger(config, { write: () => {} }) });
+    try {
+      const results = await auditServer({
+        url: `${prod.url}/graphql`,
+        fetchFn: (input: string, init: RequestInit = {}) =>
+          fetch(input, {
+            ...init,
+            headers: { ...(init.headers as Record<string, string>), ...CSRF_HEADER },
+          }),
+      });
+      const failing = [];
+      for (const r of results) {
+        if (r.status === 'ok') continue;
+        await r.response.body?.cancel().catch(() => {});
+        failing.push(`${r.id} ${r.status}`);
+      }
+      expect(failing.sort()).toMatchInlineSnapshot(`
+        [
+          "28B9 error",
+          "2EA1 warn",
+          "6A70 notice",
+          "A5BF notice",
+          "BCF8 warn",
+          "D6D5 notice",
+        ]
+      `);
+    } finally {
+      await prod.close();
+    }
   });
 });
