@@ -27,55 +27,66 @@ export async function postGraphql(
   return { status: res.status, text, json };
 }
 
-interface DiscoveryNode {
-  source: string;
-  sourceId: string;
-  project: { sourceId: string | number } | null;
+interface DiscoveryPage {
+  collections: {
+    pageInfo: { endCursor: string | null; hasNextPage: boolean };
+    edges: { node: { source: string; sourceId: string } }[];
+  };
 }
 
-/** Walks the first `pages` merged pages; returns each page's composition and first name. */
+/**
+ * Walks every merged page (cheap query), keeps the first page and the `want - 1` pages holding
+ * the most Wickson collections (so both sources are exercised), then runs the real Q3 on each to
+ * learn its Beluga list call and its first name (which identifies the page in a response).
+ */
 export async function discoverQ3(
   url: string,
   fakes: Fakes,
-  pages: number,
+  want: number,
+  maxPages = 300,
 ): Promise<{ pages: PageComposition[]; firstNames: string[] }> {
-  const out: PageComposition[] = [];
-  const firstNames: string[] = [];
+  const walked: { cursor: string | null; nodes: { source: string; sourceId: string }[] }[] = [];
   let cursor: string | null = null;
-  for (let p = 0; p < pages; p += 1) {
+  for (let p = 0; p < maxPages; p += 1) {
     const res = await postGraphql(url, Q3_DISCOVERY, { cursor });
-    const data = res.json.data as
-      | {
-          collections: {
-            pageInfo: { endCursor: string | null; hasNextPage: boolean };
-            edges: { node: DiscoveryNode }[];
-          };
-        }
-      | undefined;
+    const data = res.json.data as DiscoveryPage | undefined;
     if (!data?.collections || res.json.errors)
       throw new Error(`Q3 discovery failed: ${res.text.slice(0, 400)}`);
-    const nodes = data.collections.edges.map((e) => e.node);
+    walked.push({ cursor, nodes: data.collections.edges.map((e) => e.node) });
+    if (!data.collections.pageInfo.hasNextPage) break;
+    cursor = data.collections.pageInfo.endCursor;
+  }
+  const wicksonCount = (p: (typeof walked)[number]) =>
+    p.nodes.filter((n) => n.source === 'WICKSON').length;
+  const rest = walked
+    .slice(1)
+    .filter((p) => p.nodes.length === 50)
+    .sort((a, b) => wicksonCount(b) - wicksonCount(a));
+  const chosen = [walked[0], ...rest.slice(0, want - 1)].filter((p) => p !== undefined);
+  const pages: PageComposition[] = [];
+  const firstNames: string[] = [];
+  for (const page of chosen) {
     resetLedgers(fakes);
-    const real = await postGraphql(url, Q3, { cursor });
+    const real = await postGraphql(url, Q3, { cursor: page.cursor });
     await sleep(20);
     const list = ledgerEntries(fakes).find(
       (e) => e.upstream === 'beluga' && e.route === 'collections.list',
     );
     if (!list) throw new Error('Q3 made no Beluga collections.list call');
-    const name = /"name":"((?:[^"\\]|\\.)*)"/.exec(real.text)?.[1];
-    firstNames.push(name ?? '');
-    out.push({
-      cursor,
+    firstNames.push(/"name":"((?:[^"\\]|\\.)*)"/.exec(real.text)?.[1] ?? '');
+    pages.push({
+      cursor: page.cursor,
       belugaListPath: `${list.path}?${new URLSearchParams(list.query).toString()}`,
-      beluga: nodes
+      beluga: page.nodes
         .filter((n) => n.source === 'BELUGA')
-        .map((n) => ({ id: Number(n.sourceId), project: Number(n.project?.sourceId) })),
-      wickson: nodes.filter((n) => n.source === 'WICKSON').map((n) => n.sourceId),
+        .map((n) => ({
+          id: Number(n.sourceId),
+          project: fakes.dataset.captureSets.get(Number(n.sourceId))?.project ?? 0,
+        })),
+      wickson: page.nodes.filter((n) => n.source === 'WICKSON').map((n) => n.sourceId),
     });
-    if (!data.collections.pageInfo.hasNextPage) break;
-    cursor = data.collections.pageInfo.endCursor;
   }
-  return { pages: out, firstNames };
+  return { pages, firstNames };
 }
 
 /** Dependent rounds seen at the fakes: a call starting ≥ L/2 after the current round began opens a new one. */

@@ -58,8 +58,17 @@ export function spawnTsx(
   env: Record<string, string>,
   pinning: Pinning,
   stdin = false,
+  nodeArgs: string[] = [],
 ): { child: ChildProcess; pid: number; stderr: () => string; stdout: () => string } {
-  const command = [...pinning.childPrefix, process.execPath, '--import', 'tsx', script, ...args];
+  const command = [
+    ...pinning.childPrefix,
+    process.execPath,
+    ...nodeArgs,
+    '--import',
+    'tsx',
+    script,
+    ...args,
+  ];
   const [bin, ...rest] = command as [string, ...string[]];
   const child = spawn(bin, rest, {
     cwd: ROOT,
@@ -114,6 +123,8 @@ export async function startGateway(options: {
   wicksonUrl: string;
   wicksonApiKey: string;
   pinning: Pinning;
+  extraEnv?: Record<string, string>;
+  nodeArgs?: string[];
   timeoutMs?: number;
 }): Promise<GatewayProcess> {
   const port = await freePort();
@@ -132,8 +143,11 @@ export async function startGateway(options: {
       GATEWAY_MODE: options.mode,
       MAX_COST: '10000000',
       GRAPHIQL: 'false',
+      ...options.extraEnv,
     },
     options.pinning,
+    false,
+    options.nodeArgs,
   );
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);

@@ -82,11 +82,11 @@ export const Q3 = `query Q3($cursor: String) {
   }
 }`;
 
-/** Cheap query used once per page to learn each Q3 variant's composition and cursor. */
+/** Cheap query (the two list calls) walking the pages to learn each one's composition. */
 export const Q3_DISCOVERY = `query Q3Discovery($cursor: String) {
   collections(first: 50, after: $cursor) {
     pageInfo { endCursor hasNextPage }
-    edges { node { source sourceId project { sourceId } } }
+    edges { node { source sourceId } }
   }
 }`;
 

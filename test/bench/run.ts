@@ -37,6 +37,10 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     'floor-only': { type: 'boolean', default: false },
     connections: { type: 'string', default: '4' },
+    /** Extra gateway environment, e.g. --env BELUGA_CONCURRENCY=50 (repeatable). */
+    env: { type: 'string', multiple: true, default: [] },
+    /** Write V8 CPU profiles of both gateways into this directory. */
+    profile: { type: 'string' },
   },
 });
 const QUICK = args.quick === true;
@@ -45,10 +49,15 @@ const HEADLINE_LATENCY = 20;
 const SCALE = { projects: 50, captureSets: 5000, jobs: 20000, wicksonCollections: 200 };
 const API_KEY = 'bench-key';
 const Q3_PAGES = 6;
-const timing = QUICK ? { warmupMs: 400, durationMs: 1200 } : { warmupMs: 1000, durationMs: 4000 };
+const timing = QUICK ? { warmupMs: 300, durationMs: 1000 } : { warmupMs: 1000, durationMs: 4000 };
 const connections = Number(args.connections);
+const extraEnv: Record<string, string> = Object.fromEntries(
+  (args.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 
-const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+const t0 = Date.now();
+const log = (msg: string) =>
+  process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
 
 async function main(): Promise<number> {
   const started = Date.now();
@@ -66,10 +75,16 @@ async function main(): Promise<number> {
       wicksonUrl: f.wickson.url,
       wicksonApiKey: API_KEY,
       pinning,
+      extraEnv,
+      ...(args.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] } : {}),
     };
     if (!args['floor-only']) {
-      gateways.push(await startGateway({ ...gw, mode: 'standard' }));
-      gateways.push(await startGateway({ ...gw, mode: 'naive' }));
+      gateways.push(
+        ...(await Promise.all([
+          startGateway({ ...gw, mode: 'standard' }),
+          startGateway({ ...gw, mode: 'naive' }),
+        ])),
+      );
       log(`gateways up (standard pid ${gateways[0]?.pid}, naive pid ${gateways[1]?.pid})`);
     }
     const standard = gateways[0];
@@ -159,6 +174,7 @@ async function main(): Promise<number> {
       warmup_ms: timing.warmupMs,
       measure_ms: timing.durationMs,
       scale: SCALE,
+      gateway_env: extraEnv,
       q3_pages: q3Source,
       seconds: Math.round((Date.now() - started) / 1000),
     });
