@@ -190,4 +190,18 @@ describe('fault matrix: upstream statuses (UPSTREAM_TIMEOUT_MS=500)', () => {
       expect(count(s, 'wickson')).toBe(base.wickson);
     },
   );
+
+  it.each([
+    ['text/plain', { kind: 'malformed', body: 'NOT JSON', contentType: 'text/plain' } as const],
+    ['a lone {', { kind: 'malformed' } as const],
+    ['html 200', { kind: 'html', status: 200 } as const],
+  ])('U7 Beluga malformed (%s): UPSTREAM_BAD_RESPONSE, no retry', async (_name, fault) => {
+    const s = await fresh();
+    const base = await baseline(s);
+    control(s, 'beluga').addFault(fault);
+    const result = await s.query(BOTH);
+    expectSplit(result, base, 'beluga', ['UPSTREAM_BAD_RESPONSE']);
+    expect(result.text).not.toContain('NOT JSON');
+    expect(count(s, 'beluga')).toBe(base.beluga);
+  });
 });
