@@ -83,3 +83,27 @@ describe('naive mode (benchmark baseline)', () => {
     expect(lists.every((e) => e.query.with_counts === undefined)).toBe(true);
   });
 });
+
+describe('an upstream failing under a connection', () => {
+  it('fails the merged list with the upstream code; a Beluga-only list is unaffected', async () => {
+    const fault = stack.fakes.wickson.control.addFault({
+      route: 'collections.list',
+      kind: 'status',
+      status: 503,
+    });
+    try {
+      const merged = await run('{ collections(first: 3) { totalCount } }');
+      expect(merged.body.errors?.[0]).toMatchObject({
+        path: ['collections'],
+        extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+      });
+      const beluga = await run(
+        '{ collections(first: 3, filter: { sources: [BELUGA] }) { totalCount } }',
+      );
+      expect(beluga.body.errors).toBeUndefined();
+      expect(beluga.calls.wickson).toBe(0);
+    } finally {
+      stack.fakes.wickson.control.removeFault(fault);
+    }
+  });
+});

@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import type { CollectionModel } from '../models.ts';
+import { belugaTime, wicksonTime } from '../normalize/time.ts';
 
 export const ORDER_FIELDS = ['NAME', 'CREATED_AT', 'UPDATED_AT', 'ITEM_COUNT'] as const;
 export type OrderField = (typeof ORDER_FIELDS)[number];
@@ -28,15 +28,9 @@ export function belugaOrdering(order: CollectionOrderValue, reversed = false): s
   return `${sign}${DRF_FIELD[order.field]},${sign}id`;
 }
 
-function belugaMillis(naive: string, timeZone: string): number | null {
-  const parsed = DateTime.fromISO(naive, { zone: timeZone });
-  return parsed.isValid ? parsed.toMillis() : null;
-}
-
-function utcMillis(value: string | null | undefined): number | null {
-  if (!value) return null;
-  const parsed = DateTime.fromISO(value, { zone: 'utc' });
-  return parsed.isValid ? parsed.toMillis() : null;
+/** ISO-8601 UTC (from the shared normalizers) → epoch ms; null when missing. */
+export function millis(iso: string | null): number | null {
+  return iso ? Date.parse(iso) : null;
 }
 
 /** The value a collection sorts by; Beluga's naive times are read in its time zone (UTC ms). */
@@ -50,9 +44,9 @@ export function sortValue(
       case 'NAME':
         return c.dto.name.toLowerCase();
       case 'CREATED_AT':
-        return belugaMillis(c.dto.created_at, timeZone);
+        return millis(belugaTime(c.dto.created_at, timeZone));
       case 'UPDATED_AT':
-        return belugaMillis(c.dto.updated_at, timeZone);
+        return millis(belugaTime(c.dto.updated_at, timeZone));
       case 'ITEM_COUNT':
         return c.dto.source_images_count;
     }
@@ -61,7 +55,7 @@ export function sortValue(
     case 'NAME':
       return c.sourceId.toLowerCase();
     case 'CREATED_AT':
-      return utcMillis(c.listItem?.created_at);
+      return millis(wicksonTime(c.listItem?.created_at));
     case 'UPDATED_AT':
       return null;
     case 'ITEM_COUNT':

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { GatewayContext } from '../../context.ts';
 import type { JobDto } from '../../upstreams/beluga/schemas.ts';
 import { builder } from '../builder.ts';
@@ -6,8 +5,10 @@ import { JobStatus, JobTypeKey } from '../enums.ts';
 import { JobRef } from '../job.ts';
 import type { JobModel } from '../models.ts';
 import { JOB_STATUSES, JOB_TYPE_KEYS, toUpstream } from '../normalize/enums.ts';
+import { belugaTime } from '../normalize/time.ts';
 import { ProjectRef } from '../project.ts';
 import { forwardArgDocs } from './args.ts';
+import { millis } from './collection-order.ts';
 import { badUserInput, listKey } from './cursor.ts';
 import { parsePageArgs } from './page-args.ts';
 import { type PagedSource, resolvePage } from './paging.ts';
@@ -50,7 +51,7 @@ export function jobFilterCombinations(
 const ORDERING = '-created_at,-id';
 
 function createdMillis(dto: JobDto, timeZone: string): number {
-  return DateTime.fromISO(dto.created_at, { zone: timeZone }).toMillis() || 0;
+  return millis(belugaTime(dto.created_at, timeZone)) ?? 0;
 }
 
 function jobSource(
