@@ -83,8 +83,9 @@ export function spawnTsx(
   child.stderr?.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-8000);
   });
+  // The gateway logs to stdout: keep only the tail (the floor's protocol reads stdout itself).
   child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
+    out = (out + d.toString()).slice(-8000);
   });
   return { child, pid: child.pid, stderr: () => err, stdout: () => out };
 }
