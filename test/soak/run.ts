@@ -30,7 +30,7 @@ if (!Number.isFinite(seconds) || seconds < 1 || !Number.isInteger(workers) || wo
   process.exit(2);
 }
 const RSS_LIMIT_MB = 50;
-const warmupMs = Math.min(10_000, Math.max(2_000, (seconds * 1000) / 4));
+const warmupMs = Math.min(10_000, Math.max(5_000, (seconds * 1000) / 4));
 
 const crashes: string[] = [];
 process.on('unhandledRejection', (reason) =>
