@@ -93,6 +93,9 @@ export async function gatewayCell(
   const n = Math.max(1, res.completed);
   const notes = [
     res.capped ? 'stopped at the time cap with requests in flight' : '',
+    runnerPct !== null && runnerPct > 90
+      ? 'core 0 (fakes + load) above 90%: load-generator-bound'
+      : '',
     hwmReset ? '' : 'rss is the peak since process start',
     res.firstError ? `first bad response: ${res.firstError}` : '',
     res.transportErrors ? `${res.transportErrors} transport errors/timeouts` : '',
@@ -153,6 +156,13 @@ export async function floorCell(
     error_responses: 0,
     calls_by_route: countByRoute(entries, n),
     runner_cpu_pct: runnerPct,
-    ...(hwmReset ? {} : { note: 'rss is the peak since process start' }),
+    ...(hwmReset && (runnerPct ?? 0) <= 90
+      ? {}
+      : {
+          note:
+            runnerPct && runnerPct > 90
+              ? 'core 0 (fakes + load) above 90%: load-generator-bound'
+              : 'rss is the peak since process start',
+        }),
   };
 }

@@ -49,7 +49,7 @@ const HEADLINE_LATENCY = 20;
 const SCALE = { projects: 50, captureSets: 5000, jobs: 20000, wicksonCollections: 200 };
 const API_KEY = 'bench-key';
 const Q3_PAGES = 6;
-const timing = QUICK ? { warmupMs: 300, durationMs: 1000 } : { warmupMs: 1000, durationMs: 4000 };
+const timing = QUICK ? { warmupMs: 250, durationMs: 800 } : { warmupMs: 1000, durationMs: 4000 };
 const connections = Number(args.connections);
 const extraEnv: Record<string, string> = Object.fromEntries(
   (args.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
