@@ -4,7 +4,7 @@ import type { CaptureSetDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
 import { collectionJobs } from './collection-jobs.ts';
 import { CollectionMethod, CollectionSource, JobStatus, JobTypeKey } from './enums.ts';
-import { isWicksonId, parseBelugaId, splitNodeId } from './global-id.ts';
+import { isWicksonId, parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import { JobRef } from './job.ts';
 import { MediaCollectionStatsRef } from './media-stats.ts';
 import type { BelugaCollectionModel, CollectionModel, WicksonCollectionModel } from './models.ts';
@@ -45,7 +45,7 @@ builder.node(CollectionRef, {
   id: { resolve: (c) => `${c.source}:${c.sourceId}` },
   loadOne: (id, ctx) => {
     const { source, sourceId } = splitNodeId(id);
-    return loadCollection(ctx, source, sourceId);
+    return settleNode(loadCollection(ctx, source, sourceId));
   },
   fields: (t) => ({
     source: t.field({

@@ -67,3 +67,14 @@ export function splitNodeId(id: string): { source: 'BELUGA' | 'WICKSON'; sourceI
   const source = id.slice(0, at) === 'WICKSON' ? 'WICKSON' : 'BELUGA';
   return { source, sourceId: id.slice(at + 1) };
 }
+
+/**
+ * For `loadOne` of node types: a failed load resolves to its Error instead of rejecting, so
+ * `nodes(ids:)` nulls only that item (graphql-js turns an Error list item into a located error)
+ * and the other ids still resolve.
+ */
+export function settleNode<T>(load: Promise<T>): Promise<T> {
+  return load.catch(
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))) as T,
+  );
+}

@@ -4,7 +4,7 @@ import type { JobDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
 import { CollectionRef, loadCollection } from './collection.ts';
 import { JobStatus, JobTypeKey } from './enums.ts';
-import { parseBelugaId, splitNodeId } from './global-id.ts';
+import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import { JobProgressRef } from './job-progress.ts';
 import type { JobModel } from './models.ts';
 import { toJobStatus, toJobTypeKey } from './normalize/enums.ts';
@@ -47,7 +47,7 @@ function time(ctx: GatewayContext, value: string | null | undefined) {
 builder.node(JobRef, {
   description: 'A Beluga processing job (ML pipeline, populate, sync, export, …).',
   id: { resolve: (j) => `BELUGA:${j.sourceId}` },
-  loadOne: (id, ctx) => loadJob(ctx, splitNodeId(id).sourceId),
+  loadOne: (id, ctx) => settleNode(loadJob(ctx, splitNodeId(id).sourceId)),
   fields: (t) => ({
     sourceId: t.int({ description: 'The Beluga job id.', resolve: (j) => j.sourceId }),
     name: t.string({

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { ProjectDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
-import { parseBelugaId, splitNodeId } from './global-id.ts';
+import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import type { ProjectModel } from './models.ts';
 import { belugaTime } from './normalize/time.ts';
 
@@ -31,7 +31,7 @@ async function projectDto(p: ProjectModel, ctx: GatewayContext): Promise<Project
 builder.node(ProjectRef, {
   description: 'A Beluga (Antenna) project: a monitoring programme owning capture sets and jobs.',
   id: { resolve: (p) => `BELUGA:${p.sourceId}` },
-  loadOne: (id, ctx) => loadProject(ctx, Number(splitNodeId(id).sourceId)),
+  loadOne: (id, ctx) => settleNode(loadProject(ctx, Number(splitNodeId(id).sourceId))),
   fields: (t) => ({
     sourceId: t.int({ description: 'The Beluga project id.', resolve: (p) => p.sourceId }),
     name: t.string({
