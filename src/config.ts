@@ -119,7 +119,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
-        const reason = issue.code === 'invalid_type' && env[name] === undefined ? 'is required' : issue.message;
+        const reason =
+          issue.code === 'invalid_type' && env[name] === undefined ? 'is required' : issue.message;
         return `${name} ${reason}`;
       }),
     );
@@ -136,7 +137,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeZone: e.BELUGA_TIMEZONE,
       concurrency: e.BELUGA_CONCURRENCY,
     },
-    wickson: { url: e.WICKSON_URL, apiKey: e.WICKSON_API_KEY, hourlyBudget: e.WICKSON_HOURLY_BUDGET },
+    wickson: {
+      url: e.WICKSON_URL,
+      apiKey: e.WICKSON_API_KEY,
+      hourlyBudget: e.WICKSON_HOURLY_BUDGET,
+    },
     upstream: {
       timeoutMs: e.UPSTREAM_TIMEOUT_MS,
       connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,

@@ -113,8 +113,18 @@ function requestError(error: GraphQLError): GraphQLError {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
-    extensions: { code, http: httpOf(error) ?? { spec: true, status: 400 } },
+    extensions: { code, http: requestHttp(code, httpOf(error)) },
   });
+}
+
+/**
+ * A body that is not a GraphQL-over-HTTP request at all (invalid JSON, no query) is a 400 for
+ * every media type (the spec's SHOULD, graphql-http audits BCF8/A5BF); yoga marks it `spec`, which
+ * would turn it into a 200 under `application/json`. Validation errors keep the spec behaviour.
+ */
+function requestHttp(code: string, http: HttpExtension | undefined): HttpExtension {
+  if (code === 'BAD_REQUEST') return { ...http, spec: false, status: http?.status ?? 400 };
+  return http ?? { spec: true, status: 400 };
 }
 
 /** Final allowlist pass over a result's errors (maskError is idempotent); adds our request id. */

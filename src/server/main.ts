@@ -37,7 +37,8 @@ export async function startServer(
   const server = createServer(
     {
       maxHeaderSize: 16 * 1024,
-      headersTimeout: 10_000,
+      // Node requires headersTimeout ≤ requestTimeout.
+      headersTimeout: Math.min(10_000, config.requestTimeoutMs + 5_000),
       requestTimeout: config.requestTimeoutMs + 5_000,
       keepAliveTimeout: 5_000,
     },

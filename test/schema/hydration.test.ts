@@ -58,7 +58,7 @@ describe('field-aware hydration', () => {
     const { body } = await stack.query(`{ collection(source: BELUGA, sourceId: "21") {
       stats { firstItemDate lastItemDate } } }`);
     const { firstItemDate, lastItemDate } = (
-      body.data?.collection as { stats: { firstItemDate: string; lastItemDate: string } }
+      body.data!.collection as { stats: { firstItemDate: string; lastItemDate: string } }
     ).stats;
     expect(Date.parse(firstItemDate)).toBeLessThanOrEqual(Date.parse(lastItemDate));
     expect(stack.calls().routes['beluga:captures.list']).toBe(2);
