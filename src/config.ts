@@ -32,10 +32,11 @@ const EnvSchema = z.object({
   BELUGA_URL: httpUrl.default('https://api.beluga.insectai.org'),
   BELUGA_TOKEN: secret.optional(),
   BELUGA_TIMEZONE: timeZone.default('America/New_York'),
-  BELUGA_CONCURRENCY: int(1, 64).default(8),
+  BELUGA_CONCURRENCY: int(1, 256).default(32),
   WICKSON_URL: httpUrl.default('https://api.wickson.ai'),
   WICKSON_API_KEY: secret,
   WICKSON_HOURLY_BUDGET: int(1, 1_000_000).default(1000),
+  WICKSON_CONCURRENCY: int(1, 256).default(32),
 
   UPSTREAM_TIMEOUT_MS: int(100, 120_000).default(5000),
   UPSTREAM_CONNECT_TIMEOUT_MS: int(100, 60_000).default(2000),
@@ -74,7 +75,13 @@ export interface Config {
     /** Bounded fan-out of detail GETs inside one batch. */
     concurrency: number;
   };
-  wickson: { url: string; apiKey: string; hourlyBudget: number };
+  wickson: {
+    url: string;
+    apiKey: string;
+    hourlyBudget: number;
+    /** Bounded fan-out of collection-detail GETs inside one batch. */
+    concurrency: number;
+  };
   upstream: {
     timeoutMs: number;
     connectTimeoutMs: number;
@@ -141,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       url: e.WICKSON_URL,
       apiKey: e.WICKSON_API_KEY,
       hourlyBudget: e.WICKSON_HOURLY_BUDGET,
+      concurrency: e.WICKSON_CONCURRENCY,
     },
     upstream: {
       timeoutMs: e.UPSTREAM_TIMEOUT_MS,

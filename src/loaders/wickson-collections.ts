@@ -9,7 +9,7 @@ export function createWicksonCollectionLoader(
 ): DataLoader<string, CollectionDetailDataDto | null> {
   const { wickson } = deps.clients;
   return makeLoader(deps, (keys) =>
-    mapBounded(keys, deps.config.beluga.concurrency, (key) =>
+    mapBounded(keys, deps.config.wickson.concurrency, (key) =>
       wickson.getCollection(key, deps.scope),
     ),
   );
