@@ -10,7 +10,7 @@ import { createRequestContext, type GatewayContext, type UpstreamClients } from 
 import { schema } from '../schema/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
 import { maskError } from './errors.ts';
-import { graphiqlOptions } from './graphiql.ts';
+import { graphiqlOptions, renderOfflineGraphiQL } from './graphiql.ts';
 import type { GraphQLSchema } from './graphql.ts';
 import { limitPlugins } from './limits.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
@@ -55,6 +55,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     schema: deps.schema ?? schema,
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql ? graphiqlOptions() : false,
+    renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
     batching: false,
     maxRequestBodySize: config.limits.maxBodyBytes,

@@ -31,3 +31,12 @@ export function graphiqlOptions(): GraphiQLOptions {
     defaultTabs: [{ query: EXAMPLE_QUERY }],
   };
 }
+
+/**
+ * GraphiQL with its assets inlined (no CDN), so the page works offline and behind firewalls.
+ * The ~9 MB bundle is imported on the first browser GET only, never when GRAPHIQL=false.
+ */
+export async function renderOfflineGraphiQL(options: GraphiQLOptions): Promise<string> {
+  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
+  return renderGraphiQL(options);
+}

@@ -106,6 +106,9 @@ describe('CSRF, GraphiQL, introspection', () => {
     const html = await res.text();
     expect(html).toContain('collections(first: 5)');
     expect(html).not.toContain('demo-key');
+    // Works offline: every asset is inlined, nothing is loaded from a CDN.
+    expect(html).toContain('YogaGraphiQL.renderYogaGraphiQL');
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=["']?https?:/);
   });
   it('GraphiQL off with GRAPHIQL=false', async () => {
     const off = testGateway({ GRAPHIQL: 'false' });
