@@ -48,8 +48,14 @@ export type JobTypeKeyValue = (typeof JOB_TYPE_KEYS)[number];
 export const MEDIA_TYPES = ['DOCUMENT', 'IMAGE', 'VIDEO', 'AUDIO', 'MODEL', 'OTHER'] as const;
 export type MediaTypeValue = (typeof MEDIA_TYPES)[number];
 
-function mapper<T extends string>(kind: string, values: readonly T[], fallback: T) {
-  const known = new Set<string>(values.filter((v) => v !== fallback));
+/** `fallbackIsUpstream`: the fallback is also a value the upstream really sends (maps silently). */
+function mapper<T extends string>(
+  kind: string,
+  values: readonly T[],
+  fallback: T,
+  fallbackIsUpstream = false,
+) {
+  const known = new Set<string>(fallbackIsUpstream ? values : values.filter((v) => v !== fallback));
   return (upstream: string, logger: Logger): T => {
     const upper = upstream.toUpperCase();
     if (known.has(upper)) return upper as T;
@@ -62,8 +68,9 @@ function mapper<T extends string>(kind: string, values: readonly T[], fallback: 
 }
 
 export const toCollectionMethod = mapper('capture-set method', COLLECTION_METHODS, 'UNKNOWN');
-export const toJobStatus = mapper('job status', JOB_STATUSES, 'UNKNOWN');
-export const toJobTypeKey = mapper('job type key', JOB_TYPE_KEYS, 'UNKNOWN');
+// Beluga's job status `UNKNOWN` and job type `unknown` are real values (antenna-api.md §11).
+export const toJobStatus = mapper('job status', JOB_STATUSES, 'UNKNOWN', true);
+export const toJobTypeKey = mapper('job type key', JOB_TYPE_KEYS, 'UNKNOWN', true);
 export const toMediaType = mapper('media type', MEDIA_TYPES, 'OTHER');
 
 /** GraphQL enum value → the upstream's spelling (filters sent upstream). */
