@@ -5,6 +5,7 @@ import { builder } from './builder.ts';
 import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import type { ProjectModel } from './models.ts';
 import { belugaTime } from './normalize/time.ts';
+import { prefetchChildFields } from './prefetch.ts';
 
 export const ProjectRef = builder.objectRef<ProjectModel>('Project');
 
@@ -82,13 +83,16 @@ builder.queryField('project', (t) =>
     description:
       'A Beluga project by id; null when it does not exist or is a draft the caller is not a member of.',
     args: { sourceId: t.arg.int({ required: true, description: 'The Beluga project id.' }) },
-    resolve: (_root, { sourceId }, ctx) => {
+    resolve: (_root, { sourceId }, ctx, info) => {
       if (parseBelugaId(String(sourceId)) === null) {
         throw new GraphQLError('The sourceId is not a valid project id.', {
           extensions: { code: 'BAD_USER_INPUT' },
         });
       }
-      return loadProject(ctx, sourceId);
+      const project = loadProject(ctx, sourceId);
+      // The list calls need only the id: send them with the detail, not after it.
+      prefetchChildFields(info, ctx, 'Project', { sourceId }, ['collections', 'jobs']);
+      return project;
     },
   }),
 );

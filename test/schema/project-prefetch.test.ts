@@ -1,0 +1,90 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type GraphQLBody, type Stack, startStack } from '../helpers/stack.ts';
+
+let stack: Stack;
+let projectId: number;
+
+beforeAll(async () => {
+  stack = await startStack();
+  const { dataset } = stack.fakes;
+  const setsOf = (id: number) => [...dataset.captureSets.values()].filter((s) => s.project === id);
+  projectId = [...dataset.projects.values()]
+    .filter((p) => !p.draft)
+    .sort((a, b) => setsOf(b.id).length - setsOf(a.id).length)[0]!.id;
+});
+afterAll(() => stack?.close());
+afterEach(() => stack.fakes.beluga.control.setLatency({ fixedMs: 0 }));
+
+async function timed(doc: string, variables?: Record<string, unknown>) {
+  stack.resetLedgers();
+  const started = performance.now();
+  const { body } = await stack.query(doc, variables);
+  return { body, ms: performance.now() - started, calls: stack.calls().routes };
+}
+
+const Q2 = `query($id: Int!) { project(sourceId: $id) { name collections(first: 20) {
+  edges { node { name project { name } jobs { status } stats { itemCount } } } } } }`;
+
+const project = (body: GraphQLBody) =>
+  body.data?.project as {
+    name: string;
+    collections?: { edges: { node: { project: { name: string } } }[] };
+    jobs?: { edges: unknown[] };
+  } | null;
+
+describe('project(sourceId:) sends its list calls with the detail', () => {
+  it('Q2: project detail and capture-set list in one round (latency 200 ms)', async () => {
+    stack.fakes.beluga.control.setLatency({ fixedMs: 200 });
+    const { body, ms, calls } = await timed(Q2, { id: projectId });
+    expect(body.errors).toBeUndefined();
+    const p = project(body)!;
+    expect(p.collections!.edges.length).toBeGreaterThan(0);
+    for (const edge of p.collections!.edges) expect(edge.node.project.name).toBe(p.name);
+    expect(calls).toEqual({ 'beluga:projects.detail': 1, 'beluga:collections.list': 1 });
+    expect(ms).toBeLessThan(350);
+  });
+
+  it('jobs too: detail and job list in one round', async () => {
+    stack.fakes.beluga.control.setLatency({ fixedMs: 200 });
+    const { body, ms, calls } = await timed(
+      `query($id: Int!) { project(sourceId: $id) { name jobs(first: 5) { edges { node { status } } } } }`,
+      { id: projectId },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(project(body)!.jobs!.edges.length).toBeGreaterThan(0);
+    expect(calls).toEqual({ 'beluga:projects.detail': 1, 'beluga:jobs.list': 1 });
+    expect(ms).toBeLessThan(350);
+  });
+
+  it('warms exactly what the fields load: aliases, fragments, with_counts, @skip', async () => {
+    const { body, calls } = await timed(
+      `query($id: Int!, $no: Boolean!) { project(sourceId: $id) {
+        a: collections(first: 2) { edges { node { name } } }
+        ...F
+        c: collections(first: 4) @skip(if: $no) { edges { node { name } } }
+      } }
+      fragment F on Project { b: collections(first: 3, orderBy: { field: CREATED_AT }) {
+        edges { node { stats { occurrencesCount } } } } }`,
+      { id: projectId, no: true },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(calls).toEqual({ 'beluga:projects.detail': 1, 'beluga:collections.list': 2 });
+    const lists = stack.fakes.beluga.control.ledger.entries({ route: 'collections.list' });
+    expect(lists.map((e) => e.query.with_counts).sort()).toEqual(['true', undefined]);
+  });
+
+  it('a project that does not exist is still null, with no list data', async () => {
+    const { body } = await timed(Q2, { id: 987654 });
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({ project: null });
+  });
+
+  it('bad paging arguments still fail only the list field', async () => {
+    const { body, calls } = await timed(
+      `query($id: Int!) { project(sourceId: $id) { name collections(first: 500) { totalCount } } }`,
+      { id: projectId },
+    );
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(calls).toEqual({ 'beluga:projects.detail': 1 });
+  });
+});
