@@ -2,9 +2,11 @@
  * Per-request context: the caller's credentials, the upstream clients, the call ledger and the
  * request's DataLoaders. Built once per GraphQL request by the gateway; nothing here outlives it.
  */
+import type { FieldNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { createLoaders, type Loaders } from './loaders/index.ts';
+import type { UpstreamError } from './upstreams/errors.ts';
 import type { BelugaClient, CallRecord, UpstreamScope, WicksonClient } from './upstreams/types.ts';
 
 export interface UpstreamClients {
@@ -20,6 +22,21 @@ export interface GatewayContext {
   /** Every upstream call this request made, in completion order. */
   calls: CallRecord[];
   loaders: Loaders;
+  /**
+   * Upstream failures a resolver absorbed while still answering its field (a merged list built
+   * from the healthy source alone). The gateway adds each to the result's `errors`.
+   */
+  partialErrors: PartialError[];
+  reportPartialError(error: UpstreamError, at: PartialErrorLocation): void;
+}
+
+export interface PartialErrorLocation {
+  path: readonly (string | number)[];
+  nodes?: readonly FieldNode[];
+}
+
+export interface PartialError extends PartialErrorLocation {
+  error: UpstreamError;
 }
 
 export interface RequestContextInput {
@@ -37,6 +54,7 @@ export interface RequestContextInput {
 
 export function createRequestContext(input: RequestContextInput): GatewayContext {
   const calls: CallRecord[] = [];
+  const partialErrors: PartialError[] = [];
   const scope: UpstreamScope = {
     authorization: input.authorization ?? tokenHeader(input.config.beluga.token),
     signal: input.signal,
@@ -58,6 +76,14 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
       config: input.config,
       logger: input.logger,
     }),
+    partialErrors,
+    reportPartialError: (error, at) => {
+      partialErrors.push({ error, path: [...at.path], nodes: at.nodes });
+      input.logger.warn(
+        { path: at.path.join('.'), code: error.code, upstream: error.upstream },
+        `partial result: ${error.message}`,
+      );
+    },
   };
 }
 

@@ -86,6 +86,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         onCall,
       });
       state.calls = ctx.calls;
+      state.partialErrors = ctx.partialErrors;
       return ctx;
     },
   });

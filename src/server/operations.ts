@@ -6,8 +6,9 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import type { PartialError } from '../context.ts';
 import { sanitizeErrors } from './errors.ts';
-import { getOperationAST } from './graphql.ts';
+import { GraphQLError, getOperationAST } from './graphql.ts';
 import { type GatewayMetrics, operationLabel } from './metrics.ts';
 import { createRequestState, type createStateStore, type RequestState } from './request-state.ts';
 
@@ -27,6 +28,17 @@ const json = (body: unknown, status: number) =>
   });
 
 type Result = { data?: unknown; errors?: readonly unknown[] };
+
+/**
+ * Upstream failures a resolver absorbed to answer with partial data, as located errors whose
+ * originalError is the UpstreamError: masking turns them into a closed-set code and constant text.
+ */
+function partialGraphQLErrors(partials: readonly PartialError[]): GraphQLError[] {
+  return partials.map(
+    ({ error, path, nodes }) =>
+      new GraphQLError(error.message, { nodes, path, originalError: error }),
+  );
+}
 
 export function operationsPlugin(options: OperationsOptions): Plugin {
   const { config, logger, metrics, store, now } = options;
@@ -75,9 +87,11 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
       const results = (Array.isArray(result) ? result : [result]) as Result[];
       if (results.some((r) => typeof (r as object)[Symbol.asyncIterator as never] === 'function'))
         return;
-      const cleaned = results.map((r) => {
-        if (!r.errors?.length) return r;
-        const errors = sanitizeErrors(r.errors as never, state.requestId, r.data != null);
+      const partial = partialGraphQLErrors(state.partialErrors?.splice(0) ?? []);
+      const cleaned = results.map((r, i) => {
+        const raw = [...(r.errors ?? []), ...(i === 0 ? partial : [])];
+        if (!raw.length) return r;
+        const errors = sanitizeErrors(raw as never, state.requestId, r.data != null);
         for (const e of errors) state.errorCodes.push(String(e.extensions.code));
         return { ...r, errors };
       });

@@ -3,6 +3,7 @@
  * request-wide deadline and what the access log line needs. Keyed by the Request object.
  */
 import { randomUUID } from 'node:crypto';
+import type { PartialError } from '../context.ts';
 import type { CallRecord } from '../upstreams/types.ts';
 
 export interface RequestState {
@@ -11,6 +12,8 @@ export interface RequestState {
   operation: string | undefined;
   errorCodes: string[];
   calls: CallRecord[] | undefined;
+  /** The request context's absorbed upstream failures, added to the result's errors. */
+  partialErrors: PartialError[] | undefined;
   /** Aborts at the deadline or when the client goes away; handed to the upstream scope. */
   signal: AbortSignal;
   dispose(): void;
@@ -43,6 +46,7 @@ export function createRequestState(
     operation: undefined,
     errorCodes: [],
     calls: undefined,
+    partialErrors: undefined,
     signal: controller.signal,
     dispose() {
       clearTimeout(timer);

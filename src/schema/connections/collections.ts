@@ -17,6 +17,7 @@ import {
 import { listKey } from './cursor.ts';
 import { type PageArgs, parsePageArgs } from './page-args.ts';
 import { arraySource, type ConnectionPage, type PagedSource, resolvePage } from './paging.ts';
+import { resolveTolerantPage } from './partial-page.ts';
 import { selectsAny } from './selection.ts';
 import { connectionType } from './types.ts';
 
@@ -65,7 +66,10 @@ export function resolveCollections(
   const compare = collectionComparator(order, ctx.config.beluga.timeZone);
   const beluga = useBeluga ? belugaSource(query, order, ctx, info) : empty;
   const wickson = useWickson ? arraySource(async () => wicksonModels(ctx, compare)) : empty;
-  return resolvePage(request, [beluga, wickson], compare, key);
+  // Merged, one failing source leaves the other's page (with an error); alone, it fails the field.
+  return useBeluga && useWickson
+    ? resolveTolerantPage(request, [beluga, wickson], compare, key, ctx, info)
+    : resolvePage(request, [beluga, wickson], compare, key);
 }
 
 function belugaSource(
@@ -123,7 +127,7 @@ builder.queryField('collections', (t) =>
   t.field({
     type: CollectionConnection,
     description:
-      "Collections of both sources in one list, sorted by `orderBy` (default NAME ascending). Without a Beluga-only filter, Beluga capture sets and Wickson collections are merged, and the cursors carry each source's position, so paging through every page in either direction yields each collection exactly once. Cost per page: one Beluga list call and one Wickson list call.",
+      "Collections of both sources in one list, sorted by `orderBy` (default NAME ascending). Without a Beluga-only filter, Beluga capture sets and Wickson collections are merged, and the cursors carry each source's position, so paging through every page in either direction yields each collection exactly once. Cost per page: one Beluga list call and one Wickson list call. If one source fails, the page holds the other source's collections and `errors` has one entry for the failed source at this field's path; the cursors keep the failed source's position, so paging on once it recovers still yields each of its collections, though some may then come after the place the order would have given them (and after a `last` page without `before`, only when paging forward). `totalCount` then counts the answering source only. If both fail, or the filter selects one source and it fails, the field fails.",
     args: {
       first: t.arg.int({ description: forwardArgDocs.first }),
       after: t.arg.string({ description: forwardArgDocs.after }),

@@ -1,0 +1,127 @@
+import { type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
+import type { GatewayContext } from '../../context.ts';
+import { isUpstreamError, type UpstreamError } from '../../upstreams/errors.ts';
+import type { Cursor } from './cursor.ts';
+import { type PageRequest, positionAfter } from './page-args.ts';
+import { type ConnectionPage, type PagedSource, resolvePage } from './paging.ts';
+
+/** An upstream failure that may leave the other sources answering (not the caller's input). */
+const isSourceFailure = (error: unknown): error is UpstreamError =>
+  isUpstreamError(error) && error.code !== 'BAD_USER_INPUT';
+
+/**
+ * `resolvePage` over several upstream sources where one failing source does not fail the page:
+ * the page is built from the sources that answered, each failure is reported on the context
+ * (the gateway adds it to `errors` at this field's path) and the cursors keep the failed source
+ * at the position the request gave it, so paging on loses none of its items once it recovers.
+ * `totalCount` counts only the sources that answered. When every source fails, the first failure
+ * is thrown as without this wrapper.
+ */
+export async function resolveTolerantPage<T>(
+  request: PageRequest,
+  sources: readonly PagedSource<T>[],
+  compare: (a: T, b: T) => number,
+  key: string,
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+): Promise<ConnectionPage<T>> {
+  const floor = request.after ? positionAfter(request.after) : sources.map(() => 0);
+  const failures: (UpstreamError | undefined)[] = sources.map(() => undefined);
+  const failedInOrder: UpstreamError[] = [];
+  const counts: (number | undefined)[] = sources.map(() => undefined);
+  const reported = new Set<number>();
+
+  const absorb = (i: number, error: unknown) => {
+    if (!isSourceFailure(error)) throw error;
+    if (!failures[i]) {
+      failures[i] = error;
+      failedInOrder.push(error);
+    }
+  };
+  const guarded = sources.map(
+    (source, i): PagedSource<T> => ({
+      slice: async (offset, limit) => {
+        try {
+          const page = await source.slice(offset, limit);
+          counts[i] = page.count;
+          return page;
+        } catch (error) {
+          absorb(i, error);
+          // Counted as ending where it stands: only the answering sources decide hasNextPage.
+          return { items: [], count: offset };
+        }
+      },
+      tail: async (limit) => {
+        try {
+          const page = await source.tail(limit);
+          counts[i] = page.count;
+          return page;
+        } catch (error) {
+          absorb(i, error);
+          return { items: [], count: floor[i] ?? 0 };
+        }
+      },
+      count: async () => {
+        if (failures[i]) return 0;
+        try {
+          counts[i] ??= await source.count();
+          return counts[i];
+        } catch (error) {
+          absorb(i, error);
+          return 0;
+        }
+      },
+    }),
+  );
+
+  /** Throws when nothing answered; otherwise reports each failure not reported yet. */
+  const settle = () => {
+    if (failedInOrder.length === 0) return;
+    if (failedInOrder.length === sources.length) throw failedInOrder[0];
+    failures.forEach((error, i) => {
+      if (!error || reported.has(i)) return;
+      reported.add(i);
+      ctx.reportPartialError(error, {
+        path: responsePathAsArray(info.path),
+        nodes: info.fieldNodes,
+      });
+    });
+  };
+
+  let page = await resolvePage(request, guarded, compare, key);
+  if (failedInOrder.length > 0 && request.direction === 'backward' && request.before) {
+    // A failed source asked for [hi - size, hi) would otherwise move back to hi - size and skip
+    // those items on the next page: pin it at hi. The answering sources' slices are the same
+    // loader keys as before, so this costs no upstream call.
+    page = await resolvePage(pinFailed(request, floor, failures), guarded, compare, key);
+  }
+  settle();
+
+  return {
+    ...page,
+    totalCount: async () => {
+      const totals = await Promise.all(guarded.map((source) => source.count()));
+      settle();
+      return totals.reduce((sum, total, i) => (failures[i] ? sum : sum + total), 0);
+    },
+  };
+}
+
+/** The request with every failed source's range empty, at its `before` position. */
+function pinFailed(
+  request: PageRequest,
+  floor: readonly number[],
+  failures: readonly (UpstreamError | undefined)[],
+): PageRequest {
+  const before = request.before;
+  if (!before) return request;
+  const pinned = floor.map((lo, i) => (failures[i] ? Math.max(lo, before.p[i] ?? lo) : lo));
+  const s = pinned.findIndex((position) => position > 0);
+  if (s === -1) return request;
+  const after: Cursor = {
+    k: before.k,
+    s,
+    p: pinned.map((position, i) => (i === s ? position - 1 : position)),
+  };
+  return { ...request, after };
+}
