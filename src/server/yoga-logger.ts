@@ -7,7 +7,7 @@
 import type { YogaLogger } from '@graphql-yoga/logger';
 import type { Logger } from 'pino';
 import { findUpstreamError } from './errors.ts';
-import { GraphQLError, isGraphQLError } from './graphql.ts';
+import { isGraphQLError } from './graphql.ts';
 
 function unwrap(error: unknown): unknown {
   return isGraphQLError(error) && error.originalError ? unwrap(error.originalError) : error;

@@ -97,6 +97,7 @@ describe('merged collections with one source failing', () => {
     const line = stack.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'graphql request');
     expect(line?.errorCodes).toEqual(['UPSTREAM_UNAVAILABLE']);
     expect(JSON.stringify(body)).not.toContain(stack.fakes.wickson.url);
+    expect(stack.logs.some((l) => l.includes('demo-key'))).toBe(false);
   });
 
   it('Wickson hanging: UPSTREAM_TIMEOUT, Beluga items kept', async () => {
