@@ -24,11 +24,14 @@ export function reportCall(
       'onCall observer threw',
     );
   }
-  const fields = { ...record, path, requestId: scope.requestId };
   if (!error) {
-    logger.debug(fields, `${record.upstream} ${record.method} ${path} ${record.status ?? '-'}`);
+    if (logger.isLevelEnabled('debug')) {
+      const fields = { ...record, path, requestId: scope.requestId };
+      logger.debug(fields, `${record.upstream} ${record.method} ${path} ${record.status ?? '-'}`);
+    }
     return;
   }
+  const fields = { ...record, path, requestId: scope.requestId };
   const level =
     error.code === 'UPSTREAM_AUTH_FAILED' || error.code === 'UPSTREAM_BAD_RESPONSE'
       ? 'error'
