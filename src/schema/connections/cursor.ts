@@ -45,19 +45,20 @@ export function encodeCursor(cursor: Cursor): string {
  * never echoed.
  */
 export function decodeCursor(raw: string, listKey: string, sources: number): Cursor {
-  const invalid = badUserInput('Invalid cursor: use a cursor returned by this connection.');
+  // Built only when thrown: a GraphQLError captures a stack trace.
+  const invalid = () => badUserInput('Invalid cursor: use a cursor returned by this connection.');
   if (raw.length === 0 || raw.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(raw)) {
-    throw invalid;
+    throw invalid();
   }
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    throw invalid;
+    throw invalid();
   }
   const parsed = CursorSchema.safeParse(json);
   if (!parsed.success || parsed.data.k !== listKey || parsed.data.p.length !== sources) {
-    throw invalid;
+    throw invalid();
   }
   return parsed.data;
 }
