@@ -85,7 +85,7 @@ describe('naive mode (benchmark baseline)', () => {
 });
 
 describe('an upstream failing under a connection', () => {
-  it('fails the merged list with the upstream code; a Beluga-only list is unaffected', async () => {
+  it('reports the failed source on the merged list with its code; a Beluga-only list is unaffected', async () => {
     const fault = stack.fakes.wickson.control.addFault({
       route: 'collections.list',
       kind: 'status',
@@ -97,6 +97,8 @@ describe('an upstream failing under a connection', () => {
         path: ['collections'],
         extensions: { code: 'UPSTREAM_UNAVAILABLE' },
       });
+      // Partial page: the healthy source's items still come back (test/e2e/partial-merge.test.ts).
+      expect(merged.body.data?.collections?.totalCount).toBeGreaterThan(0);
       const beluga = await run(
         '{ collections(first: 3, filter: { sources: [BELUGA] }) { totalCount } }',
       );
