@@ -98,7 +98,9 @@ describe('an upstream failing under a connection', () => {
         extensions: { code: 'UPSTREAM_UNAVAILABLE' },
       });
       // Partial page: the healthy source's items still come back (test/e2e/partial-merge.test.ts).
-      expect(merged.body.data?.collections?.totalCount).toBeGreaterThan(0);
+      expect(
+        (merged.body.data as { collections: { totalCount: number } }).collections.totalCount,
+      ).toBeGreaterThan(0);
       const beluga = await run(
         '{ collections(first: 3, filter: { sources: [BELUGA] }) { totalCount } }',
       );
