@@ -1,23 +1,18 @@
 /** Requests the clients send: paths, query params, credentials (U14, U15, S3), call records. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   FAKE_MEMBER_TOKEN,
   FAKE_OUTSIDER_TOKEN,
   type Fakes,
   startFakes,
 } from '../../src/fakes/index.ts';
+import { useFakes } from '../helpers/fakes.ts';
 import { closeHarnesses, harness, startRecorder } from './helpers.ts';
 
 let fakes: Fakes;
-beforeAll(async () => {
-  fakes = await startFakes();
-});
-afterAll(async () => {
-  await fakes.close();
-});
-beforeEach(() => {
-  fakes.beluga.control.reset();
-  fakes.wickson.control.reset();
+const started = useFakes();
+beforeAll(() => {
+  fakes = started();
 });
 afterEach(closeHarnesses);
 

@@ -1,20 +1,15 @@
 /** U4d breaker and U4e retry budget. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Fakes } from '../../src/fakes/index.ts';
 import { UpstreamUnavailableError } from '../../src/upstreams/errors.ts';
 import { createRetryBudget } from '../../src/upstreams/retry.ts';
+import { useFakes } from '../helpers/fakes.ts';
 import { closeHarnesses, harness, rejection, timed } from './helpers.ts';
 
 let fakes: Fakes;
-beforeAll(async () => {
-  fakes = await startFakes();
-});
-afterAll(async () => {
-  await fakes.close();
-});
-beforeEach(() => {
-  fakes.beluga.control.reset();
-  fakes.wickson.control.reset();
+const started = useFakes();
+beforeAll(() => {
+  fakes = started();
 });
 afterEach(closeHarnesses);
 

@@ -1,20 +1,15 @@
 /** U5–U5d: 429 handling, the Wickson quota guard and the proactive hourly budget. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Fakes } from '../../src/fakes/index.ts';
 import { RateLimitedError } from '../../src/upstreams/errors.ts';
 import { parseResetMs, parseRetryAfterMs } from '../../src/upstreams/rate-limit.ts';
+import { useFakes } from '../helpers/fakes.ts';
 import { closeHarnesses, harness, rejection, timed } from './helpers.ts';
 
 let fakes: Fakes;
-beforeAll(async () => {
-  fakes = await startFakes();
-});
-afterAll(async () => {
-  await fakes.close();
-});
-beforeEach(() => {
-  fakes.beluga.control.reset();
-  fakes.wickson.control.reset();
+const started = useFakes();
+beforeAll(() => {
+  fakes = started();
 });
 afterEach(closeHarnesses);
 

@@ -1,11 +1,6 @@
 /** U4a–c, U6–U8: status mapping, auth, 404 → null, malformed bodies and schema drift. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  FAKE_MEMBER_TOKEN,
-  type Fakes,
-  startFakes,
-  WICKSON_NO_READ_KEY,
-} from '../../src/fakes/index.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_MEMBER_TOKEN, type Fakes, WICKSON_NO_READ_KEY } from '../../src/fakes/index.ts';
 import {
   ForbiddenError,
   UnauthenticatedError,
@@ -14,18 +9,13 @@ import {
   UpstreamBadResponseError,
   UpstreamUnavailableError,
 } from '../../src/upstreams/errors.ts';
+import { useFakes } from '../helpers/fakes.ts';
 import { closeHarnesses, harness, rejection, timed } from './helpers.ts';
 
 let fakes: Fakes;
-beforeAll(async () => {
-  fakes = await startFakes();
-});
-afterAll(async () => {
-  await fakes.close();
-});
-beforeEach(() => {
-  fakes.beluga.control.reset();
-  fakes.wickson.control.reset();
+const started = useFakes();
+beforeAll(() => {
+  fakes = started();
 });
 afterEach(closeHarnesses);
 

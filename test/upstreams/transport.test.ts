@@ -1,23 +1,18 @@
 /** U1–U3b, U9–U13: deadlines, refused/reset, truncated/slow/huge bodies, abort, DNS, redirects. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Fakes } from '../../src/fakes/index.ts';
 import {
   UpstreamBadResponseError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '../../src/upstreams/errors.ts';
+import { useFakes } from '../helpers/fakes.ts';
 import { closedPort, closeHarnesses, harness, rejection, startRecorder, timed } from './helpers.ts';
 
 let fakes: Fakes;
-beforeAll(async () => {
-  fakes = await startFakes();
-});
-afterAll(async () => {
-  await fakes.close();
-});
-beforeEach(() => {
-  fakes.beluga.control.reset();
-  fakes.wickson.control.reset();
+const started = useFakes();
+beforeAll(() => {
+  fakes = started();
 });
 afterEach(closeHarnesses);
 
