@@ -3,14 +3,59 @@ import type { CaptureSetDto } from '../upstreams/beluga/schemas.ts';
 import { asError, groupBy, makeLoader, mapBounded, type Slot } from './batch.ts';
 import type { CaptureSetCounts, LoaderDeps } from './types.ts';
 
-/** Capture set by id (`"21"`). Beluga has no id filter: one detail GET per key, bounded. */
-export function createCaptureSetLoader(deps: LoaderDeps): DataLoader<string, CaptureSetDto | null> {
+const WHOLE_LIST = 1000;
+
+/**
+ * Capture set by id (`"21"`). Beluga has no id filter: two or more sets hinted to one project (from
+ * the summaries jobs embed) → one `?project_id=P&limit=1000` list call; the rest, and ids the list
+ * missed, → one detail GET each, bounded. The list asks `with_counts=true` only when a set of the
+ * group is in `wantCounts` (a counts field is selected); details always carry counts.
+ */
+export function createCaptureSetLoader(
+  deps: LoaderDeps,
+  hints: Map<string, number>,
+  wantCounts: Set<string>,
+  prime: (dto: CaptureSetDto) => void,
+): DataLoader<string, CaptureSetDto | null> {
   const { beluga } = deps.clients;
-  return makeLoader(deps, (keys) =>
-    mapBounded(keys, deps.config.beluga.concurrency, (key) =>
+  return makeLoader(deps, async (keys) => {
+    const results = new Map<string, Slot<CaptureSetDto>>();
+    const hinted = keys.filter((key) => hints.has(key));
+    const lists = [...groupBy(hinted, (key) => String(hints.get(key)))].filter(
+      ([, group]) => group.length >= 2,
+    );
+    await Promise.all(
+      lists.map(async ([projectId, group]) => {
+        try {
+          const page = await beluga.listCaptureSets(
+            {
+              projectId: Number(projectId),
+              limit: WHOLE_LIST,
+              offset: 0,
+              ...(group.some((key) => wantCounts.has(key)) ? { withCounts: true } : {}),
+            },
+            deps.scope,
+          );
+          const byId = new Map(page.results.map((dto) => [String(dto.id), dto]));
+          for (const dto of page.results) prime(dto);
+          for (const key of group) {
+            const dto = byId.get(key);
+            if (dto) results.set(key, dto);
+          }
+        } catch (error) {
+          for (const key of group) results.set(key, asError(error));
+        }
+      }),
+    );
+    const rest = keys.filter((key) => !results.has(key));
+    const fetched = await mapBounded(rest, deps.config.beluga.concurrency, (key) =>
       beluga.getCaptureSet(Number(key), deps.scope),
-    ),
-  );
+    );
+    rest.forEach((key, i) => {
+      results.set(key, fetched[i] as Slot<CaptureSetDto>);
+    });
+    return keys.map((key) => results.get(key) ?? null);
+  });
 }
 
 /**

@@ -35,6 +35,10 @@ export interface CoreLoaders {
   wicksonCollection: DataLoader<string, CollectionDetailDataDto | null>;
   /** Tells the job batcher which set/project a job id belongs to (from embedded summaries). */
   hintJobs(dto: CaptureSetDto): void;
+  /** Tells the capture-set batcher a set's project (from a job's summary), for one list call. */
+  hintCaptureSet(setId: number, projectId: number): void;
+  /** Asks that set's coming load to carry occurrence/taxon counts (a counts field is selected). */
+  wantCaptureSetCounts(setId: string): void;
 }
 
 export type Loaders = CoreLoaders & ListLoaders;
@@ -53,6 +57,14 @@ export function createLoaders(deps: LoaderDeps): Loaders {
         setJobCount: dto.jobs.length,
       });
     }
+  };
+  const setProjects = new Map<string, number>();
+  const wantCounts = new Set<string>();
+  const hintCaptureSet = (setId: number, projectId: number) => {
+    if (!naive) setProjects.set(String(setId), projectId);
+  };
+  const wantCaptureSetCounts = (setId: string) => {
+    if (!naive) wantCounts.add(setId);
   };
   // Primers refer to the loaders below; they run only after construction.
   const prime: Primers = {
@@ -74,7 +86,9 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const core: CoreLoaders = {
     naive,
     prime,
-    captureSet: createCaptureSetLoader(deps),
+    captureSet: createCaptureSetLoader(deps, setProjects, wantCounts, (dto) =>
+      prime.captureSet(dto),
+    ),
     captureSetCounts: createCaptureSetCountsLoader(deps, (dto) => prime.captureSet(dto)),
     captureDate: createCaptureDateLoader(deps),
     project: createProjectLoader(deps, (dto) => prime.project(dto)),
@@ -82,6 +96,8 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     jobsByCaptureSet: createJobsByCaptureSetLoader(deps, setJobCounts, (dto) => prime.job(dto)),
     wicksonCollection: createWicksonCollectionLoader(deps),
     hintJobs,
+    hintCaptureSet,
+    wantCaptureSetCounts,
   };
   const loaders: Loaders = { ...core, ...createListLoaders(deps, prime) };
   return loaders;

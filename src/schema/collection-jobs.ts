@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { JobDto, JobSummaryDto } from '../upstreams/beluga/schemas.ts';
-import type { CollectionModel, JobModel } from './models.ts';
+import { belugaDto, type CollectionParent, type JobModel } from './models.ts';
 import { toJobStatus, toJobTypeKey } from './normalize/enums.ts';
 import { selectedFields } from './selection.ts';
 
@@ -19,13 +19,13 @@ interface JobFilter {
  * (never one call per job). Naive mode fetches each job's detail instead.
  */
 export async function collectionJobs(
-  collection: CollectionModel,
+  collection: CollectionParent,
   filter: JobFilter,
   ctx: GatewayContext,
   info: GraphQLResolveInfo,
 ): Promise<JobModel[]> {
   if (collection.source !== 'BELUGA') return [];
-  const { dto } = collection;
+  const dto = await belugaDto(collection, ctx);
   const summaries = [...dto.jobs]
     .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id)
     .filter((job) => matches(job, filter, ctx));

@@ -7,15 +7,30 @@ import { CollectionMethod, CollectionSource, JobStatus, JobTypeKey } from './enu
 import { isWicksonId, parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import { JobRef } from './job.ts';
 import { MediaCollectionStatsRef } from './media-stats.ts';
-import type { BelugaCollectionModel, CollectionModel, WicksonCollectionModel } from './models.ts';
+import {
+  type BelugaCollectionModel,
+  type BelugaCollectionParent,
+  belugaDto,
+  belugaProjectId,
+  type CollectionModel,
+  type CollectionParent,
+  type WicksonCollectionModel,
+} from './models.ts';
 import { toCollectionMethod } from './normalize/enums.ts';
 import { belugaTime, wicksonTime } from './normalize/time.ts';
 import { loadProject, ProjectRef } from './project.ts';
 
-export const CollectionRef = builder.objectRef<CollectionModel>('Collection');
+export const CollectionRef = builder.objectRef<CollectionParent>('Collection');
 
 export function belugaCollection(dto: CaptureSetDto): BelugaCollectionModel {
   return { source: 'BELUGA', sourceId: String(dto.id), dto };
+}
+
+/** The set's project: from the job's embedded project summary when there is one, else loaded. */
+function collectionProject(c: BelugaCollectionParent, ctx: GatewayContext) {
+  const project = c.summary?.project;
+  if (project && !ctx.loaders.naive) return { sourceId: project.id, summary: project };
+  return loadProject(ctx, belugaProjectId(c));
 }
 
 /** A collection by source and upstream id; null when it does not exist or is hidden. */
@@ -60,12 +75,13 @@ builder.node(CollectionRef, {
     }),
     name: t.string({
       description: 'Display name. Wickson collections have none, so this is their id.',
-      resolve: (c) => (c.source === 'BELUGA' ? c.dto.name : c.sourceId),
+      resolve: (c) => (c.source === 'BELUGA' ? (c.dto ?? c.summary).name : c.sourceId),
     }),
     description: t.string({
       nullable: true,
       description: 'Free-text description (Beluga; null when empty or for Wickson).',
-      resolve: (c) => (c.source === 'BELUGA' && c.dto.description ? c.dto.description : null),
+      resolve: async (c, _a, ctx) =>
+        c.source === 'BELUGA' ? (await belugaDto(c, ctx)).description || null : null,
     }),
     method: t.field({
       type: CollectionMethod,
@@ -73,24 +89,25 @@ builder.node(CollectionRef, {
       description:
         'How the Beluga capture set samples captures; UNKNOWN for a method added upstream later; null for Wickson.',
       resolve: (c, _a, ctx) =>
-        c.source === 'BELUGA' ? toCollectionMethod(c.dto.method, ctx.logger) : null,
+        c.source === 'BELUGA' ? toCollectionMethod((c.dto ?? c.summary).method, ctx.logger) : null,
     }),
     methodArguments: t.field({
       type: 'JSON',
       nullable: true,
       description: 'The Beluga sampling arguments (`kwargs`) verbatim; null for Wickson.',
-      resolve: (c) => (c.source === 'BELUGA' ? c.dto.kwargs : null),
+      resolve: async (c, _a, ctx) =>
+        c.source === 'BELUGA' ? (await belugaDto(c, ctx)).kwargs : null,
     }),
     projectId: t.int({
       nullable: true,
       description: 'The Beluga project id without fetching the project; null for Wickson.',
-      resolve: (c) => (c.source === 'BELUGA' ? c.dto.project : null),
+      resolve: (c) => (c.source === 'BELUGA' ? belugaProjectId(c) : null),
     }),
     project: t.field({
       type: ProjectRef,
       nullable: true,
       description: 'The Beluga project the capture set belongs to; null for Wickson.',
-      resolve: (c, _a, ctx) => (c.source === 'BELUGA' ? loadProject(ctx, c.dto.project) : null),
+      resolve: (c, _a, ctx) => (c.source === 'BELUGA' ? collectionProject(c, ctx) : null),
     }),
     jobs: t.field({
       type: [JobRef],
@@ -121,7 +138,9 @@ builder.node(CollectionRef, {
       description:
         'When the collection was created. Wickson reports no creation time: its list gives the time of the first item, used here.',
       resolve: async (c, _a, ctx) => {
-        if (c.source === 'BELUGA') return belugaTime(c.dto.created_at, ctx.config.beluga.timeZone);
+        if (c.source === 'BELUGA') {
+          return belugaTime((await belugaDto(c, ctx)).created_at, ctx.config.beluga.timeZone);
+        }
         if (c.listItem?.created_at) return wicksonTime(c.listItem.created_at);
         return wicksonTime((await wicksonDetail(c, ctx))?.stats.first_item_date);
       },
@@ -131,13 +150,16 @@ builder.node(CollectionRef, {
       nullable: true,
       description:
         'When the collection was last changed (Beluga). Always null for Wickson, which does not report it.',
-      resolve: (c, _a, ctx) =>
-        c.source === 'BELUGA' ? belugaTime(c.dto.updated_at, ctx.config.beluga.timeZone) : null,
+      resolve: async (c, _a, ctx) =>
+        c.source === 'BELUGA'
+          ? belugaTime((await belugaDto(c, ctx)).updated_at, ctx.config.beluga.timeZone)
+          : null,
     }),
     permissions: t.stringList({
       description:
         'What the caller may do with the collection (Beluga `user_permissions`: update, delete, populate, star). Empty for Wickson.',
-      resolve: (c) => (c.source === 'BELUGA' ? c.dto.user_permissions : []),
+      resolve: async (c, _a, ctx) =>
+        c.source === 'BELUGA' ? (await belugaDto(c, ctx)).user_permissions : [],
     }),
   }),
 });

@@ -6,7 +6,7 @@ import { CollectionRef, loadCollection } from './collection.ts';
 import { JobStatus, JobTypeKey } from './enums.ts';
 import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import { JobProgressRef } from './job-progress.ts';
-import type { JobModel } from './models.ts';
+import type { BelugaCollectionStub, JobModel } from './models.ts';
 import { toJobStatus, toJobTypeKey } from './normalize/enums.ts';
 import { belugaTime, durationSeconds } from './normalize/time.ts';
 import { ProjectRef } from './project.ts';
@@ -38,6 +38,31 @@ export async function loadJob(ctx: GatewayContext, sourceId: string): Promise<Jo
 /** The full job payload, fetched (batched per capture set) only when the model lacks it. */
 async function jobDto(job: JobModel, ctx: GatewayContext): Promise<JobDto | null> {
   return job.dto ?? (await ctx.loaders.job.load(String(job.sourceId)));
+}
+
+/**
+ * A full job payload embeds its set's summary: build the collection from it (no call) and hint
+ * the set's project so several hydrations share one list call. A capture set's own job summaries
+ * (and naive mode) load the set, which is usually cached already.
+ */
+function jobCollection(j: JobModel, ctx: GatewayContext) {
+  if (j.dto && !ctx.loaders.naive) {
+    const set = j.dto.source_image_collection;
+    if (!set) return null;
+    const project = { id: j.dto.project.id, name: j.dto.project.name };
+    ctx.loaders.hintCaptureSet(set.id, project.id);
+    const summary = { id: set.id, name: set.name, method: set.method, projectId: project.id };
+    const stub: BelugaCollectionStub = {
+      source: 'BELUGA',
+      sourceId: String(set.id),
+      summary: { ...summary, project },
+    };
+    return stub;
+  }
+  return (async () => {
+    const id = j.summary?.captureSetId ?? (await jobDto(j, ctx))?.source_image_collection?.id;
+    return id === undefined ? null : loadCollection(ctx, 'BELUGA', String(id));
+  })();
 }
 
 function time(ctx: GatewayContext, value: string | null | undefined) {
@@ -107,17 +132,16 @@ builder.node(JobRef, {
     collection: t.field({
       type: CollectionRef,
       nullable: true,
-      description: 'The capture set the job ran on, if any.',
-      resolve: async (j, _a, ctx) => {
-        const id = j.summary?.captureSetId ?? (await jobDto(j, ctx))?.source_image_collection?.id;
-        return id === undefined ? null : loadCollection(ctx, 'BELUGA', String(id));
-      },
+      description:
+        'The capture set the job ran on, if any. Its sourceId, name, method, projectId and project name come with the job; other fields fetch the set (one call for several sets of a project).',
+      resolve: (j, _a, ctx) => jobCollection(j, ctx),
     }),
     project: t.field({
       type: ProjectRef,
       nullable: true,
-      description: 'The project the job belongs to.',
-      resolve: async (j, _a, ctx) => {
+      description:
+        'The project the job belongs to. Its sourceId and name come with the job; other fields fetch the project.',
+      resolve: (j) => {
         if (j.dto) return { sourceId: j.dto.project.id, summary: j.dto.project };
         if (j.summary) return { sourceId: j.summary.projectId };
         return null;

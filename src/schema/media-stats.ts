@@ -1,7 +1,12 @@
 import type { GatewayContext } from '../context.ts';
 import { builder } from './builder.ts';
 import { MediaType } from './enums.ts';
-import type { BelugaCollectionModel, CollectionModel } from './models.ts';
+import {
+  type BelugaCollectionParent,
+  belugaDto,
+  belugaProjectId,
+  type CollectionParent,
+} from './models.ts';
 import { type MediaTypeValue, toMediaType } from './normalize/enums.ts';
 import { belugaTime, wicksonTime } from './normalize/time.ts';
 
@@ -25,25 +30,30 @@ export const MediaTypeCountRef = builder
   });
 
 /** The parent is the collection itself: each field reads or hydrates what it needs. */
-export const MediaCollectionStatsRef = builder.objectRef<CollectionModel>('MediaCollectionStats');
+export const MediaCollectionStatsRef = builder.objectRef<CollectionParent>('MediaCollectionStats');
 
-async function wicksonStats(c: CollectionModel, ctx: GatewayContext) {
+async function wicksonStats(c: CollectionParent, ctx: GatewayContext) {
   if (c.source !== 'WICKSON') return null;
   const detail = c.detail ?? (await ctx.loaders.wicksonCollection.load(c.sourceId));
   return detail?.stats ?? null;
 }
 
-async function belugaCounts(c: BelugaCollectionModel, ctx: GatewayContext) {
-  const { dto } = c;
-  if (!ctx.loaders.naive && dto.occurrences_count !== null && dto.taxa_count !== null) {
+async function belugaCounts(c: BelugaCollectionParent, ctx: GatewayContext) {
+  let { dto } = c;
+  if (!dto && !ctx.loaders.naive) {
+    // A job's summary: one hydration (with counts) serves these and the other stats fields.
+    ctx.loaders.wantCaptureSetCounts(c.sourceId);
+    dto = await belugaDto(c, ctx);
+  }
+  if (!ctx.loaders.naive && dto && dto.occurrences_count !== null && dto.taxa_count !== null) {
     return { occurrencesCount: dto.occurrences_count, taxaCount: dto.taxa_count };
   }
-  return ctx.loaders.captureSetCounts.load(`${dto.project}:${dto.id}`);
+  return ctx.loaders.captureSetCounts.load(`${belugaProjectId(c)}:${c.sourceId}`);
 }
 
-function captureDate(c: BelugaCollectionModel, ctx: GatewayContext, end: 'first' | 'last') {
+function captureDate(c: BelugaCollectionParent, ctx: GatewayContext, end: 'first' | 'last') {
   return ctx.loaders.captureDate
-    .load(`${c.dto.project}:${c.dto.id}:${end}`)
+    .load(`${belugaProjectId(c)}:${c.sourceId}:${end}`)
     .then((naive) => belugaTime(naive, ctx.config.beluga.timeZone));
 }
 
@@ -54,7 +64,7 @@ MediaCollectionStatsRef.implement({
     itemCount: t.int({
       description: 'Number of items: Beluga `source_images_count`, Wickson `item_count`.',
       resolve: async (c, _a, ctx) => {
-        if (c.source === 'BELUGA') return c.dto.source_images_count;
+        if (c.source === 'BELUGA') return (await belugaDto(c, ctx)).source_images_count;
         if (c.listItem) return c.listItem.item_count;
         return (await wicksonStats(c, ctx))?.item_count ?? 0;
       },
@@ -86,7 +96,7 @@ MediaCollectionStatsRef.implement({
         'Items per media type, largest first (Beluga: all IMAGE; empty when there are none). Null only when the Wickson detail call failed.',
       resolve: async (c, _a, ctx) => {
         if (c.source === 'BELUGA') {
-          const count = c.dto.source_images_count;
+          const count = (await belugaDto(c, ctx)).source_images_count;
           return count > 0 ? [{ mediaType: 'IMAGE' as const, count }] : [];
         }
         const stats = await wicksonStats(c, ctx);
@@ -100,12 +110,16 @@ MediaCollectionStatsRef.implement({
     withDetectionsCount: t.int({
       nullable: true,
       description: 'Beluga captures with at least one detection; null for Wickson.',
-      resolve: (c) => (c.source === 'BELUGA' ? c.dto.source_images_with_detections_count : null),
+      resolve: async (c, _a, ctx) =>
+        c.source === 'BELUGA'
+          ? (await belugaDto(c, ctx)).source_images_with_detections_count
+          : null,
     }),
     processedCount: t.int({
       nullable: true,
       description: 'Beluga captures processed by a pipeline; null for Wickson.',
-      resolve: (c) => (c.source === 'BELUGA' ? c.dto.source_images_processed_count : null),
+      resolve: async (c, _a, ctx) =>
+        c.source === 'BELUGA' ? (await belugaDto(c, ctx)).source_images_processed_count : null,
     }),
     occurrencesCount: t.int({
       nullable: true,

@@ -3,6 +3,8 @@
  * payload produced it, so fields resolve from it and hydrate (through loaders) only when a
  * selected field is missing from it. Producers: point lookups, node/nodes, list/connection fields.
  */
+import { GraphQLError } from 'graphql';
+import type { GatewayContext } from '../context.ts';
 import type {
   CaptureSetDto,
   JobDto,
@@ -13,12 +15,33 @@ import type { CollectionDetailDataDto } from '../upstreams/wickson/schemas.ts';
 
 export type CollectionSourceValue = 'BELUGA' | 'WICKSON';
 
-/** A Beluga capture set: list and detail payloads share one shape. */
+/** A Beluga capture set from a list or detail payload (both share one shape). */
 export interface BelugaCollectionModel {
   source: 'BELUGA';
   sourceId: string;
   dto: CaptureSetDto;
+  summary?: undefined;
 }
+
+/** What a job embeds about its capture set (`source_image_collection`) plus the job's project. */
+export interface BelugaCollectionSummary {
+  id: number;
+  name: string;
+  method: string;
+  projectId: number;
+  /** The job's embedded project `{id, name}`: the set's project, so `project { name }` is free. */
+  project?: { id: number; name: string };
+}
+
+/** A Beluga capture set known only from a job's summary: other fields hydrate through the loader. */
+export interface BelugaCollectionStub {
+  source: 'BELUGA';
+  sourceId: string;
+  dto?: undefined;
+  summary: BelugaCollectionSummary;
+}
+
+export type BelugaCollectionParent = BelugaCollectionModel | BelugaCollectionStub;
 
 /** A Wickson media collection: from the list (item count, created_at) and/or the detail (stats). */
 export interface WicksonCollectionModel {
@@ -28,7 +51,34 @@ export interface WicksonCollectionModel {
   detail?: CollectionDetailDataDto;
 }
 
+/** A collection built from a full payload: what lists and connections produce. */
 export type CollectionModel = BelugaCollectionModel | WicksonCollectionModel;
+/** What the Collection type's fields receive: a full model or a job's capture-set summary. */
+export type CollectionParent = BelugaCollectionParent | WicksonCollectionModel;
+
+/** The set's project id, from the payload or the summary (no call). */
+export function belugaProjectId(c: BelugaCollectionParent): number {
+  return c.dto ? c.dto.project : c.summary.projectId;
+}
+
+/**
+ * The full capture-set payload: the parent's, else one load (cached per request; sets of one
+ * project hinted together share one list call). Throws NOT_FOUND when it is gone or hidden.
+ */
+export async function belugaDto(
+  c: BelugaCollectionParent,
+  ctx: GatewayContext,
+): Promise<CaptureSetDto> {
+  if (c.dto) return c.dto;
+  const dto = await ctx.loaders.captureSet.load(c.sourceId);
+  if (!dto) {
+    throw new GraphQLError('The capture set is not visible to this caller.', {
+      extensions: { code: 'NOT_FOUND' },
+    });
+  }
+  ctx.loaders.hintJobs(dto);
+  return dto;
+}
 
 /** A Beluga project: an embedded summary `{id, name}` (on jobs), a list item, or a detail. */
 export interface ProjectModel {

@@ -131,12 +131,10 @@ describe('point lookups', () => {
     });
     const progress = data.job.progress as { stages: { key: string }[] };
     expect(progress.stages.length).toBeGreaterThan(0);
-    // Job.project resolves from the job's embedded summary plus the shared project loader;
-    // Job.collection needs the capture set detail.
+    // Job.project and Job.collection { sourceId } resolve from the job's embedded summaries.
     expect(stack.calls().routes).toEqual({
       'beluga:projects.detail': 1,
       'beluga:jobs.detail': 1,
-      'beluga:collections.detail': 1,
     });
   });
 
