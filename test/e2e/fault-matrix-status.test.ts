@@ -80,7 +80,8 @@ describe('fault matrix: upstream statuses (UPSTREAM_TIMEOUT_MS=500)', () => {
     const before = count(s, 'wickson');
     const fast = await s.query(BOTH);
     expectSplit(fast, base, 'wickson', ['UPSTREAM_UNAVAILABLE']);
-    expect(fast.ms).toBeLessThan(100);
+    // Far below the 500 ms Wickson deadline a call to the broken upstream would take.
+    expect(fast.ms).toBeLessThan(250);
     expect(count(s, 'wickson')).toBe(before);
 
     control(s, 'wickson').clearFaults();

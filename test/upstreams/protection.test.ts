@@ -35,14 +35,18 @@ describe('circuit breaker (U4d)', () => {
     const sent = ledger.count();
     expect(sent).toBeGreaterThanOrEqual(10);
 
+    const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       const { value: error, ms } = await timed(() =>
         rejection(h.upstreams.beluga.getJob(1146, h.scope())),
       );
       expect(error).toBeInstanceOf(UpstreamUnavailableError);
       expect((error as Error).message).toContain('circuit open');
-      expect(ms).toBeLessThan(25); // < 5 ms idle; generous for a loaded 2-core runner
+      times.push(ms);
     }
+    // < 5 ms when idle; the fastest of five keeps a GC pause on a loaded runner from failing it.
+    expect(Math.min(...times)).toBeLessThan(5);
+    expect(Math.max(...times)).toBeLessThan(250);
     expect(ledger.count()).toBe(sent);
     expect(h.calls.slice(-5).every((c) => c.attempts === 0)).toBe(true);
     // Wickson is a different upstream with its own breaker.
