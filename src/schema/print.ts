@@ -1,13 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { lexicographicSortSchema, printSchema } from 'graphql';
 import { schema } from './index.ts';
-
-// The graphql instance Node itself resolves (the one Pothos builds with): under vitest a plain
-// import may resolve to graphql's .mjs build, and graphql refuses types from another instance.
-const { lexicographicSortSchema, printSchema } = createRequire(import.meta.url)(
-  'graphql',
-) as typeof import('graphql');
 
 /** The committed SDL: sorted so diffs show only real changes. */
 export function printedSchema(): string {
