@@ -45,8 +45,8 @@ function argValue(node: ValueNode, variables: Variables): unknown {
   }
 }
 
-/** Longest list among literal list values and variable arrays, at any nesting. */
-export function longestList(document: DocumentNode, variables: Variables): number {
+/** Longest array among the variable values, at any nesting. */
+export function longestVariableList(variables: Variables): number {
   let longest = 0;
   const scan = (value: unknown): void => {
     if (Array.isArray(value)) {
@@ -57,12 +57,29 @@ export function longestList(document: DocumentNode, variables: Variables): numbe
     }
   };
   scan(variables);
+  return longest;
+}
+
+/** Longest literal list value in the document (depends on the document alone, so cacheable). */
+export function longestLiteralList(document: DocumentNode): number {
+  let longest = 0;
   visit(document, {
     ListValue(node) {
       longest = Math.max(longest, node.values.length);
     },
   });
   return longest;
+}
+
+/** Longest list among literal list values and variable arrays, at any nesting. */
+export function longestList(document: DocumentNode, variables: Variables): number {
+  return Math.max(longestVariableList(variables), longestLiteralList(document));
+}
+
+export interface CostAnalysis {
+  cost: number;
+  /** False when no variable value was read: the cost holds for any variables (cacheable). */
+  usesVariables: boolean;
 }
 
 export function operationCost(
@@ -72,6 +89,21 @@ export function operationCost(
   variables: Variables,
   cap: number,
 ): number {
+  return analyzeCost(schema, document, operationName, variables, cap).cost;
+}
+
+export function analyzeCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Variables,
+  cap: number,
+): CostAnalysis {
+  let usesVariables = false;
+  const value = (node: ValueNode): unknown => {
+    if (node.kind === Kind.VARIABLE) usesVariables = true;
+    return argValue(node, variables);
+  };
   const fragments = new Map<string, FragmentDefinitionNode>();
   let operation: OperationDefinitionNode | undefined;
   for (const def of document.definitions) {
@@ -83,14 +115,14 @@ export function operationCost(
       operation ??= def;
     }
   }
-  if (!operation) return 0;
+  if (!operation) return { cost: 0, usesVariables };
   const root =
     operation.operation === 'query'
       ? schema.getQueryType()
       : operation.operation === 'mutation'
         ? schema.getMutationType()
         : schema.getSubscriptionType();
-  if (!root) return 0;
+  if (!root) return { cost: 0, usesVariables };
 
   const selectionCost = (
     set: SelectionSetNode,
@@ -130,19 +162,25 @@ export function operationCost(
     if (!def) return 1;
     const child = getNamedType(def.type);
     if (!isCompositeType(child)) return 1;
-    const args = new Map(field.arguments?.map((a) => [a.name.value, argValue(a.value, variables)]));
+    // Argument values are read only where they set the multiplier, so `usesVariables` stays
+    // false for documents whose variables cannot change the cost.
+    const arg = (name: string): unknown => {
+      const node = field.arguments?.find((a) => a.name.value === name);
+      return node ? value(node.value) : undefined;
+    };
     const isList = isListType(getNullableType(def.type));
     let multiplier = 1;
     if (def.args.some((a) => a.name === 'first' || a.name === 'last')) {
-      const size = [args.get('first'), args.get('last')].find((v) => typeof v === 'number');
+      const size = [arg('first'), arg('last')].find((v) => typeof v === 'number');
       multiplier = typeof size === 'number' ? Math.max(size, 0) : DEFAULT_PAGE_SIZE;
     } else if (isList) {
-      const listArg = [...args.values()].find(Array.isArray);
+      const listArg = (field.arguments ?? []).map((a) => value(a.value)).find(Array.isArray);
       const underConnection = parent.name.endsWith('Connection');
       multiplier = listArg ? listArg.length : underConnection ? 1 : DEFAULT_LIST_SIZE;
     }
     return 1 + multiplier * selectionCost(field.selectionSet, child, seen);
   };
 
-  return selectionCost(operation.selectionSet, root, new Set());
+  const cost = selectionCost(operation.selectionSet, root, new Set());
+  return { cost, usesVariables };
 }

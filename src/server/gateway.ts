@@ -12,6 +12,7 @@ import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
 import { maskError } from './errors.ts';
 import { graphiqlOptions, renderOfflineGraphiQL } from './graphiql.ts';
 import type { GraphQLSchema } from './graphql.ts';
+import { lazyChild } from './lazy-logger.ts';
 import { limitPlugins } from './limits.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { operationsPlugin } from './operations.ts';
@@ -79,7 +80,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       const ctx = createRequestContext({
         config,
         clients: deps.clients,
-        logger: deps.logger.child({ requestId: state.requestId }),
+        logger: lazyChild(deps.logger, { requestId: state.requestId }),
         requestId: state.requestId,
         authorization: request.headers.get('authorization') ?? undefined,
         signal: state.signal,

@@ -7,8 +7,13 @@
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.ts';
-import { longestList, operationCost } from './cost.ts';
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from './graphql.ts';
+import { analyzeCost, longestLiteralList, longestVariableList } from './cost.ts';
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  NoSchemaIntrospectionCustomRule,
+} from './graphql.ts';
 
 export const LIMIT_MESSAGE = 'Query validation error.';
 export const COST_MESSAGE = 'Query is too expensive.';
@@ -31,20 +36,47 @@ export function limitPlugins(config: Config): Plugin[] {
     blockFieldSuggestion: { enabled: !config.introspection, mask: '[Suggestion hidden]' },
   }).protect();
 
+  // yoga hands out the same DocumentNode for the same query text (its parse cache), so the
+  // document-only parts of the checks are computed once per document and operation name.
+  const literalLists = new WeakMap<DocumentNode, number>();
+  const costs = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+  const cachedCost = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    variables: Record<string, unknown> | undefined,
+  ): number => {
+    let bySchema = costs.get(schema);
+    if (!bySchema) costs.set(schema, (bySchema = new WeakMap()));
+    let byOperation = bySchema.get(document);
+    if (!byOperation) bySchema.set(document, (byOperation = new Map()));
+    const key = operationName ?? '';
+    const cached = byOperation.get(key);
+    if (cached !== undefined) return cached;
+    const { cost, usesVariables } = analyzeCost(
+      schema,
+      document,
+      operationName,
+      variables,
+      limits.maxCost,
+    );
+    if (!usesVariables) byOperation.set(key, cost);
+    return cost;
+  };
+
   const costAndLists: Plugin = {
     onExecute({ args, setResultAndStopExecution }) {
       const variables = args.variableValues as Record<string, unknown> | undefined;
-      if (longestList(args.document, variables) > limits.maxListLength) {
+      let literal = literalLists.get(args.document);
+      if (literal === undefined) {
+        literal = longestLiteralList(args.document);
+        literalLists.set(args.document, literal);
+      }
+      if (Math.max(literal, longestVariableList(variables)) > limits.maxListLength) {
         setResultAndStopExecution({ errors: [rejection(LIST_MESSAGE, 'BAD_USER_INPUT')] });
         return;
       }
-      const cost = operationCost(
-        args.schema,
-        args.document,
-        args.operationName,
-        variables,
-        limits.maxCost,
-      );
+      const cost = cachedCost(args.schema, args.document, args.operationName, variables);
       if (cost > limits.maxCost) {
         setResultAndStopExecution({
           errors: [rejection(COST_MESSAGE, 'GRAPHQL_VALIDATION_FAILED')],

@@ -20,6 +20,21 @@ export interface GatewayMetrics {
   render(): Promise<string>;
 }
 
+const MAX_CACHED_SERIES = 1000;
+
+interface CallSeries {
+  calls: Counter.Internal;
+  duration: Histogram.Internal<string>;
+  labels: { upstream: string; route: string };
+  errors: Map<string, Counter.Internal>;
+}
+
+interface RequestSeries {
+  requests: Counter.Internal;
+  duration: Histogram.Internal<string>;
+  errors: Map<string, Counter.Internal>;
+}
+
 export function operationLabel(name: string | null | undefined): string {
   if (!name) return 'anonymous';
   return /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) ? name : 'invalid';
@@ -95,18 +110,72 @@ export function createMetrics(options: {
     },
   });
 
+  // Pre-bound children per label set: the hot path (one observeCall per upstream call) then
+  // builds no label objects. Label values are low-cardinality; the cap only guards a bug.
+  const callSeries = new Map<string, CallSeries>();
+  const callSeriesFor = (record: CallRecord): CallSeries => {
+    const status = String(record.status ?? 'none');
+    const key = `${record.upstream}\0${record.route}\0${record.method}\0${status}`;
+    let series = callSeries.get(key);
+    if (!series) {
+      if (callSeries.size >= MAX_CACHED_SERIES) callSeries.clear();
+      const labels = { upstream: record.upstream, route: record.route };
+      series = {
+        calls: calls.labels({ ...labels, method: record.method, status }),
+        duration: callDuration.labels(labels),
+        labels,
+        errors: new Map(),
+      };
+      callSeries.set(key, series);
+    }
+    return series;
+  };
+  const requestSeries = new Map<string, RequestSeries>();
+  const requestSeriesFor = (operation: string, status: number): RequestSeries => {
+    const key = `${operation}\0${status}`;
+    let series = requestSeries.get(key);
+    if (!series) {
+      if (requestSeries.size >= MAX_CACHED_SERIES) requestSeries.clear();
+      series = {
+        requests: requests.labels({ operation, status: String(status) }),
+        duration: duration.labels({ operation }),
+        errors: new Map(),
+      };
+      requestSeries.set(key, series);
+    }
+    return series;
+  };
+  const errorChild = (
+    cache: Map<string, Counter.Internal>,
+    counter: Counter,
+    labels: Record<string, string>,
+    code: string,
+  ): Counter.Internal => {
+    let child = cache.get(code);
+    if (!child) {
+      child = counter.labels({ ...labels, code });
+      if (cache.size < MAX_CACHED_SERIES) cache.set(code, child);
+    }
+    return child;
+  };
+
   return {
     registry,
     observeRequest({ operation, status, durationMs, errorCodes }) {
-      requests.inc({ operation, status: String(status) });
-      duration.observe({ operation }, durationMs / 1000);
-      for (const code of errorCodes) requestErrors.inc({ operation, code });
+      const series = requestSeriesFor(operation, status);
+      series.requests.inc();
+      series.duration.observe(durationMs / 1000);
+      for (const code of errorCodes) {
+        errorChild(series.errors, requestErrors, { operation }, code).inc();
+      }
     },
     observeCall(record) {
-      const labels = { upstream: record.upstream, route: record.route };
-      calls.inc({ ...labels, method: record.method, status: String(record.status ?? 'none') });
-      callDuration.observe(labels, record.durationMs / 1000);
-      if (record.errorCode) callErrors.inc({ ...labels, code: record.errorCode });
+      const series = callSeriesFor(record);
+      series.calls.inc();
+      series.duration.observe(record.durationMs / 1000);
+      if (record.errorCode) {
+        errorChild(series.errors, callErrors, series.labels, record.errorCode).inc();
+      }
     },
     render: () => registry.metrics(),
   };

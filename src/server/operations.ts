@@ -42,10 +42,15 @@ function partialGraphQLErrors(partials: readonly PartialError[]): GraphQLError[]
 
 export function operationsPlugin(options: OperationsOptions): Plugin {
   const { config, logger, metrics, store, now } = options;
-  const stateOf = (request: Request): RequestState => {
+  const stateOf = (request: Request, pathname?: string): RequestState => {
     let state = store.get(request);
     if (!state) {
-      state = createRequestState(request, config.requestTimeoutMs, now);
+      state = createRequestState(
+        request,
+        config.requestTimeoutMs,
+        now,
+        pathname ?? new URL(request.url).pathname,
+      );
       store.set(request, state);
     }
     return state;
@@ -53,7 +58,7 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
 
   return {
     onRequest({ request, url, endResponse }) {
-      stateOf(request);
+      stateOf(request, url.pathname);
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       if (url.pathname === '/ready') {
         endResponse(
@@ -98,28 +103,27 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
       setResult((Array.isArray(result) ? cleaned : cleaned[0]) as never);
     },
     onResponse({ request, response, setResponse }) {
-      const url = new URL(request.url);
       const state = stateOf(request);
+      const path = state.pathname;
       state.dispose();
       let final = response;
       if (response.headers.has('x-yoga-id')) {
         // yoga's built-in liveness answers any path ending in /health; only ours is exact.
         final =
-          url.pathname === '/health'
-            ? json({ status: 'ok' }, 200)
-            : new Response(null, { status: 404 });
+          path === '/health' ? json({ status: 'ok' }, 200) : new Response(null, { status: 404 });
         setResponse(final);
       }
       final.headers.set('x-request-id', state.requestId);
       const isGraphQL =
-        url.pathname === '/graphql' && !final.headers.get('content-type')?.includes('text/html');
+        path === '/graphql' && !final.headers.get('content-type')?.includes('text/html');
       const durationMs = now() - state.startedAt;
       if (!isGraphQL) {
+        if (!logger.isLevelEnabled('debug')) return;
         logger.debug(
           {
             requestId: state.requestId,
             method: request.method,
-            path: url.pathname,
+            path,
             status: final.status,
           },
           'http request',
@@ -133,11 +137,12 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
         durationMs,
         errorCodes: state.errorCodes,
       });
+      if (!logger.isLevelEnabled('info')) return;
       logger.info(
         {
           requestId: state.requestId,
           method: request.method,
-          path: url.pathname,
+          path,
           operation,
           status: final.status,
           durationMs: Math.round(durationMs),

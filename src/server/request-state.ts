@@ -9,6 +9,8 @@ import type { CallRecord } from '../upstreams/types.ts';
 export interface RequestState {
   requestId: string;
   startedAt: number;
+  /** The request URL's path, as yoga parsed it. */
+  pathname: string;
   operation: string | undefined;
   errorCodes: string[];
   calls: CallRecord[] | undefined;
@@ -31,28 +33,36 @@ export function createRequestState(
   request: Request,
   timeoutMs: number,
   now: () => number,
+  pathname = '',
 ): RequestState {
   const controller = new AbortController();
-  const onClientAbort = () => controller.abort(request.signal.reason);
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(DEADLINE_REASON, 'TimeoutError')),
-    timeoutMs,
-  );
-  if (request.signal?.aborted) onClientAbort();
-  else request.signal?.addEventListener('abort', onClientAbort, { once: true });
-  return {
+  const clientSignal = request.signal;
+  // One closure object per request (no per-request named functions: tsx's keepNames wraps each).
+  const state: RequestState & { handleEvent(): void } = {
     requestId: requestIdFrom(request.headers.get('x-request-id')),
     startedAt: now(),
+    pathname,
     operation: undefined,
     errorCodes: [],
     calls: undefined,
     partialErrors: undefined,
     signal: controller.signal,
+    handleEvent() {
+      controller.abort(clientSignal.reason);
+    },
     dispose() {
       clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onClientAbort);
+      clientSignal?.removeEventListener('abort', state);
     },
   };
+  const timer = setTimeout(abortAtDeadline, timeoutMs, controller);
+  if (clientSignal?.aborted) state.handleEvent();
+  else clientSignal?.addEventListener('abort', state, { once: true });
+  return state;
+}
+
+function abortAtDeadline(controller: AbortController): void {
+  controller.abort(new DOMException(DEADLINE_REASON, 'TimeoutError'));
 }
 
 export function createStateStore() {

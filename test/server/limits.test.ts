@@ -142,6 +142,38 @@ describe('list length and cost', () => {
   });
 });
 
+describe('per-document caching of the checks', () => {
+  it('rejects a too-expensive document on every use, not only the first', async () => {
+    const query = '{ collections { edges { node { related { related { id name } } } } } }';
+    for (let i = 0; i < 3; i++) await expectRejected(query, undefined, 'Query is too expensive.');
+  });
+  it('reads variable lists on every request of a cached document', async () => {
+    const query = 'query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }';
+    const ok = await t.post({ query, variables: { ids: ['a', 'b'] } });
+    expect(ok.status).toBe(200);
+    const ids = Array.from({ length: 101 }, (_, i) => `id${i}`);
+    await expectRejected(query, { ids }, 'A list argument has too many items.');
+    const again = await t.post({ query, variables: { ids: ['a'] } });
+    expect(again.status).toBe(200);
+  });
+  it('recomputes the cost when a variable sets a page size, in either order', async () => {
+    const query =
+      'query Q($n: Int) { collections(first: $n) { edges { node { related { id } } } } }';
+    await expectRejected(query, { n: 1000 }, 'Query is too expensive.');
+    expect((await t.post({ query, variables: { n: 5 } })).status).toBe(200);
+    await expectRejected(query, { n: 1000 }, 'Query is too expensive.');
+  });
+  it('keeps costs per operation name within one document', async () => {
+    const query =
+      'query Cheap { version } query Dear { collections { edges { node { related { related { id name } } } } } }';
+    expect((await t.post({ query, operationName: 'Cheap' })).status).toBe(200);
+    const { status, body } = await t.post({ query, operationName: 'Dear' });
+    expect(status).toBe(400);
+    expect(body.errors[0].message).toBe('Query is too expensive.');
+    expect((await t.post({ query, operationName: 'Cheap' })).status).toBe(200);
+  });
+});
+
 describe('request shape', () => {
   it('rejects array batching', async () => {
     const { status } = await t.post([{ query: '{ version }' }, { query: '{ version }' }]);
