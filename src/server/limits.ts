@@ -47,9 +47,15 @@ export function limitPlugins(config: Config): Plugin[] {
     variables: Record<string, unknown> | undefined,
   ): number => {
     let bySchema = costs.get(schema);
-    if (!bySchema) costs.set(schema, (bySchema = new WeakMap()));
+    if (!bySchema) {
+      bySchema = new WeakMap();
+      costs.set(schema, bySchema);
+    }
     let byOperation = bySchema.get(document);
-    if (!byOperation) bySchema.set(document, (byOperation = new Map()));
+    if (!byOperation) {
+      byOperation = new Map();
+      bySchema.set(document, byOperation);
+    }
     const key = operationName ?? '';
     const cached = byOperation.get(key);
     if (cached !== undefined) return cached;
