@@ -80,12 +80,12 @@ for (const NODE_ENV of ['production', 'development']) {
       expect(beluga.length).toBeGreaterThan(0);
       expect(wickson.length).toBeGreaterThan(0);
       for (const e of beluga) {
-        expect(e.headers['authorization']).toBe(`Token ${FAKE_MEMBER_TOKEN}`);
+        expect(e.headers.authorization).toBe(`Token ${FAKE_MEMBER_TOKEN}`);
         expect(e.headers['x-api-key']).toBeUndefined();
       }
       for (const e of wickson) {
         expect(e.headers['x-api-key']).toBe(CANARY);
-        expect(e.headers['authorization']).toBeUndefined();
+        expect(e.headers.authorization).toBeUndefined();
       }
     });
 
