@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ENV_VARIABLES, loadConfig } from '../src/config.ts';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ WICKSON_API_KEY: 'k' });
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 4000,
+      host: '0.0.0.0',
+      beluga: {
+        url: 'https://api.beluga.insectai.org',
+        token: undefined,
+        timeZone: 'America/New_York',
+      },
+      wickson: { url: 'https://api.wickson.ai', apiKey: 'k', hourlyBudget: 1000 },
+      upstream: { timeoutMs: 5000, connectTimeoutMs: 2000 },
+      requestTimeoutMs: 10_000,
+      graphiql: true,
+      introspection: true,
+      mode: 'standard',
+    });
+  });
+
+  it('requires WICKSON_API_KEY and refuses an empty one', () => {
+    expect(problems({})).toEqual(['WICKSON_API_KEY is required']);
+    expect(problems({ WICKSON_API_KEY: '  ' })).toEqual(['WICKSON_API_KEY must not be empty']);
+  });
+
+  it('names every bad variable and never echoes a value', () => {
+    const secret = 'wk_CANARY_1234';
+    const found = problems({
+      WICKSON_API_KEY: secret,
+      PORT: 'eighty',
+      BELUGA_URL: 'ftp://example.org',
+      BELUGA_TIMEZONE: 'Mars/Olympus',
+      GRAPHIQL: 'maybe',
+      WICKSON_URL: `https://x.test/?key=${secret}`,
+    });
+    expect(found.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'BELUGA_TIMEZONE',
+      'BELUGA_URL',
+      'GRAPHIQL',
+      'PORT',
+      'WICKSON_URL',
+    ]);
+    expect(found.join('\n')).not.toContain(secret);
+    expect(found.join('\n')).not.toContain('eighty');
+  });
+
+  it('normalizes URLs and booleans; empty strings count as unset', () => {
+    const config = loadConfig({
+      WICKSON_API_KEY: 'k',
+      BELUGA_URL: 'http://127.0.0.1:4010/',
+      INTROSPECTION: 'off',
+      BELUGA_TOKEN: '',
+    });
+    expect(config.beluga.url).toBe('http://127.0.0.1:4010');
+    expect(config.introspection).toBe(false);
+    expect(config.beluga.token).toBeUndefined();
+  });
+});
+
+describe('README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  it('documents every variable in its configuration table', () => {
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `'));
+    for (const name of ENV_VARIABLES) {
+      expect(
+        rows.some((row) => row.includes(`\`${name}\``)),
+        name,
+      ).toBe(true);
+    }
+  });
+});
