@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics, one registry per gateway instance (never prom-client's global one, so two
  * gateways in one process, e.g. tests, do not collide). Labels are low-cardinality: operation
- * names are capped in length and charset, upstream routes are templates from CallRecord.
+ * names are those of executed operations, capped in length, charset and count (`other` past
+ * MAX_OPERATION_LABELS); upstream routes are templates from CallRecord.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
@@ -34,6 +35,9 @@ interface RequestSeries {
   duration: Histogram.Internal<string>;
   errors: Map<string, Counter.Internal>;
 }
+
+/** Distinct operation labels one registry keeps; later names share `other`. */
+export const MAX_OPERATION_LABELS = 200;
 
 export function operationLabel(name: string | null | undefined): string {
   if (!name) return 'anonymous';
@@ -130,6 +134,13 @@ export function createMetrics(options: {
     }
     return series;
   };
+  const operationLabels = new Set<string>(['anonymous', 'invalid', 'other']);
+  const cappedOperation = (operation: string): string => {
+    if (operationLabels.has(operation)) return operation;
+    if (operationLabels.size >= MAX_OPERATION_LABELS + 3) return 'other';
+    operationLabels.add(operation);
+    return operation;
+  };
   const requestSeries = new Map<string, RequestSeries>();
   const requestSeriesFor = (operation: string, status: number): RequestSeries => {
     const key = `${operation}\0${status}`;
@@ -161,7 +172,8 @@ export function createMetrics(options: {
 
   return {
     registry,
-    observeRequest({ operation, status, durationMs, errorCodes }) {
+    observeRequest({ operation: name, status, durationMs, errorCodes }) {
+      const operation = cappedOperation(name);
       const series = requestSeriesFor(operation, status);
       series.requests.inc();
       series.duration.observe(durationMs / 1000);

@@ -77,13 +77,12 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
         });
       }
     },
-    onParams({ request, params }) {
-      stateOf(request).operation = params.operationName ?? undefined;
-    },
     onExecute({ args }) {
+      // Only the operation that runs names the request: a client-sent operationName that
+      // selects nothing must not mint a log value or a metrics series.
       const request = (args.contextValue as { request?: Request }).request;
       const state = request ? store.get(request) : undefined;
-      if (state && !state.operation) {
+      if (state) {
         state.operation = getOperationAST(args.document, args.operationName)?.name?.value;
       }
     },

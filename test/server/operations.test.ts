@@ -82,6 +82,35 @@ describe('operations endpoints', () => {
   });
 });
 
+describe('operation label cardinality', () => {
+  it('labels only executed operations and caps distinct names, whatever clients send', async () => {
+    const t = testGateway();
+    const series = async () =>
+      (await (await get(t, '/metrics')).text())
+        .split('\n')
+        .filter((l) => l.startsWith('gateway_graphql_requests_total{'));
+    for (let i = 0; i < 250; i++) {
+      await t.post({ query: '{ version }', operationName: `Random${i}x${Math.random() * 1e9}` });
+    }
+    const unexecuted = await series();
+    expect(unexecuted.every((l) => !l.includes('Random'))).toBe(true);
+    expect(unexecuted.length).toBeLessThanOrEqual(2);
+    for (let i = 0; i < 250; i++) {
+      const name = `Op${i}_${Math.floor(Math.random() * 1e9)}`;
+      expect(
+        (await t.post({ query: `query ${name} { version }`, operationName: name })).status,
+      ).toBe(200);
+    }
+    const lines = await series();
+    const labels = new Set(lines.map((l) => /operation="([^"]*)"/.exec(l)?.[1]));
+    expect(labels.size).toBeLessThanOrEqual(200 + 3);
+    expect(labels.has('other')).toBe(true);
+    expect(labels.has('anonymous')).toBe(true);
+    const log = t.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'graphql request');
+    expect(log.slice(0, 250).every((l) => l.operation === 'anonymous')).toBe(true);
+  });
+});
+
 describe('CSRF, GraphiQL, introspection', () => {
   const t = testGateway();
   it('GET without a preflight header is 403, with one it runs', async () => {
