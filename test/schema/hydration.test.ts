@@ -88,6 +88,31 @@ describe('field-aware hydration', () => {
     expect(list?.query).toMatchObject({ with_counts: 'true', project_id: '23' });
   });
 
+  it('counts of sets in two projects: both with_counts list calls in one round', async () => {
+    stack.fakes.beluga.control.addFault({
+      kind: 'drift',
+      route: 'collections.detail',
+      mutate: nullCounts,
+    });
+    stack.fakes.beluga.control.setLatency({ fixedMs: 200 });
+    try {
+      const ids = ['21', '28', '12', '26'].map((id) => gid(`Collection:BELUGA:${id}`));
+      const { body } = await stack.query(
+        `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Collection { stats { occurrencesCount } } } }`,
+        { ids },
+      );
+      expect(body.errors).toBeUndefined();
+      const nodes = body.data?.nodes as { stats: { occurrencesCount: number } }[];
+      for (const node of nodes) expect(node.stats.occurrencesCount).toEqual(expect.any(Number));
+      const lists = stack.fakes.beluga.control.ledger.entries({ route: 'collections.list' });
+      expect(lists.map((e) => e.query.project_id).sort()).toEqual(['1', '23']);
+      expect(lists.every((e) => e.query.with_counts === 'true')).toBe(true);
+      expect(Math.abs(lists[0]!.startedAt - lists[1]!.startedAt)).toBeLessThan(150);
+    } finally {
+      stack.fakes.beluga.control.setLatency({ fixedMs: 0 });
+    }
+  });
+
   it('does not fetch counts or dates that are not selected', async () => {
     stack.fakes.beluga.control.addFault({
       kind: 'drift',
