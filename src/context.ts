@@ -44,7 +44,10 @@ export interface RequestContextInput {
   clients: UpstreamClients;
   logger: Logger;
   requestId: string;
-  /** The client's `Authorization` header, forwarded to Beluga only. */
+  /**
+   * The client's `Authorization` header as received. Forwarded to Beluga only, and only in DRF's
+   * `Token <key>` form; anything else counts as absent.
+   */
   authorization: string | undefined;
   /** Aborts when the client goes away or the request deadline passes. */
   signal: AbortSignal | undefined;
@@ -56,7 +59,7 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
   const calls: CallRecord[] = [];
   const partialErrors: PartialError[] = [];
   const scope: UpstreamScope = {
-    authorization: input.authorization ?? tokenHeader(input.config.beluga.token),
+    authorization: clientToken(input.authorization) ?? tokenHeader(input.config.beluga.token),
     signal: input.signal,
     requestId: input.requestId,
     onCall: (record) => {
@@ -85,6 +88,13 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
       );
     },
   };
+}
+
+/** DRF TokenAuthentication's scheme: another scheme or an empty value is never forwarded. */
+const CLIENT_TOKEN = /^Token [^\s]+$/;
+
+function clientToken(header: string | undefined): string | undefined {
+  return header !== undefined && CLIENT_TOKEN.test(header) ? header : undefined;
 }
 
 function tokenHeader(token: string | undefined): string | undefined {

@@ -89,6 +89,37 @@ for (const NODE_ENV of ['production', 'development']) {
       }
     });
 
+    it('forwards only `Token <key>`: Bearer, Basic and empty headers count as absent', async () => {
+      const withServerToken = createGateway(
+        configFrom({
+          NODE_ENV,
+          BELUGA_URL: fakes.beluga.url,
+          WICKSON_URL: fakes.wickson.url,
+          WICKSON_API_KEY: CANARY,
+          BELUGA_TOKEN: FAKE_MEMBER_TOKEN,
+        }),
+        { clients: upstreams, logger: createLogger(config, { write: () => {} }) },
+      );
+      const query = (gw: Gateway, authorization: string) =>
+        gw.fetch('http://gateway.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          body: JSON.stringify({ query: BOTH }),
+        });
+      for (const authorization of ['Bearer x', '', 'Basic dXNlcjpwYXNz', 'Token a b']) {
+        fakes.beluga.control.ledger.reset();
+        expect((await query(gateway, authorization)).status).toBe(200);
+        const anonymous = fakes.beluga.control.ledger.entries();
+        expect(anonymous.length).toBeGreaterThan(0);
+        for (const e of anonymous) expect(e.headers.authorization).toBeUndefined();
+        fakes.beluga.control.ledger.reset();
+        expect((await query(withServerToken, authorization)).status).toBe(200);
+        const server = fakes.beluga.control.ledger.entries();
+        expect(server.length).toBeGreaterThan(0);
+        for (const e of server) expect(e.headers.authorization).toBe(`Token ${FAKE_MEMBER_TOKEN}`);
+      }
+    });
+
     it('propagates the request id to upstream calls', async () => {
       await post(BOTH, { 'x-request-id': 'trace-me-42' });
       for (const e of ledger()) expect(e.headers['x-request-id']).toBe('trace-me-42');
