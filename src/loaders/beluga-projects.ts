@@ -17,7 +17,13 @@ export function createProjectLoader(
   const { beluga } = deps.clients;
   const detail = (key: string) => beluga.getProject(Number(key), deps.scope);
   return makeLoader(deps, async (keys) => {
-    if (keys.length === 1) return mapBounded(keys, 1, detail);
+    if (keys.length === 1) {
+      try {
+        return [await detail(keys[0]!)];
+      } catch (error) {
+        return [asError(error)];
+      }
+    }
     let listed: Map<string, ProjectDto>;
     let complete = false;
     try {

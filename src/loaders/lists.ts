@@ -13,6 +13,7 @@ import type {
   ProjectPage,
 } from '../upstreams/types.ts';
 import type { CollectionsListDataDto } from '../upstreams/wickson/schemas.ts';
+import { asError } from './batch.ts';
 import type { LoaderDeps, Primers } from './types.ts';
 
 export interface ListProjectsParams {
@@ -42,17 +43,13 @@ function listLoader<K extends object | string, V>(
   fetch: (key: K) => Promise<V>,
 ): DataLoader<K, V, string> {
   return new DataLoader<K, V, string>(
-    (keys) => Promise.all(keys.map((key) => fetch(key).catch((error: unknown) => toError(error)))),
+    (keys) => Promise.all(keys.map((key) => fetch(key).catch(asError))),
     {
       batch: false,
       cache: deps.config.mode !== 'naive',
       cacheKeyFn: (key) => (typeof key === 'string' ? key : canonicalParams(key)),
     },
   );
-}
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }
 
 export function createListLoaders(deps: LoaderDeps, prime: Primers): ListLoaders {

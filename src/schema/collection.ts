@@ -14,7 +14,7 @@ import {
   belugaProjectId,
   type CollectionModel,
   type CollectionParent,
-  type WicksonCollectionModel,
+  wicksonDetail,
 } from './models.ts';
 import { toCollectionMethod } from './normalize/enums.ts';
 import { belugaTime, wicksonTime } from './normalize/time.ts';
@@ -47,11 +47,6 @@ export async function loadCollection(
   }
   const detail = await ctx.loaders.wicksonCollection.load(sourceId);
   return detail ? { source: 'WICKSON', sourceId, detail } : null;
-}
-
-/** The Wickson detail, fetched only when the model came from the list without it. */
-export async function wicksonDetail(model: WicksonCollectionModel, ctx: GatewayContext) {
-  return model.detail ?? (await ctx.loaders.wicksonCollection.load(model.sourceId));
 }
 
 builder.node(CollectionRef, {

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { asError } from '../loaders/batch.ts';
 
 /** The node types, each with the sources it exists in. */
 const NODE_SOURCES: Record<string, readonly string[]> = {
@@ -74,7 +75,5 @@ export function splitNodeId(id: string): { source: 'BELUGA' | 'WICKSON'; sourceI
  * and the other ids still resolve.
  */
 export function settleNode<T>(load: Promise<T>): Promise<T> {
-  return load.catch(
-    (error: unknown) => (error instanceof Error ? error : new Error(String(error))) as T,
-  );
+  return load.catch((error: unknown) => asError(error) as T);
 }

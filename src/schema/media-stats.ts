@@ -6,6 +6,7 @@ import {
   belugaDto,
   belugaProjectId,
   type CollectionParent,
+  wicksonDetail,
 } from './models.ts';
 import { type MediaTypeValue, toMediaType } from './normalize/enums.ts';
 import { belugaTime, wicksonTime } from './normalize/time.ts';
@@ -34,8 +35,7 @@ export const MediaCollectionStatsRef = builder.objectRef<CollectionParent>('Medi
 
 async function wicksonStats(c: CollectionParent, ctx: GatewayContext) {
   if (c.source !== 'WICKSON') return null;
-  const detail = c.detail ?? (await ctx.loaders.wicksonCollection.load(c.sourceId));
-  return detail?.stats ?? null;
+  return (await wicksonDetail(c, ctx))?.stats ?? null;
 }
 
 async function belugaCounts(c: BelugaCollectionParent, ctx: GatewayContext) {

@@ -80,6 +80,11 @@ export async function belugaDto(
   return dto;
 }
 
+/** The Wickson detail, fetched only when the model came from the list without it. */
+export async function wicksonDetail(model: WicksonCollectionModel, ctx: GatewayContext) {
+  return model.detail ?? (await ctx.loaders.wicksonCollection.load(model.sourceId));
+}
+
 /** A Beluga project: an embedded summary `{id, name}` (on jobs), a list item, or a detail. */
 export interface ProjectModel {
   sourceId: number;
