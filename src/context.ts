@@ -58,8 +58,11 @@ export interface RequestContextInput {
 export function createRequestContext(input: RequestContextInput): GatewayContext {
   const calls: CallRecord[] = [];
   const partialErrors: PartialError[] = [];
+  const client = clientToken(input.authorization);
+  const server = tokenHeader(input.config.beluga.token);
   const scope: UpstreamScope = {
-    authorization: clientToken(input.authorization) ?? tokenHeader(input.config.beluga.token),
+    authorization: client ?? server,
+    credentialSource: client ? 'client' : server ? 'server' : 'none',
     signal: input.signal,
     requestId: input.requestId,
     onCall: (record) => {

@@ -1,7 +1,8 @@
 /**
  * Turns one failed HTTP attempt into an `UpstreamError` plus what the caller may do about it:
  * retry once (refused/reset before any body byte, 502/503/504, Wickson 500 PROCESSING_ERROR),
- * count it against the breaker (transport errors, timeouts, 5xx), or wait out a 429.
+ * count it against the breaker (transport errors, timeouts, 5xx), or wait out a 429. A 401/403
+ * is the caller's (UNAUTHENTICATED/FORBIDDEN) only when the caller's own credential was sent.
  */
 import {
   ForbiddenError,
@@ -22,6 +23,7 @@ import {
   rateLimitWaitMs,
   toRetryAfterSeconds,
 } from './rate-limit.ts';
+import type { CredentialSource } from './types.ts';
 import { ErrorBodyDto, readErrorBody } from './wickson/schemas.ts';
 
 export class AttemptFailure extends Error {
@@ -130,6 +132,7 @@ export function classifyStatus(
   headers: Headers,
   text: string,
   nowMs: number,
+  credentialSource: CredentialSource = 'client',
 ): AttemptFailure {
   const wickson = base.upstream === 'wickson' ? wicksonError(text) : {};
   const call: UpstreamCall = { ...base, status, upstreamRequestId: wickson.requestId };
@@ -148,7 +151,10 @@ export function classifyStatus(
   }
   if (status === 400) return fail(new UpstreamBadRequestError(call, what));
   if (status === 401 || status === 403) {
-    if (base.upstream === 'wickson') return fail(new UpstreamAuthFailedError(call, what));
+    // Wickson always gets our key; Beluga rejecting BELUGA_TOKEN is ours to fix, not the caller's.
+    if (base.upstream === 'wickson' || credentialSource === 'server') {
+      return fail(new UpstreamAuthFailedError(call, what));
+    }
     return fail(
       status === 401 ? new UnauthenticatedError(call, what) : new ForbiddenError(call, what),
     );

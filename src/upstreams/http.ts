@@ -206,7 +206,7 @@ export function createHttp(deps: HttpDeps): HttpClient {
     if (status >= 300 && status < 400) {
       // Never followed: the Location may be another origin and would receive our credentials.
       await res.body.dump({ limit: 64 * 1024, signal: deadline.signal }).catch(() => undefined);
-      throw classifyStatus(info, status, res.headers, '', now());
+      throw classifyStatus(info, status, res.headers, '', now(), req.scope.credentialSource);
     }
     let text: string;
     try {
@@ -214,7 +214,8 @@ export function createHttp(deps: HttpDeps): HttpClient {
     } catch (error) {
       throw classifyTransport(error, withStatus, 'body', abortState(deadline));
     }
-    if (status < 200 || status >= 300) throw classifyStatus(info, status, res.headers, text, now());
+    if (status < 200 || status >= 300)
+      throw classifyStatus(info, status, res.headers, text, now(), req.scope.credentialSource);
     const parsed = parseBody(text, res.headers['content-type'], req.schema, withStatus);
     if (parsed.ok) return parsed.value;
     throw new AttemptFailure(parsed.error, false, false);

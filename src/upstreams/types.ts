@@ -41,12 +41,19 @@ export interface CallRecord {
 export interface UpstreamScope {
   /** The caller's `Authorization` header value (`Token …`), if any; Beluga only. */
   authorization: string | undefined;
+  /**
+   * Whose Beluga credential `authorization` is: the caller's (`client`), the gateway's
+   * BELUGA_TOKEN (`server`, so a 401/403 is an operator problem) or none. Unset = `client`.
+   */
+  credentialSource?: CredentialSource;
   signal: AbortSignal | undefined;
   /** The gateway's request id, sent upstream as `X-Request-Id`. */
   requestId: string | undefined;
   /** Called once per finished upstream call. */
   onCall?: (record: CallRecord) => void;
 }
+
+export type CredentialSource = 'client' | 'server' | 'none';
 
 export type CaptureSetPage = PageDto<CaptureSetDto>;
 export type ProjectPage = PageDto<ProjectDto>;

@@ -120,6 +120,35 @@ for (const NODE_ENV of ['production', 'development']) {
       }
     });
 
+    it('Beluga rejecting BELUGA_TOKEN is UPSTREAM_AUTH_FAILED; a bad caller token UNAUTHENTICATED', async () => {
+      const badServerToken = createGateway(
+        configFrom({
+          NODE_ENV,
+          BELUGA_URL: fakes.beluga.url,
+          WICKSON_URL: fakes.wickson.url,
+          WICKSON_API_KEY: CANARY,
+          BELUGA_TOKEN: 'f'.repeat(40),
+        }),
+        { clients: upstreams, logger: createLogger(config, { write: () => {} }) },
+      );
+      const query = async (authorization?: string) => {
+        const res = await badServerToken.fetch('http://gateway.test/graphql', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(authorization ? { authorization } : {}),
+          },
+          body: JSON.stringify({ query: BOTH }),
+        });
+        const body = await res.json();
+        return body.errors.map((e: { extensions: { code: string } }) => e.extensions.code);
+      };
+      expect(await query()).toEqual(['UPSTREAM_AUTH_FAILED']);
+      expect(await query(`Token ${'e'.repeat(40)}`)).toEqual(['UNAUTHENTICATED']);
+      const auth = fakes.beluga.control.ledger.entries().map((e) => e.headers.authorization);
+      expect(auth).toEqual([`Token ${'f'.repeat(40)}`, `Token ${'e'.repeat(40)}`]);
+    });
+
     it('propagates the request id to upstream calls', async () => {
       await post(BOTH, { 'x-request-id': 'trace-me-42' });
       for (const e of ledger()) expect(e.headers['x-request-id']).toBe('trace-me-42');

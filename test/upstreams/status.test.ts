@@ -118,6 +118,23 @@ describe('auth and absence', () => {
     expect(h.logs.join('')).not.toContain('f'.repeat(40));
   });
 
+  it('U6b: Antenna 401/403 on the server BELUGA_TOKEN is upstream auth failed (ours)', async () => {
+    const h = harness(fakes);
+    const bad = `Token ${'e'.repeat(40)}`;
+    const server = h.scope({ authorization: bad, credentialSource: 'server' });
+    const e401 = await rejection(h.upstreams.beluga.listProjects({ limit: 5, offset: 0 }, server));
+    expect(e401).toBeInstanceOf(UpstreamAuthFailedError);
+    expect((e401 as UpstreamAuthFailedError).status).toBe(401);
+    beluga().addFault({ route: 'jobs.detail', kind: 'status', status: 403 });
+    const e403 = await rejection(h.upstreams.beluga.getJob(1146, server));
+    expect(e403).toBeInstanceOf(UpstreamAuthFailedError);
+    const client = h.scope({ authorization: bad, credentialSource: 'client' });
+    expect(
+      await rejection(h.upstreams.beluga.listProjects({ limit: 5, offset: 0 }, client)),
+    ).toBeInstanceOf(UnauthenticatedError);
+    expect(beluga().ledger.count()).toBe(3);
+  });
+
   it('U6c: a JSON 404 makes detail getters resolve null, not an error', async () => {
     const h = harness(fakes);
     expect(await h.upstreams.beluga.getCaptureSet(987_654, h.scope())).toBeNull();
