@@ -79,12 +79,12 @@ export class UpstreamBadResponseError extends UpstreamError {
   }
 }
 
-/** Wickson 401/403: the gateway's own key is wrong or lacks a capability. */
+/** Wickson 401/403, or Beluga 401/403 on BELUGA_TOKEN: the gateway's own credential is at fault. */
 export class UpstreamAuthFailedError extends UpstreamError {
   readonly code = 'UPSTREAM_AUTH_FAILED';
 }
 
-/** Beluga 401: the caller's token is invalid. */
+/** Beluga 401 on the caller's own token (or with no credential at all). */
 export class UnauthenticatedError extends UpstreamError {
   readonly code = 'UNAUTHENTICATED';
 }
