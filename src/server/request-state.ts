@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PartialError } from '../context.ts';
+import { isRequestId } from '../upstreams/request-id.ts';
 import type { CallRecord } from '../upstreams/types.ts';
 
 export interface RequestState {
@@ -21,10 +22,8 @@ export interface RequestState {
   dispose(): void;
 }
 
-const SANE_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
 export function requestIdFrom(header: string | null): string {
-  return header && SANE_ID.test(header) ? header : randomUUID();
+  return isRequestId(header) ? header : randomUUID();
 }
 
 export const DEADLINE_REASON = 'request deadline passed';

@@ -24,6 +24,7 @@ import { parseBody } from './parse.ts';
 import type { QuotaGuard } from './quota.ts';
 import { DEFAULT_RETRY_AFTER_MS, toRetryAfterSeconds } from './rate-limit.ts';
 import { reportCall } from './report.ts';
+import { isRequestId } from './request-id.ts';
 import { type RetryBudget, retryBackoffMs, sleep } from './retry.ts';
 import type { CallRecord, UpstreamHealth, UpstreamScope } from './types.ts';
 
@@ -60,7 +61,6 @@ export interface HttpClient {
   health(): UpstreamHealth;
 }
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const MAX_RATE_LIMIT_WAIT_MS = 1_000;
 
 export function createHttp(deps: HttpDeps): HttpClient {
@@ -186,7 +186,7 @@ export function createHttp(deps: HttpDeps): HttpClient {
     }
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     const requestId = req.scope.requestId;
-    if (requestId && REQUEST_ID.test(requestId)) headers['x-request-id'] = requestId;
+    if (isRequestId(requestId)) headers['x-request-id'] = requestId;
 
     let res: Dispatcher.ResponseData;
     try {

@@ -6,6 +6,7 @@ import {
   type Fakes,
   startFakes,
 } from '../../src/fakes/index.ts';
+import { requestIdFrom } from '../../src/server/request-state.ts';
 import { useFakes } from '../helpers/fakes.ts';
 import { closeHarnesses, harness, startRecorder } from './helpers.ts';
 
@@ -133,6 +134,24 @@ describe('Beluga requests', () => {
     expect(authed!.headers.accept).toBe('application/json');
     expect(authed!.headers['x-request-id']).toBe('test-request');
     expect(h.logs.join('')).not.toContain(FAKE_MEMBER_TOKEN);
+  });
+
+  it('sends X-Request-Id only in the shape the gateway itself accepts from clients', async () => {
+    const h = harness(fakes);
+    const ids = ['ok_id-1.2', 'with:colon', 'a b', 'x'.repeat(129)];
+    for (const requestId of ids) {
+      await h.upstreams.beluga.listProjects({ limit: 1, offset: 0 }, h.scope({ requestId }));
+      // The inbound check (request-state) and the outbound one agree on every id.
+      const inbound = requestIdFrom(requestId) === requestId;
+      const sent = fakes.beluga.control.ledger.entries().at(-1)!.headers['x-request-id'];
+      expect(sent === requestId).toBe(inbound);
+    }
+    expect(fakes.beluga.control.ledger.entries().map((e) => e.headers['x-request-id'])).toEqual([
+      'ok_id-1.2',
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('U15: two concurrent callers with different tokens never cross', async () => {
