@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import { builder } from './builder.ts';
 import { MediaType } from './enums.ts';
@@ -6,6 +7,7 @@ import {
   belugaDto,
   belugaProjectId,
   type CollectionParent,
+  type WicksonCollectionModel,
   wicksonDetail,
 } from './models.ts';
 import { type MediaTypeValue, toMediaType } from './normalize/enums.ts';
@@ -33,9 +35,15 @@ export const MediaTypeCountRef = builder
 /** The parent is the collection itself: each field reads or hydrates what it needs. */
 export const MediaCollectionStatsRef = builder.objectRef<CollectionParent>('MediaCollectionStats');
 
-async function wicksonStats(c: CollectionParent, ctx: GatewayContext) {
-  if (c.source !== 'WICKSON') return null;
-  return (await wicksonDetail(c, ctx))?.stats ?? null;
+/** The Wickson detail's stats; NOT_FOUND when the listed collection's detail is gone (404). */
+async function wicksonStats(c: WicksonCollectionModel, ctx: GatewayContext) {
+  const detail = await wicksonDetail(c, ctx);
+  if (!detail) {
+    throw new GraphQLError('The collection is no longer visible to this caller.', {
+      extensions: { code: 'NOT_FOUND' },
+    });
+  }
+  return detail.stats;
 }
 
 async function belugaCounts(c: BelugaCollectionParent, ctx: GatewayContext) {
@@ -66,7 +74,7 @@ MediaCollectionStatsRef.implement({
       resolve: async (c, _a, ctx) => {
         if (c.source === 'BELUGA') return (await belugaDto(c, ctx)).source_images_count;
         if (c.listItem) return c.listItem.item_count;
-        return (await wicksonStats(c, ctx))?.item_count ?? 0;
+        return (await wicksonStats(c, ctx)).item_count;
       },
     }),
     firstItemDate: t.field({
@@ -77,7 +85,7 @@ MediaCollectionStatsRef.implement({
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA'
           ? captureDate(c, ctx, 'first')
-          : wicksonTime((await wicksonStats(c, ctx))?.first_item_date),
+          : wicksonTime((await wicksonStats(c, ctx)).first_item_date),
     }),
     lastItemDate: t.field({
       type: 'DateTime',
@@ -87,7 +95,7 @@ MediaCollectionStatsRef.implement({
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA'
           ? captureDate(c, ctx, 'last')
-          : wicksonTime((await wicksonStats(c, ctx))?.last_item_date),
+          : wicksonTime((await wicksonStats(c, ctx)).last_item_date),
     }),
     mediaTypeDistribution: t.field({
       type: [MediaTypeCountRef],
@@ -100,7 +108,6 @@ MediaCollectionStatsRef.implement({
           return count > 0 ? [{ mediaType: 'IMAGE' as const, count }] : [];
         }
         const stats = await wicksonStats(c, ctx);
-        if (!stats) return [];
         return Object.entries(stats.media_type_distribution)
           .filter(([, count]) => count > 0)
           .map(([type, count]) => ({ mediaType: toMediaType(type, ctx.logger), count }))
