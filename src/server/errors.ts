@@ -11,6 +11,7 @@ import {
   isUpstreamError,
   type UpstreamError,
 } from '../upstreams/errors.ts';
+import { isRequestId } from '../upstreams/request-id.ts';
 import { GraphQLError, isGraphQLError } from './graphql.ts';
 
 export const CODE_MESSAGES: Record<ErrorCode, string> = {
@@ -66,7 +67,9 @@ export function maskError(error: unknown): Error {
       ...where,
       extensions: {
         code: upstream.code,
-        ...(upstream.upstreamRequestId ? { upstreamRequestId: upstream.upstreamRequestId } : {}),
+        ...(isRequestId(upstream.upstreamRequestId)
+          ? { upstreamRequestId: upstream.upstreamRequestId }
+          : {}),
         ...('retryAfterSeconds' in upstream
           ? { retryAfterSeconds: upstream.retryAfterSeconds }
           : {}),
@@ -81,9 +84,7 @@ export function maskError(error: unknown): Error {
         ...where,
         extensions: {
           code,
-          ...(typeof upstreamRequestId === 'string'
-            ? { upstreamRequestId: upstreamRequestId.slice(0, 128) }
-            : {}),
+          ...(isRequestId(upstreamRequestId) ? { upstreamRequestId } : {}),
           ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
           ...(httpOf(located) ? { http: httpOf(located) } : {}),
         },

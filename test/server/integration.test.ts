@@ -154,6 +154,33 @@ for (const NODE_ENV of ['production', 'development']) {
       for (const e of ledger()) expect(e.headers['x-request-id']).toBe('trace-me-42');
     });
 
+    it('drops a Wickson error body request_id or code of the wrong shape: never echoed', async () => {
+      const odd = `req:${'x'.repeat(200)}<script>ODDID`;
+      const bodies = [
+        {
+          success: false,
+          message: 'm',
+          error: { code: 'PROCESSING ERROR CANARYCODE', details: { request_id: odd } },
+        },
+        { success: false, message: 'm', code: 'BAD CANARYCODE', request_id: 'a b ODDID' },
+      ];
+      for (const body of bodies) {
+        fakes.wickson.control.reset();
+        fakes.wickson.control.addFault({ kind: 'status', status: 500, body });
+        const before = logs.length;
+        const res = await post(BOTH);
+        expect(res.body.data.w).toBeNull();
+        const errors = res.body.errors as { extensions: Record<string, unknown> }[];
+        expect(errors.map((e) => e.extensions.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
+        expect(errors[0]?.extensions.upstreamRequestId).toBeUndefined();
+        // A code that fails the check is absent: not PROCESSING_ERROR, so no retry either.
+        expect(fakes.wickson.control.ledger.count()).toBe(1);
+        const text = JSON.stringify(res.body) + logs.slice(before).join('');
+        expect(text).not.toContain('ODDID');
+        expect(text).not.toContain('CANARYCODE');
+      }
+    });
+
     it('keeps the canary out of responses and logs when upstreams echo it (401, 429, 500)', async () => {
       const faults = [
         {

@@ -6,6 +6,7 @@
  * Timestamps are UTC with `Z`. Media types stay strings so a new one does not fail the parse.
  */
 import { z } from 'zod';
+import { isRequestId } from '../request-id.ts';
 
 export function envelopeDto<T extends z.ZodType>(data: T) {
   return z.object({
@@ -94,10 +95,19 @@ export const FlatErrorDto = z.object({
 export const ErrorBodyDto = z.union([NestedErrorDto, FlatErrorDto]);
 export type ErrorBodyDto = z.infer<typeof ErrorBodyDto>;
 
-/** Upper-cased error code and upstream request id from either error shape. */
-export function readErrorBody(body: ErrorBodyDto): { code: string; requestId?: string } {
-  if ('error' in body) {
-    return { code: body.error.code.toUpperCase(), requestId: body.error.details?.request_id };
-  }
-  return { code: body.code.toUpperCase(), requestId: body.request_id };
+const ERROR_CODE = /^[A-Za-z_]{1,64}$/;
+
+/**
+ * Upper-cased error code and upstream request id from either error shape. Both end up in logs
+ * and error extensions, so a value of any other shape is dropped (absent), never echoed.
+ */
+export function readErrorBody(body: ErrorBodyDto): { code?: string; requestId?: string } {
+  const [code, requestId] =
+    'error' in body
+      ? [body.error.code, body.error.details?.request_id]
+      : [body.code, body.request_id];
+  return {
+    ...(ERROR_CODE.test(code) ? { code: code.toUpperCase() } : {}),
+    ...(isRequestId(requestId) ? { requestId } : {}),
+  };
 }
