@@ -99,9 +99,8 @@ MediaCollectionStatsRef.implement({
     }),
     mediaTypeDistribution: t.field({
       type: [MediaTypeCountRef],
-      nullable: true,
       description:
-        'Items per media type, largest first (Beluga: all IMAGE; empty when there are none). Null only when the Wickson detail call failed.',
+        'Items per media type, largest first (Beluga: all IMAGE; empty when there are none). For a Wickson collection from a list, one detail call; if it fails, the error nulls the nearest nullable parent.',
       resolve: async (c, _a, ctx) => {
         if (c.source === 'BELUGA') {
           const count = (await belugaDto(c, ctx)).source_images_count;

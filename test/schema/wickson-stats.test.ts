@@ -52,6 +52,29 @@ describe('Wickson stats that need the detail', () => {
     expect(stack.calls().routes['wickson:collections.detail']).toBe(1);
   });
 
+  it('mediaTypeDistribution is non-null: a failed detail nulls the nearest nullable parent', async () => {
+    listWithoutDetails();
+    stack.fakes.wickson.control.addFault({
+      kind: 'status',
+      route: 'collections.detail',
+      status: 500,
+    });
+    const { body } = await stack.query(`{ a: collection(source: BELUGA, sourceId: "21") { name }
+      b: collections(filter: { sources: [WICKSON] }, first: 1) { edges { node {
+        stats { mediaTypeDistribution { mediaType } } } } } }`);
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors?.[0]?.path).toEqual([
+      'b',
+      'edges',
+      0,
+      'node',
+      'stats',
+      'mediaTypeDistribution',
+    ]);
+    // Every parent up to the root `collections` is non-null in the contract: no data at all.
+    expect(body.data).toBeNull();
+  });
+
   it('without a fault, the detail gives the real count', async () => {
     listWithoutDetails();
     const { body } = await stack.query(WICKSON_LIST('itemCount'));
