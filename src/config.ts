@@ -57,6 +57,8 @@ const EnvSchema = z.object({
   MAX_LIST_LENGTH: int(1, 10_000).default(100),
   MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
+  /** Time /ready answers 503 while requests are still served, before the listener closes. */
+  SHUTDOWN_DELAY_MS: int(0, 60_000).default(0),
   /** Benchmark-only: `naive` turns off batching, caching and hydration shortcuts. */
   GATEWAY_MODE: z.enum(['standard', 'naive']).default('standard'),
 });
@@ -107,6 +109,7 @@ export interface Config {
     maxBodyBytes: number;
   };
   shutdownTimeoutMs: number;
+  shutdownDelayMs: number;
   mode: Env['GATEWAY_MODE'];
 }
 
@@ -175,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBodyBytes: e.MAX_BODY_BYTES,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     mode: e.GATEWAY_MODE,
   };
 }

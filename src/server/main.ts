@@ -14,7 +14,11 @@ import { createMetrics } from './metrics.ts';
 export interface RunningServer {
   url: string;
   server: Server;
-  /** Stop accepting, let in-flight requests finish within config.shutdownTimeoutMs, close pools. */
+  /**
+   * /ready turns 503 while requests are still served for config.shutdownDelayMs (load balancers
+   * see the 503 and stop routing), then stop accepting, let in-flight requests finish within
+   * config.shutdownTimeoutMs, close pools.
+   */
   close(): Promise<void>;
 }
 
@@ -34,16 +38,13 @@ export async function startServer(
     isShuttingDown: () => shuttingDown,
   });
 
-  const server = createServer(
-    {
-      maxHeaderSize: 16 * 1024,
-      // Node requires headersTimeout ≤ requestTimeout.
-      headersTimeout: Math.min(10_000, config.requestTimeoutMs + 5_000),
-      requestTimeout: config.requestTimeoutMs + 5_000,
-      keepAliveTimeout: 5_000,
-    },
-    gateway,
-  );
+  const server = createServer({
+    maxHeaderSize: 16 * 1024,
+    // Node requires headersTimeout ≤ requestTimeout.
+    headersTimeout: Math.min(10_000, config.requestTimeoutMs + 5_000),
+    requestTimeout: config.requestTimeoutMs + 5_000,
+    keepAliveTimeout: 5_000,
+  });
   const active = new Map<Socket, number>();
   server.on('connection', (socket) => {
     active.set(socket, 0);
@@ -58,8 +59,10 @@ export async function startServer(
       active.set(socket, left);
       if (shuttingDown && left === 0) socket.end();
     });
+    // Runs before the gateway answers: /ready may respond synchronously during the delay.
     if (shuttingDown) res.setHeader('connection', 'close');
   });
+  server.on('request', gateway);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -80,6 +83,10 @@ export async function startServer(
   const close = () => {
     closing ??= (async () => {
       shuttingDown = true;
+      if (config.shutdownDelayMs > 0) {
+        logger.info({ delayMs: config.shutdownDelayMs }, 'not ready; serving until the delay ends');
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive sockets would hold server.close() open; busy ones end after their response.
       for (const [socket, inFlight] of active) if (inFlight === 0) socket.end();

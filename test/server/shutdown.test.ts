@@ -1,0 +1,52 @@
+/**
+ * Graceful shutdown with SHUTDOWN_DELAY_MS: /ready answers 503 while GraphQL is still served,
+ * and only then does the listener close.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { configFrom } from '../../src/config.ts';
+import { type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { createLogger } from '../../src/server/logger.ts';
+import { type RunningServer, startServer } from '../../src/server/main.ts';
+
+let fakes: Fakes;
+let running: RunningServer;
+beforeAll(async () => {
+  fakes = await startFakes();
+  const config = configFrom({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BELUGA_URL: fakes.beluga.url,
+    WICKSON_URL: fakes.wickson.url,
+    SHUTDOWN_DELAY_MS: '700',
+  });
+  running = await startServer(config, { logger: createLogger(config, { write: () => {} }) });
+});
+afterAll(async () => {
+  await running.close();
+  await fakes.close();
+});
+
+const graphql = () =>
+  fetch(`${running.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ collection(source: BELUGA, sourceId: "21") { name } }' }),
+  });
+
+it('keeps serving with /ready 503 for SHUTDOWN_DELAY_MS, then closes', async () => {
+  expect((await fetch(`${running.url}/ready`)).status).toBe(200);
+  const started = performance.now();
+  const closed = running.close();
+  for (let i = 0; i < 3; i++) {
+    const ready = await fetch(`${running.url}/ready`);
+    expect(ready.status).toBe(503);
+    const res = await graphql();
+    expect(res.status).toBe(200);
+    expect((await res.json()).data.collection).toEqual({ name: expect.any(String) });
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(performance.now() - started).toBeLessThan(700);
+  await closed;
+  expect(performance.now() - started).toBeGreaterThanOrEqual(690);
+  await expect(fetch(`${running.url}/ready`)).rejects.toThrow();
+});
