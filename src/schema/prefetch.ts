@@ -1,14 +1,6 @@
-import {
-  type FieldNode,
-  GraphQLIncludeDirective,
-  type GraphQLResolveInfo,
-  GraphQLSkipDirective,
-  getArgumentValues,
-  getDirectiveValues,
-  isObjectType,
-  type SelectionSetNode,
-} from 'graphql';
+import { type FieldNode, type GraphQLResolveInfo, getArgumentValues, isObjectType } from 'graphql';
 import type { GatewayContext } from '../context.ts';
+import { childFields } from './selection.ts';
 
 /**
  * Starts the selected child fields' own resolvers early, with the parent built from the
@@ -28,7 +20,7 @@ export function prefetchChildFields(
   const type = info.schema.getType(typeName);
   if (!isObjectType(type)) return;
   const fields = type.getFields();
-  for (const [alias, nodes] of childFieldNodes(info)) {
+  for (const [alias, nodes] of childFields(info)) {
     const node = nodes[0] as FieldNode;
     const field = fieldNames.includes(node.name.value) ? fields[node.name.value] : undefined;
     if (!field?.resolve) continue;
@@ -47,28 +39,4 @@ export function prefetchChildFields(
       // The real resolver throws the same error (e.g. BAD_USER_INPUT) when it runs.
     }
   }
-}
-
-/**
- * Field nodes selected directly under the current field (through fragments, minus skipped ones),
- * grouped by response key as execution merges them.
- */
-function childFieldNodes(info: GraphQLResolveInfo): Map<string, FieldNode[]> {
-  const out = new Map<string, FieldNode[]>();
-  const included = (node: Parameters<typeof getDirectiveValues>[1]) =>
-    getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if !== true &&
-    getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
-  const visit = (set: SelectionSetNode | undefined, depth: number) => {
-    if (!set || depth > 10) return;
-    for (const selection of set.selections) {
-      if (!included(selection)) continue;
-      if (selection.kind === 'Field') {
-        const key = selection.alias?.value ?? selection.name.value;
-        out.set(key, [...(out.get(key) ?? []), selection]);
-      } else if (selection.kind === 'InlineFragment') visit(selection.selectionSet, depth + 1);
-      else visit(info.fragments[selection.name.value]?.selectionSet, depth + 1);
-    }
-  };
-  for (const node of info.fieldNodes) visit(node.selectionSet, 0);
-  return out;
 }

@@ -1,19 +1,61 @@
-import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import {
+  type FieldNode,
+  GraphQLIncludeDirective,
+  type GraphQLResolveInfo,
+  GraphQLSkipDirective,
+  getDirectiveValues,
+  type SelectionSetNode,
+} from 'graphql';
+
+const MAX_FRAGMENT_DEPTH = 10;
 
 /**
- * Names of the fields selected under the current field (through inline fragments and fragment
- * spreads), so a resolver can tell whether the parent payload suffices or a fetch is needed.
+ * The field nodes selected directly under `parents`, grouped by response key as execution merges
+ * them: through inline fragments and fragment spreads, leaving out whatever @skip/@include (with
+ * the request's variables) excludes. The one selection walker of the schema: resolvers use it to
+ * tell whether the parent payload suffices or a fetch is needed, so a skipped field costs nothing.
  */
-export function selectedFields(info: GraphQLResolveInfo): Set<string> {
-  const names = new Set<string>();
+export function childFields(
+  info: GraphQLResolveInfo,
+  parents: readonly FieldNode[] = info.fieldNodes,
+): Map<string, FieldNode[]> {
+  const out = new Map<string, FieldNode[]>();
+  const included = (node: Parameters<typeof getDirectiveValues>[1]) =>
+    getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
   const visit = (set: SelectionSetNode | undefined, depth: number) => {
-    if (!set || depth > 10) return;
+    if (!set || depth > MAX_FRAGMENT_DEPTH) return;
     for (const selection of set.selections) {
-      if (selection.kind === 'Field') names.add(selection.name.value);
-      else if (selection.kind === 'InlineFragment') visit(selection.selectionSet, depth + 1);
+      if (!included(selection)) continue;
+      if (selection.kind === 'Field') {
+        const key = selection.alias?.value ?? selection.name.value;
+        out.set(key, [...(out.get(key) ?? []), selection]);
+      } else if (selection.kind === 'InlineFragment') visit(selection.selectionSet, depth + 1);
       else visit(info.fragments[selection.name.value]?.selectionSet, depth + 1);
     }
   };
-  for (const node of info.fieldNodes as readonly FieldNode[]) visit(node.selectionSet, 0);
+  for (const node of parents) visit(node.selectionSet, 0);
+  return out;
+}
+
+/** Names of the fields selected under the current field. */
+export function selectedFields(info: GraphQLResolveInfo): Set<string> {
+  const names = new Set<string>();
+  for (const nodes of childFields(info).values()) for (const n of nodes) names.add(n.name.value);
   return names;
+}
+
+/**
+ * Whether the query selects any of `leaves` at `path` below the current field, e.g.
+ * `edges { node { stats { occurrencesCount } } }`.
+ */
+export function selectsAny(
+  info: GraphQLResolveInfo,
+  path: readonly string[],
+  leaves: readonly string[],
+): boolean {
+  const below = (parents: readonly FieldNode[]) => [...childFields(info, parents).values()].flat();
+  let nodes: readonly FieldNode[] = info.fieldNodes;
+  for (const name of path) nodes = below(nodes).filter((n) => n.name.value === name);
+  return below(nodes).some((n) => leaves.includes(n.name.value));
 }

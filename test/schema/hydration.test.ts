@@ -113,6 +113,25 @@ describe('field-aware hydration', () => {
     }
   });
 
+  it('a skipped progress does not hydrate jobs: no jobs-list call', async () => {
+    const { body } = await stack.query(`{ collection(source: BELUGA, sourceId: "21") {
+      jobs { progress @skip(if: true) { progress } status } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(stack.calls().routes).toEqual({ 'beluga:collections.detail': 1 });
+  });
+
+  it('occurrencesCount @include(if: $x) sends with_counts only when $x is true', async () => {
+    const doc = `query($x: Boolean!) { collections(filter: { projectId: 23 }, first: 3) {
+      edges { node { stats { itemCount occurrencesCount @include(if: $x) } } } } }`;
+    for (const x of [false, true]) {
+      stack.resetLedgers();
+      const { body } = await stack.query(doc, { x });
+      expect(body.errors).toBeUndefined();
+      const lists = stack.fakes.beluga.control.ledger.entries({ route: 'collections.list' });
+      expect(lists.map((e) => e.query.with_counts)).toEqual([x ? 'true' : undefined]);
+    }
+  });
+
   it('does not fetch counts or dates that are not selected', async () => {
     stack.fakes.beluga.control.addFault({
       kind: 'drift',

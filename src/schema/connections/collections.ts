@@ -6,6 +6,7 @@ import { CollectionMethod } from '../enums.ts';
 import type { CollectionModel } from '../models.ts';
 import { toUpstream } from '../normalize/enums.ts';
 import { ProjectRef } from '../project.ts';
+import { selectsAny } from '../selection.ts';
 import { backwardArgDocs, forwardArgDocs } from './args.ts';
 import { CollectionFilter, CollectionOrder } from './collection-inputs.ts';
 import {
@@ -18,7 +19,6 @@ import { listKey } from './cursor.ts';
 import { type PageArgs, parsePageArgs } from './page-args.ts';
 import { arraySource, type ConnectionPage, type PagedSource, resolvePage } from './paging.ts';
 import { resolveTolerantPage } from './partial-page.ts';
-import { selectsAny } from './selection.ts';
 import { connectionType } from './types.ts';
 
 export const CollectionConnection = connectionType('Collection', CollectionRef, {

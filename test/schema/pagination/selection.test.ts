@@ -6,7 +6,7 @@ import {
   parse,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { selectsAny } from '../../../src/schema/connections/selection.ts';
+import { selectsAny } from '../../../src/schema/selection.ts';
 
 /** The resolve info of the root field of `document`, as graphql-js would pass it. */
 function infoFor(document: string): GraphQLResolveInfo {
