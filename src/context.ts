@@ -85,7 +85,8 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
     partialErrors,
     reportPartialError: (error, at) => {
       partialErrors.push({ error, path: [...at.path], nodes: at.nodes });
-      input.logger.warn(
+      // The upstream layer logged the failed call at warn/error; this only places it in the result.
+      input.logger.debug(
         { path: at.path.join('.'), code: error.code, upstream: error.upstream },
         `partial result: ${error.message}`,
       );

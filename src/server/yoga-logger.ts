@@ -1,8 +1,9 @@
 /**
  * yoga's logger interface over pino. yoga logs every error it masks with `logger.error(error)`
- * (sometimes twice): each error is logged once. Upstream failures are expected (timeouts, 404s,
- * 429s) and go out at warn with the error's log message (upstream, method, path, status), never
- * a body; request errors (syntax, validation, CSRF) at debug; anything else at error with stack.
+ * (sometimes twice): each error is logged once. Upstream failures were already logged at
+ * warn/error by the upstream layer when the call failed, so here they go out at debug only (the
+ * error's log message: upstream, method, path, status, never a body); request errors (syntax,
+ * validation, CSRF) at debug; anything else at error with stack.
  */
 import type { YogaLogger } from '@graphql-yoga/logger';
 import type { Logger } from 'pino';
@@ -30,8 +31,10 @@ export function yogaLogger(logger: Logger): YogaLogger {
       seen.add(first);
       const upstream = findUpstreamError(first);
       if (upstream) {
+        // The upstream layer already logged this failure at warn/error (report.ts): once is enough.
+        if (!logger.isLevelEnabled('debug')) return;
         const { upstream: name, method, path, status, code, upstreamRequestId } = upstream;
-        logger.warn(
+        logger.debug(
           { upstream: name, method, path, status, code, upstreamRequestId },
           upstream.message,
         );

@@ -181,6 +181,29 @@ for (const NODE_ENV of ['production', 'development']) {
       }
     });
 
+    it('logs one failed upstream call once at warn/error: the upstream layer line only', async () => {
+      const merged = '{ collections(first: 5) { edges { node { sourceId } } } }';
+      for (const query of [BOTH, merged]) {
+        fakes.wickson.control.reset();
+        fakes.wickson.control.addFault({ kind: 'status', status: 401 });
+        const before = logs.length;
+        const { body } = await post(query);
+        expect(body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(
+          ['UPSTREAM_AUTH_FAILED'],
+        );
+        expect(fakes.wickson.control.ledger.count()).toBe(1);
+        const lines = logs.slice(before).map((l) => JSON.parse(l));
+        const loud = lines.filter((l) => l.level >= 40);
+        expect(loud).toHaveLength(1);
+        expect(loud[0]).toMatchObject({ upstream: 'wickson', code: 'UPSTREAM_AUTH_FAILED' });
+        expect(loud[0].route).toEqual(expect.any(String));
+        // The other layers still say it, at debug.
+        expect(
+          lines.filter((l) => l.level === 20 && l.code === 'UPSTREAM_AUTH_FAILED').length,
+        ).toBe(1);
+      }
+    });
+
     it('keeps the canary out of responses and logs when upstreams echo it (401, 429, 500)', async () => {
       const faults = [
         {
