@@ -71,25 +71,10 @@ export function longestLiteralList(document: DocumentNode): number {
   return longest;
 }
 
-/** Longest list among literal list values and variable arrays, at any nesting. */
-export function longestList(document: DocumentNode, variables: Variables): number {
-  return Math.max(longestVariableList(variables), longestLiteralList(document));
-}
-
 export interface CostAnalysis {
   cost: number;
   /** False when no variable value was read: the cost holds for any variables (cacheable). */
   usesVariables: boolean;
-}
-
-export function operationCost(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | null | undefined,
-  variables: Variables,
-  cap: number,
-): number {
-  return analyzeCost(schema, document, operationName, variables, cap).cost;
 }
 
 export function analyzeCost(

@@ -96,12 +96,7 @@ export interface ListCapturesParams {
  */
 export interface BelugaClient {
   listCaptureSets(params: ListCaptureSetsParams, scope: UpstreamScope): Promise<CaptureSetPage>;
-  /** `withCounts` needs the set's project id (the upstream requires `project_id` with it). */
-  getCaptureSet(
-    id: number,
-    scope: UpstreamScope,
-    options?: { withCountsForProject?: number },
-  ): Promise<CaptureSetDto | null>;
+  getCaptureSet(id: number, scope: UpstreamScope): Promise<CaptureSetDto | null>;
   listProjects(
     params: { limit: number; offset: number; ordering?: string },
     scope: UpstreamScope,

@@ -36,7 +36,6 @@ describe('Beluga requests', () => {
       },
       s,
     );
-    await b.getCaptureSet(21, s, { withCountsForProject: 23 });
     await b.getCaptureSet(21, s);
     await b.listProjects({ limit: 3, offset: 0, ordering: 'name' }, s);
     await b.getProject(23, s);
@@ -69,10 +68,6 @@ describe('Beluga requests', () => {
           offset: '14',
         },
       },
-      {
-        path: '/api/v2/captures/collections/21/',
-        query: { project_id: '23', with_counts: 'true' },
-      },
       { path: '/api/v2/captures/collections/21/', query: {} },
       { path: '/api/v2/projects/', query: { limit: '3', offset: '0', ordering: 'name' } },
       { path: '/api/v2/projects/23/', query: { with_charts: 'false' } },
@@ -96,7 +91,6 @@ describe('Beluga requests', () => {
     ]);
     expect(h.calls.map((c) => c.route)).toEqual([
       '/api/v2/captures/collections/',
-      '/api/v2/captures/collections/{id}/',
       '/api/v2/captures/collections/{id}/',
       '/api/v2/projects/',
       '/api/v2/projects/{id}/',

@@ -57,13 +57,11 @@ export function createBelugaClient(http: HttpClient): BelugaClient {
         scope,
       ),
 
-    getCaptureSet: async (id, scope, options) => {
+    getCaptureSet: async (id, scope) => {
       const route = '/api/v2/captures/collections/{id}/';
-      const project = options?.withCountsForProject;
       return http.getOrNull({
         path: `/api/v2/captures/collections/${pk(id, route)}/`,
         route,
-        query: project === undefined ? {} : { project_id: project, with_counts: 'true' },
         headers: headers(scope),
         schema: CaptureSetDto,
         scope,

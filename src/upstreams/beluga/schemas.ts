@@ -146,11 +146,3 @@ export const CaptureDto = z.object({
 });
 export type CaptureDto = z.infer<typeof CaptureDto>;
 export const CapturePageDto = pageDto(CaptureDto);
-
-/** DRF validation error body: `{"field": ["message"]}` or a bare array (§4). */
-export const ValidationErrorDto = z.union([
-  z.record(z.string(), z.array(z.string())),
-  z.array(z.string()),
-]);
-/** `{"detail": "..."}` for 401/403/404/405 (§4). */
-export const DetailErrorDto = z.object({ detail: z.string() });
