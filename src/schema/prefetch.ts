@@ -15,6 +15,7 @@ export function prefetchChildFields(
   typeName: string,
   parent: unknown,
   fieldNames: readonly string[],
+  unless: (childInfo: GraphQLResolveInfo) => boolean = () => false,
 ): void {
   if (ctx.loaders.naive) return;
   const type = info.schema.getType(typeName);
@@ -32,6 +33,7 @@ export function prefetchChildFields(
       parentType: type,
       path: { prev: info.path, key: alias, typename: typeName },
     };
+    if (unless(childInfo)) continue;
     try {
       const args = getArgumentValues(field, node, info.variableValues);
       Promise.resolve(field.resolve(parent, args, ctx, childInfo)).catch(() => undefined);

@@ -6,6 +6,7 @@ import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import type { ProjectModel } from './models.ts';
 import { belugaTime } from './normalize/time.ts';
 import { prefetchChildFields } from './prefetch.ts';
+import { selectsCounts } from './selection.ts';
 
 export const ProjectRef = builder.objectRef<ProjectModel>('Project');
 
@@ -90,8 +91,14 @@ builder.queryField('project', (t) =>
         });
       }
       const project = loadProject(ctx, sourceId);
-      // The list calls need only the id: send them with the detail, not after it.
-      prefetchChildFields(info, ctx, 'Project', { sourceId }, ['collections', 'jobs']);
+      // The list calls need only the id: send them with the detail, not after it. Not a list with
+      // with_counts: Beluga ignores an unknown project_id, so for a missing project that call
+      // would count every capture set (the slow path, antenna #770). It waits for the detail,
+      // costing one round more when the project exists. A plain list for a missing project is
+      // wasted too, but cheap.
+      prefetchChildFields(info, ctx, 'Project', { sourceId }, ['collections', 'jobs'], (child) =>
+        child.fieldName === 'collections' ? selectsCounts(child) : false,
+      );
       return project;
     },
   }),

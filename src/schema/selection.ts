@@ -45,6 +45,11 @@ export function selectedFields(info: GraphQLResolveInfo): Set<string> {
   return names;
 }
 
+/** Whether a capture-set connection selects a counts field (its list call carries with_counts). */
+export function selectsCounts(info: GraphQLResolveInfo): boolean {
+  return selectsAny(info, ['edges', 'node', 'stats'], ['occurrencesCount', 'taxaCount']);
+}
+
 /**
  * Whether the query selects any of `leaves` at `path` below the current field, e.g.
  * `edges { node { stats { occurrencesCount } } }`.

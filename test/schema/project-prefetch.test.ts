@@ -84,6 +84,33 @@ describe('project(sourceId:) sends its list calls with the detail', () => {
     expect(body.data).toEqual({ project: null });
   });
 
+  it('a missing project with occurrencesCount selected makes no with_counts call', async () => {
+    const { body, calls } = await run(
+      `query($id: Int!) { project(sourceId: $id) { name
+        collections(first: 5) { edges { node { stats { occurrencesCount } } } }
+        jobs(first: 5) { edges { node { status } } } } }`,
+      { id: 987654 },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({ project: null });
+    expect(calls).toEqual({ 'beluga:projects.detail': 1, 'beluga:jobs.list': 1 });
+  });
+
+  it('with counts selected, the capture-set list waits for the detail and carries with_counts', async () => {
+    stack.fakes.beluga.control.setLatency({ fixedMs: 200 });
+    const { body, calls } = await run(
+      `query($id: Int!) { project(sourceId: $id) {
+        collections(first: 5) { edges { node { stats { occurrencesCount } } } } } }`,
+      { id: projectId },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(calls).toEqual({ 'beluga:projects.detail': 1, 'beluga:collections.list': 1 });
+    const [detail] = stack.fakes.beluga.control.ledger.entries({ route: 'projects.detail' });
+    const [list] = stack.fakes.beluga.control.ledger.entries({ route: 'collections.list' });
+    expect(list!.query.with_counts).toBe('true');
+    expect(list!.startedAt - detail!.startedAt).toBeGreaterThanOrEqual(150);
+  });
+
   it('bad paging arguments still fail only the list field', async () => {
     const { body, calls } = await run(
       `query($id: Int!) { project(sourceId: $id) { name collections(first: 500) { totalCount } } }`,

@@ -6,7 +6,7 @@ import { CollectionMethod } from '../enums.ts';
 import type { CollectionModel } from '../models.ts';
 import { toUpstream } from '../normalize/enums.ts';
 import { ProjectRef } from '../project.ts';
-import { selectsAny } from '../selection.ts';
+import { selectsCounts } from '../selection.ts';
 import { backwardArgDocs, forwardArgDocs } from './args.ts';
 import { CollectionFilter, CollectionOrder } from './collection-inputs.ts';
 import {
@@ -78,10 +78,7 @@ function belugaSource(
   ctx: GatewayContext,
   info: GraphQLResolveInfo,
 ): PagedSource<CollectionModel> {
-  const withCounts =
-    !ctx.loaders.naive &&
-    query.projectId != null &&
-    selectsAny(info, ['edges', 'node', 'stats'], ['occurrencesCount', 'taxaCount']);
+  const withCounts = !ctx.loaders.naive && query.projectId != null && selectsCounts(info);
   const load = async (ordering: string, offset: number, limit: number) => {
     // DRF treats limit=0 as "default page size": ask for 1 and drop it.
     const result = await ctx.loaders.captureSetList.load({
