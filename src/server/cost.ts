@@ -8,6 +8,7 @@
  * list argument (`nodes(ids:)`) for a list field, 1 for a connection's `edges`/`nodes` (the page
  * size already counted) and DEFAULT_LIST_SIZE for any other list. Introspection costs nothing.
  */
+import { DEFAULT_PAGE_SIZE } from '../schema/connections/page-args.ts';
 import {
   type DocumentNode,
   type FieldNode,
@@ -25,7 +26,6 @@ import {
   visit,
 } from './graphql.ts';
 
-export const DEFAULT_PAGE_SIZE = 20;
 export const DEFAULT_LIST_SIZE = 20;
 
 type Variables = Record<string, unknown> | null | undefined;
