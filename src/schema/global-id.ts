@@ -8,9 +8,12 @@ const NODE_SOURCES: Record<string, readonly string[]> = {
   Job: ['BELUGA'],
 };
 
-const MAX_GLOBAL_ID_LENGTH = 256;
+const MAX_WICKSON_ID_CHARS = 256;
+/** base64url of `Collection:WICKSON:` plus 256 characters of up to 4 UTF-8 bytes each. */
+const MAX_GLOBAL_ID_LENGTH = 1400;
 const BELUGA_ID = /^[1-9][0-9]{0,9}$/;
-const WICKSON_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 const MAX_INT32 = 2_147_483_647;
 
@@ -28,8 +31,20 @@ export function parseBelugaId(value: string): number | null {
   return n <= MAX_INT32 ? n : null;
 }
 
+/**
+ * Wickson does not document its id characters (wickson-api.md §9.6), so any name it lists must
+ * round-trip: 1–256 characters without control characters. Only `.` and `..` are refused, as
+ * path segments; the client percent-encodes everything else into the URL path.
+ */
 export function isWicksonId(value: string): boolean {
-  return WICKSON_ID.test(value);
+  const length = [...value].length;
+  return (
+    length >= 1 &&
+    length <= MAX_WICKSON_ID_CHARS &&
+    !CONTROL.test(value) &&
+    value !== '.' &&
+    value !== '..'
+  );
 }
 
 /** `Collection` + `BELUGA:21` → opaque base64url of `Collection:BELUGA:21`. */
@@ -51,10 +66,10 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
     throw invalidId();
   }
   const text = Buffer.from(globalId, 'base64url').toString('utf8');
-  const [typename, source, sourceId, ...rest] = text.split(':');
-  if (typename === undefined || source === undefined || sourceId === undefined || rest.length) {
-    throw invalidId();
-  }
+  const [typename, source, ...rest] = text.split(':');
+  // A Wickson name may contain ':'; for Beluga the extra segments fail the number check.
+  const sourceId = rest.join(':');
+  if (typename === undefined || source === undefined || rest.length === 0) throw invalidId();
   const sources = Object.hasOwn(NODE_SOURCES, typename) ? NODE_SOURCES[typename] : undefined;
   if (!sources?.includes(source)) throw invalidId();
   const valid = source === 'BELUGA' ? parseBelugaId(sourceId) !== null : isWicksonId(sourceId);

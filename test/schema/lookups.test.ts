@@ -209,7 +209,10 @@ describe('node and nodes', () => {
     ['non-numeric Beluga key', gid('Collection:BELUGA:abc')],
     ['huge Beluga key', gid('Project:BELUGA:99999999999999999999')],
     ['extra segments', gid('Collection:BELUGA:21:x')],
-    ['odd Wickson name', gid('Collection:WICKSON:../../etc')],
+    ['Wickson name "..", a path segment', gid('Collection:WICKSON:..')],
+    ['Wickson name ".", a path segment', gid('Collection:WICKSON:.')],
+    ['Wickson name with a control character', gid('Collection:WICKSON:a\nb')],
+    ['Wickson name over 256 characters', gid(`Collection:WICKSON:${'x'.repeat(257)}`)],
     ['very long', 'A'.repeat(5000)],
   ])('rejects an invalid id (%s) with BAD_USER_INPUT and no upstream call', async (_why, id) => {
     const { body } = await stack.query('query($id: ID!) { node(id: $id) { id } }', { id });
@@ -222,11 +225,57 @@ describe('node and nodes', () => {
   it('rejects invalid sourceIds in root lookups without calling upstream', async () => {
     const { body } = await stack.query(`{
       a: collection(source: BELUGA, sourceId: "21x") { id }
-      b: collection(source: WICKSON, sourceId: "a/b") { id }
+      b: collection(source: WICKSON, sourceId: "..") { id }
       c: project(sourceId: -1) { id } d: job(sourceId: 0) { id } }`);
     expect(body.data).toEqual({ a: null, b: null, c: null, d: null });
     expect(body.errors?.map((e) => e.extensions?.code)).toEqual(Array(4).fill('BAD_USER_INPUT'));
     expect(stack.calls()).toMatchObject({ beluga: 0, wickson: 0 });
+  });
+
+  it.each([
+    ['Field notes (2025)', '/v1/media/collections/Field%20notes%20(2025)'],
+    ['../../etc', '/v1/media/collections/..%2F..%2Fetc'],
+    ['a:b?c#d', '/v1/media/collections/a%3Ab%3Fc%23d'],
+  ])('accepts the Wickson id %j and sends it URL-encoded', async (name, path) => {
+    const id = gid(`Collection:WICKSON:${name}`);
+    const { body } = await stack.query('query($id: ID!) { node(id: $id) { id } }', { id });
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({ node: null });
+    const calls = stack.fakes.wickson.control.ledger.entries({ route: 'collections.detail' });
+    expect(calls.map((e) => e.path)).toEqual([path]);
+  });
+
+  it('a listed Wickson collection with an odd name round-trips through node(id:)', async () => {
+    const name = 'Field notes (2025)';
+    stack.fakes.wickson.control.addFault({
+      kind: 'drift',
+      route: 'collections.list',
+      mutate: (body) => {
+        const envelope = body as { data: { collections: string[] } };
+        const collections = [name, ...envelope.data.collections];
+        return { ...envelope, data: { ...envelope.data, collections } };
+      },
+    });
+    try {
+      const listed = await stack.query(`{ collections(filter: { sources: [WICKSON] }, first: 100) {
+        edges { node { id sourceId } } } }`);
+      const edges = (
+        listed.body.data?.collections as { edges: { node: { id: string; sourceId: string } }[] }
+      ).edges;
+      const node = edges.find((e) => e.node.sourceId === name)!.node;
+      expect(node.id).toBe(gid(`Collection:WICKSON:${name}`));
+      stack.resetLedgers();
+      const { body } = await stack.query('query($id: ID!) { node(id: $id) { id } }', {
+        id: node.id,
+      });
+      expect(body.errors).toBeUndefined();
+      // The fake's detail does not know the drifted name (404): null, but it was asked for it.
+      expect(body.data).toEqual({ node: null });
+      const [call] = stack.fakes.wickson.control.ledger.entries({ route: 'collections.detail' });
+      expect(call?.path).toBe('/v1/media/collections/Field%20notes%20(2025)');
+    } finally {
+      stack.fakes.wickson.control.clearFaults();
+    }
   });
 
   it('limits nodes(ids:) to MAX_LIST_LENGTH', async () => {
