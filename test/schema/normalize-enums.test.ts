@@ -32,4 +32,14 @@ describe('enum mappers', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toContain('unknown upstream job status mapped to UNKNOWN');
   });
+
+  it('logs each distinct unknown value once per process, not once per item', () => {
+    const { lines, logger } = capture();
+    for (let i = 0; i < 5; i++) expect(toJobStatus('MELTED', logger)).toBe('UNKNOWN');
+    expect(toJobStatus('FROZEN', logger)).toBe('UNKNOWN');
+    const again = capture();
+    expect(toJobStatus('MELTED', again.logger)).toBe('UNKNOWN');
+    expect(lines).toHaveLength(2);
+    expect(again.lines).toHaveLength(0);
+  });
 });

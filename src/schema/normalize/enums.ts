@@ -1,6 +1,7 @@
 /**
  * Upstream enum strings → GraphQL enum values. A value the upstream adds later maps to
- * UNKNOWN/OTHER and is logged, so drift never nulls the object that carries it.
+ * UNKNOWN/OTHER and is logged once per process and value (not once per list item), so drift
+ * never nulls the object that carries it.
  */
 import type { Logger } from 'pino';
 
@@ -48,6 +49,9 @@ export type JobTypeKeyValue = (typeof JOB_TYPE_KEYS)[number];
 export const MEDIA_TYPES = ['DOCUMENT', 'IMAGE', 'VIDEO', 'AUDIO', 'MODEL', 'OTHER'] as const;
 export type MediaTypeValue = (typeof MEDIA_TYPES)[number];
 
+/** Distinct unknown values remembered per kind; past this, further new values are not logged. */
+const MAX_WARNED = 256;
+
 /** `fallbackIsUpstream`: the fallback is also a value the upstream really sends (maps silently). */
 function mapper<T extends string>(
   kind: string,
@@ -56,13 +60,15 @@ function mapper<T extends string>(
   fallbackIsUpstream = false,
 ) {
   const known = new Set<string>(fallbackIsUpstream ? values : values.filter((v) => v !== fallback));
+  const warned = new Set<string>();
   return (upstream: string, logger: Logger): T => {
     const upper = upstream.toUpperCase();
     if (known.has(upper)) return upper as T;
-    logger.warn(
-      { kind, value: upstream.slice(0, 64) },
-      `unknown upstream ${kind} mapped to ${fallback}`,
-    );
+    const value = upstream.slice(0, 64);
+    if (!warned.has(value) && warned.size < MAX_WARNED) {
+      warned.add(value);
+      logger.warn({ kind, value }, `unknown upstream ${kind} mapped to ${fallback}`);
+    }
     return fallback;
   };
 }
