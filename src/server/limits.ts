@@ -66,7 +66,11 @@ export function limitPlugins(config: Config): Plugin[] {
       variables,
       limits.maxCost,
     );
-    if (!usesVariables) byOperation.set(key, cost);
+    // Only names the document defines are cached: a client cycling made-up operation names
+    // must not grow the per-document map.
+    if (!usesVariables && (operationName == null || definesOperation(document, operationName))) {
+      byOperation.set(key, cost);
+    }
     return cost;
   };
 
@@ -98,4 +102,10 @@ export function limitPlugins(config: Config): Plugin[] {
   };
 
   return [...(armor.plugins as Plugin[]), introspection, costAndLists];
+}
+
+function definesOperation(document: DocumentNode, name: string): boolean {
+  return document.definitions.some(
+    (definition) => definition.kind === 'OperationDefinition' && definition.name?.value === name,
+  );
 }
