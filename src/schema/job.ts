@@ -6,7 +6,7 @@ import { CollectionRef, loadCollection } from './collection.ts';
 import { JobStatus, JobTypeKey } from './enums.ts';
 import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import { JobProgressRef } from './job-progress.ts';
-import type { BelugaCollectionStub, JobModel } from './models.ts';
+import { type BelugaCollectionStub, type JobModel, jobPayload } from './models.ts';
 import { toJobStatus, toJobTypeKey } from './normalize/enums.ts';
 import { belugaTime, durationSeconds } from './normalize/time.ts';
 import { ProjectRef } from './project.ts';
@@ -83,24 +83,24 @@ builder.node(JobRef, {
     status: t.field({
       type: JobStatus,
       description: 'Current state; UNKNOWN for a state added upstream later.',
-      resolve: (j, _a, ctx) => toJobStatus((j.dto ?? j.summary)?.status ?? 'UNKNOWN', ctx.logger),
+      resolve: (j, _a, ctx) => toJobStatus(jobPayload(j).status, ctx.logger),
     }),
     type: t.field({
       type: JobTypeRef,
       description: 'What kind of job this is.',
-      resolve: (j) => (j.dto ?? j.summary)?.job_type ?? { key: 'unknown', name: 'Unknown' },
+      resolve: (j) => jobPayload(j).job_type,
     }),
     createdAt: t.field({
       type: 'DateTime',
       nullable: true,
       description: 'When the job was created (UTC).',
-      resolve: (j, _a, ctx) => time(ctx, (j.dto ?? j.summary)?.created_at),
+      resolve: (j, _a, ctx) => time(ctx, jobPayload(j).created_at),
     }),
     updatedAt: t.field({
       type: 'DateTime',
       nullable: true,
       description: 'When the job last changed (UTC).',
-      resolve: (j, _a, ctx) => time(ctx, (j.dto ?? j.summary)?.updated_at),
+      resolve: (j, _a, ctx) => time(ctx, jobPayload(j).updated_at),
     }),
     startedAt: t.field({
       type: 'DateTime',
@@ -127,7 +127,7 @@ builder.node(JobRef, {
     }),
     permissions: t.stringList({
       description: 'What the caller may do with the job (update, delete, run, run_single_image).',
-      resolve: (j) => (j.dto ?? j.summary)?.user_permissions ?? [],
+      resolve: (j) => jobPayload(j).user_permissions ?? [],
     }),
     collection: t.field({
       type: CollectionRef,

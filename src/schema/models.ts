@@ -96,8 +96,11 @@ export interface ProjectModel {
  * A Beluga job: the JobStatus summary embedded in a capture set (with that set's ids), or a full
  * list/detail payload.
  */
-export interface JobModel {
-  sourceId: number;
-  summary?: JobSummaryDto & { captureSetId: number; projectId: number };
-  dto?: JobDto;
+export type JobModel =
+  | { sourceId: number; summary: JobSummary; dto?: JobDto }
+  | { sourceId: number; summary?: JobSummary; dto: JobDto };
+/** The job's own fields: the full payload when held, else the summary (one of them always is). */
+export function jobPayload(j: JobModel): JobDto | JobSummary {
+  return j.dto ?? (j.summary as JobSummary);
 }
+type JobSummary = JobSummaryDto & { captureSetId: number; projectId: number };

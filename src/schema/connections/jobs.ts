@@ -72,10 +72,6 @@ function jobSource(
   };
   return {
     slice: (offset, limit) => load(ORDERING, offset, limit),
-    tail: async (limit) => {
-      const { items, count } = await load('created_at,id', 0, limit);
-      return { items: items.reverse(), count };
-    },
     count: async () => (await load(ORDERING, 0, 1)).count,
   };
 }

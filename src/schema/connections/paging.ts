@@ -6,8 +6,11 @@ import { type PageRequest, positionAfter } from './page-args.ts';
 export interface PagedSource<T> {
   /** Items [offset, offset + limit) in source order, and the total; `limit` may be 0. */
   slice(offset: number, limit: number): Promise<{ items: T[]; count: number }>;
-  /** The last `limit` items (`limit` may be 0), still in source order, and the total. */
-  tail(limit: number): Promise<{ items: T[]; count: number }>;
+  /**
+   * The last `limit` items (`limit` may be 0), still in source order, and the total. Absent for
+   * forward-only connections (no `last` argument), where the request is never backward.
+   */
+  tail?(limit: number): Promise<{ items: T[]; count: number }>;
   /** The total alone (only asked when no slice of this source was needed). */
   count(): Promise<number>;
 }
@@ -60,6 +63,7 @@ export async function resolvePage<T>(
         return { start: lo, items: page.items };
       }
       if (hi === undefined) {
+        if (!source.tail) throw new Error('backward page asked of a forward-only connection');
         const page = await source.tail(request.size);
         counts[i] = page.count;
         const start = page.count - page.items.length;

@@ -51,16 +51,18 @@ export async function resolveTolerantPage<T>(
           return { items: [], count: offset };
         }
       },
-      tail: async (limit) => {
-        try {
-          const page = await source.tail(limit);
-          counts[i] = page.count;
-          return page;
-        } catch (error) {
-          absorb(i, error);
-          return { items: [], count: floor[i] ?? 0 };
-        }
-      },
+      ...(source.tail && {
+        tail: async (limit: number) => {
+          try {
+            const page = await source.tail!(limit);
+            counts[i] = page.count;
+            return page;
+          } catch (error) {
+            absorb(i, error);
+            return { items: [], count: floor[i] ?? 0 };
+          }
+        },
+      }),
       count: async () => {
         if (failures[i]) return 0;
         try {

@@ -29,8 +29,6 @@ builder.queryField('projects', (t) =>
           const items = page.results.slice(0, limit).map((dto) => ({ sourceId: dto.id, dto }));
           return { items, count: page.count };
         },
-        // Forward paging only: the default order cannot be reversed upstream.
-        tail: () => Promise.reject(new Error('projects: backward paging is not offered')),
         count: async () => (await ctx.loaders.projectList.load({ limit: 1, offset: 0 })).count,
       };
       return resolvePage(parsePageArgs(args, key, 1), [source], () => 0, key);
