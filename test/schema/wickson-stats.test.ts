@@ -52,7 +52,7 @@ describe('Wickson stats that need the detail', () => {
     expect(stack.calls().routes['wickson:collections.detail']).toBe(1);
   });
 
-  it('mediaTypeDistribution is non-null: a failed detail nulls the nearest nullable parent', async () => {
+  it('mediaTypeDistribution is non-null: a failed detail nulls only that edge node', async () => {
     listWithoutDetails();
     stack.fakes.wickson.control.addFault({
       kind: 'status',
@@ -71,8 +71,11 @@ describe('Wickson stats that need the detail', () => {
       'stats',
       'mediaTypeDistribution',
     ]);
-    // Every parent up to the root `collections` is non-null in the contract: no data at all.
-    expect(body.data).toBeNull();
+    // The edge's node is the nearest nullable parent: the sibling root field survives.
+    expect(body.data).toEqual({
+      a: { name: 'Insectarium, End of every night' },
+      b: { edges: [{ node: null }] },
+    });
   });
 
   it('without a fault, the detail gives the real count', async () => {

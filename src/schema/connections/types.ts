@@ -19,7 +19,10 @@ export function connectionType<T>(
       }),
       node: t.field({
         type: node,
-        description: `The ${what.one}.`,
+        // Nullable, as in Relay's own connections: an item whose data failed to load is null
+        // (with its error) while the rest of the page and the sibling fields survive.
+        nullable: true,
+        description: `The ${what.one}; null only when loading it failed (see \`errors\`).`,
         // Pothos cannot relate a generic T to its resolver result type; `node` is typed by ref.
         resolve: (e) => e.node as never,
       }),
