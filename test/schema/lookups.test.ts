@@ -260,7 +260,7 @@ describe('node and nodes', () => {
       const listed = await stack.query(`{ collections(filter: { sources: [WICKSON] }, first: 100) {
         edges { node { id sourceId } } } }`);
       const edges = (
-        listed.body.data?.collections as { edges: { node: { id: string; sourceId: string } }[] }
+        listed.body.data!.collections as { edges: { node: { id: string; sourceId: string } }[] }
       ).edges;
       const node = edges.find((e) => e.node.sourceId === name)!.node;
       expect(node.id).toBe(gid(`Collection:WICKSON:${name}`));
