@@ -41,6 +41,23 @@ export function createBelugaClient(http: HttpClient): BelugaClient {
     scope: UpstreamScope,
   ) => http.get({ path: route, route, query, headers: headers(scope), schema, scope });
 
+  /** A detail GET by pk; `route` is the template with `{id}`. Null on a JSON 404. */
+  const detail = <T>(
+    route: string,
+    id: number,
+    schema: GetRequest<T>['schema'],
+    scope: UpstreamScope,
+    query?: Query,
+  ) =>
+    http.getOrNull({
+      path: route.replace('{id}', pk(id, route)),
+      route,
+      query,
+      headers: headers(scope),
+      schema,
+      scope,
+    });
+
   return {
     listCaptureSets: (params, scope) =>
       list(
@@ -57,16 +74,8 @@ export function createBelugaClient(http: HttpClient): BelugaClient {
         scope,
       ),
 
-    getCaptureSet: async (id, scope) => {
-      const route = '/api/v2/captures/collections/{id}/';
-      return http.getOrNull({
-        path: `/api/v2/captures/collections/${pk(id, route)}/`,
-        route,
-        headers: headers(scope),
-        schema: CaptureSetDto,
-        scope,
-      });
-    },
+    getCaptureSet: async (id, scope) =>
+      detail('/api/v2/captures/collections/{id}/', id, CaptureSetDto, scope),
 
     listProjects: (params, scope) =>
       list(
@@ -76,17 +85,8 @@ export function createBelugaClient(http: HttpClient): BelugaClient {
         scope,
       ),
 
-    getProject: async (id, scope) => {
-      const route = '/api/v2/projects/{id}/';
-      return http.getOrNull({
-        path: `/api/v2/projects/${pk(id, route)}/`,
-        route,
-        query: { with_charts: 'false' },
-        headers: headers(scope),
-        schema: ProjectDetailDto,
-        scope,
-      });
-    },
+    getProject: async (id, scope) =>
+      detail('/api/v2/projects/{id}/', id, ProjectDetailDto, scope, { with_charts: 'false' }),
 
     listJobs: (params, scope) =>
       list(
@@ -104,16 +104,7 @@ export function createBelugaClient(http: HttpClient): BelugaClient {
         scope,
       ),
 
-    getJob: async (id, scope) => {
-      const route = '/api/v2/jobs/{id}/';
-      return http.getOrNull({
-        path: `/api/v2/jobs/${pk(id, route)}/`,
-        route,
-        headers: headers(scope),
-        schema: JobDetailDto,
-        scope,
-      });
-    },
+    getJob: async (id, scope) => detail('/api/v2/jobs/{id}/', id, JobDetailDto, scope),
 
     listCaptures: (params, scope) =>
       list(
