@@ -13,7 +13,7 @@ interface ActiveFault {
 
 export interface ControlState extends FakeControl {
   /** The fault to apply to this request, if any (consumes one of its `times`). */
-  pickFault(route: string): FaultSpec | null;
+  pickFault(route: string, method: string): FaultSpec | null;
   delayMs(): number;
   record(entry: LedgerEntry): void;
   random(): number;
@@ -65,10 +65,11 @@ export function createControl(initialLatency: Latency | undefined, seed: number)
       rng = createRng(seed);
       for (const listener of listeners) listener();
     },
-    pickFault(route) {
+    pickFault(route, method) {
       for (const fault of faults) {
         const target = fault.spec.route ?? '*';
         if (fault.remaining <= 0 || (target !== '*' && target !== route)) continue;
+        if (fault.spec.method !== undefined && fault.spec.method.toUpperCase() !== method) continue;
         if (rng.next() >= (fault.spec.probability ?? 1)) continue;
         fault.remaining -= 1;
         return fault.spec;

@@ -43,7 +43,7 @@ const STATUS_WEIGHTS = [
   'RECEIVED',
   'UNKNOWN',
 ];
-const PIPELINES: PipelineRecord[] = [
+export const PIPELINES: PipelineRecord[] = [
   {
     id: 3,
     name: 'Quebec & Vermont moths 2023',

@@ -4,6 +4,8 @@ import type { FaultSpec } from './types.ts';
 
 const base = {
   route: z.string().min(1).optional(),
+  method: z.string().min(1).optional(),
+  afterHandler: z.boolean().optional(),
   times: z.number().int().positive().optional(),
   probability: z.number().min(0).max(1).optional(),
 };

@@ -34,7 +34,7 @@ export async function startFakes(options: FakeOptions = {}): Promise<Fakes> {
   const seed = options.seed ?? 1;
   const dataset = generateDataset({ seed, scale: options.scale });
   const beluga = await startFakeServer(
-    createBelugaService(dataset),
+    createBelugaService(dataset, { now: options.now }),
     createControl(options.latency, seed),
     {
       host,

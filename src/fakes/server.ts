@@ -27,6 +27,19 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The request body as text (at most 1 MiB; the rest is discarded), or undefined when empty. */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  return size > 0 ? Buffer.concat(chunks).toString('utf8') : undefined;
+}
+
 export async function startFakeServer(
   service: FakeService,
   control: ControlState,
@@ -61,14 +74,16 @@ export async function startFakeServer(
       await handleControlRoute(req, method, url, control, (r) => send(res, null, r));
       return;
     }
-    req.resume();
     const headers = flatHeaders(req);
+    const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+    if (body === undefined) req.resume();
     const request: FakeRequest = {
       method,
       path: url.pathname,
       query: url.searchParams,
       headers,
       origin: options.publicUrl ?? `http://${headers.host ?? `${options.host}:${options.port}`}`,
+      ...(body ? { body } : {}),
     };
     const match = service.match(request);
     const entry: LedgerEntry = {
@@ -77,6 +92,7 @@ export async function startFakeServer(
       path: url.pathname,
       query: queryRecord(url.searchParams),
       headers,
+      ...(body ? { body } : {}),
       status: 0,
       startedAt: Date.now(),
       closedEarly: false,
@@ -92,11 +108,13 @@ export async function startFakeServer(
       await new Promise<void>((resolve) => later(delay, resolve));
       if (res.destroyed) return;
     }
-    const fault = control.pickFault(entry.route);
+    const fault = control.pickFault(entry.route, method);
     if (!fault) {
       send(res, entry, produce());
       return;
     }
+    // The upstream did its work (a write took effect) before the fault spoils the answer.
+    if (fault.afterHandler) produce();
     applyFault(fault, {
       service: service.name,
       res,

@@ -16,6 +16,8 @@ export interface FakeOptions {
   wicksonHourlyLimit?: number;
   belugaPublicUrl?: string;
   latency?: Latency;
+  /** Wall clock (Unix ms) for the timestamps Beluga writes set; default Date.now. */
+  now?: () => number;
 }
 
 export interface Fakes {
@@ -56,6 +58,8 @@ export interface LedgerEntry {
   path: string;
   query: Record<string, string>;
   headers: Record<string, string>;
+  /** The request body as received (writes), absent when empty. */
+  body?: string;
   status: number;
   startedAt: number;
   closedEarly: boolean;
@@ -81,8 +85,12 @@ export type FaultKind =
 
 export type FaultSpec = {
   route?: string;
+  /** Only requests with this HTTP method (e.g. `POST`); any method when absent. */
+  method?: string;
   times?: number;
   probability?: number;
+  /** Run the route first, so a write takes effect, then answer with the fault. */
+  afterHandler?: boolean;
 } & FaultKind;
 
 /** What a route handler produces; faults may transform it before it is written. */
@@ -102,6 +110,8 @@ export interface FakeRequest {
   headers: Record<string, string>;
   /** Origin for absolute URLs, no trailing slash. */
   origin: string;
+  /** Request body text (writes); absent when empty. */
+  body?: string;
 }
 
 export interface RouteMatch {

@@ -131,9 +131,10 @@ describe('Beluga fake: counts, auth, visibility, errors', () => {
     expect(route.headers['content-type']).toContain('text/html');
     expect(route.text).toContain('<h1>Not Found</h1>');
     expect(fakes().beluga.control.ledger.entries().at(-1)!.route).toBe('unknown');
-    const post = await get(`${fakes().beluga.url}/api/v2/jobs/`, {}, 'POST');
+    const post = await get(`${fakes().beluga.url}/api/v2/projects/`, {}, 'POST');
     expect(post.status).toBe(405);
     expect(post.json).toEqual({ detail: 'Method "POST" not allowed.' });
+    expect(post.headers.allow).toBe('GET, HEAD, OPTIONS');
     const noSlash = await beluga('/api/v2/jobs?limit=1');
     expect(noSlash.status).toBe(301);
     expect(noSlash.headers.location).toBe('/api/v2/jobs/?limit=1');

@@ -66,3 +66,18 @@ export function listPermissions(viewer: Viewer, projectId: number | null): strin
     ? ['create']
     : [];
 }
+
+/**
+ * Write permission on a project's objects (members hold every role in this fake): anonymous →
+ * 401, anyone else who is not a member → 403, with DRF's texts (contract §3, §4).
+ */
+export function requireWriter(viewer: Viewer, projectId: number, detail?: string): void {
+  if (!viewer.user) {
+    throw new HttpError(401, { detail: 'Authentication credentials were not provided.' });
+  }
+  if (!isMember(viewer, projectId)) {
+    throw new HttpError(403, {
+      detail: detail ?? 'You do not have permission to perform this action.',
+    });
+  }
+}
