@@ -61,6 +61,10 @@ const EnvSchema = z.object({
   SHUTDOWN_DELAY_MS: int(0, 60_000).default(0),
   /** Benchmark-only: `naive` turns off batching, caching and hydration shortcuts. */
   GATEWAY_MODE: z.enum(['standard', 'naive']).default('standard'),
+
+  /** Apollo persisted query manifest (JSON); see src/server/persisted/manifest.ts. */
+  PERSISTED_OPERATIONS_FILE: z.string().trim().min(1).optional(),
+  PERSISTED_OPERATIONS_ONLY: bool.default(false),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -111,6 +115,12 @@ export interface Config {
   shutdownTimeoutMs: number;
   shutdownDelayMs: number;
   mode: Env['GATEWAY_MODE'];
+  persistedOperations: {
+    /** Path of the manifest, read once at start-up. */
+    file: string | undefined;
+    /** Refuse every document that is not in the manifest, before parsing it. */
+    only: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -139,6 +149,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  if (e.PERSISTED_OPERATIONS_ONLY && !e.PERSISTED_OPERATIONS_FILE) {
+    throw new ConfigError(['PERSISTED_OPERATIONS_ONLY requires PERSISTED_OPERATIONS_FILE']);
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -180,6 +193,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     mode: e.GATEWAY_MODE,
+    persistedOperations: {
+      file: e.PERSISTED_OPERATIONS_FILE,
+      only: e.PERSISTED_OPERATIONS_ONLY,
+    },
   };
 }
 

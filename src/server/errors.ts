@@ -27,7 +27,13 @@ export const CODE_MESSAGES: Record<ErrorCode, string> = {
 };
 export const UNEXPECTED_MESSAGE = 'Unexpected error.';
 /** Codes a request-level (no path) GraphQL error may carry besides the closed set. */
-const REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+const REQUEST_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+  'PERSISTED_QUERY_ID_REQUIRED',
+]);
 const MAX_MESSAGE = 300;
 
 const isClosedCode = (code: unknown): code is ErrorCode => ERROR_CODES.includes(code as ErrorCode);

@@ -16,6 +16,7 @@ import { lazyChild } from './lazy-logger.ts';
 import { limitPlugins } from './limits.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { operationsPlugin } from './operations.ts';
+import { checkPersistedOperations, createPersistedOperations } from './persisted/index.ts';
 import { createStateStore } from './request-state.ts';
 import { yogaLogger } from './yoga-logger.ts';
 
@@ -52,7 +53,10 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     deps.onCall?.(record);
   };
 
-  return createYoga<Record<string, unknown>, GatewayContext>({
+  const { file, only } = config.persistedOperations;
+  const persisted = file ? createPersistedOperations({ file, only }) : undefined;
+
+  const gateway = createYoga<Record<string, unknown>, GatewayContext>({
     schema: deps.schema ?? schema,
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql ? graphiqlOptions() : false,
@@ -72,6 +76,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         isShuttingDown: deps.isShuttingDown ?? (() => false),
       }),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      ...(persisted ? [persisted.plugin] : []),
       ...limitPlugins(config),
     ],
     context: ({ request }) => {
@@ -91,4 +96,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       return ctx;
     },
   });
+  if (persisted) {
+    const { validate, schema: graph } = gateway.getEnveloped({});
+    checkPersistedOperations(persisted, (document) => validate(graph, document));
+  }
+  return gateway;
 }
