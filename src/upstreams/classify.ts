@@ -1,8 +1,9 @@
 /**
  * Turns one failed HTTP attempt into an `UpstreamError` plus what the caller may do about it:
- * retry once (refused/reset before any body byte, 502/503/504, Wickson 500 PROCESSING_ERROR),
- * count it against the breaker (transport errors, timeouts, 5xx), or wait out a 429. A 401/403
- * is the caller's (UNAUTHENTICATED/FORBIDDEN) only when the caller's own credential was sent.
+ * retry once (refused/reset before any body byte, 502/503/504, a JSON 500 whose body says it is
+ * transient), count it against the breaker (transport errors, timeouts, 5xx), or wait out a 429.
+ * A 401/403 is the caller's (UNAUTHENTICATED/FORBIDDEN) only when the caller's own credential
+ * was sent. Upstream-specific knowledge arrives as an `ErrorBodyReader`; nothing here names one.
  */
 import {
   ForbiddenError,
@@ -24,7 +25,22 @@ import {
   toRetryAfterSeconds,
 } from './rate-limit.ts';
 import type { CredentialSource } from './types.ts';
-import { ErrorBodyDto, readErrorBody } from './wickson/schemas.ts';
+
+/** What an upstream's error body says, read by that upstream's own reader. */
+export interface ErrorBody {
+  /** Upper-case error code, safe to log. */
+  code?: string;
+  requestId?: string;
+  /** Reset time from a 429 body (Unix seconds), if the upstream sends one there. */
+  resetTime?: unknown;
+  /** The body says the failure is transient, so one retry may succeed. */
+  transient?: boolean;
+}
+
+/** Reads a non-2xx body (possibly empty or not JSON); must never throw. */
+export type ErrorBodyReader = (text: string) => ErrorBody;
+
+export const noErrorBody: ErrorBodyReader = () => ({});
 
 export class AttemptFailure extends Error {
   constructor(
@@ -39,6 +55,15 @@ export class AttemptFailure extends Error {
 }
 
 const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+/** Failures that prove the request never reached the upstream. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
@@ -62,12 +87,14 @@ export interface AbortState {
 /** A thrown error from `request()` (phase `headers`) or from reading the body (phase `body`). */
 export function classifyTransport(
   error: unknown,
-  call: UpstreamCall,
+  attempted: UpstreamCall,
   phase: 'headers' | 'body',
   abort: AbortState,
 ): AttemptFailure {
   const options = { cause: error };
   const code = errorCode(error);
+  const notSent = phase === 'headers' && code !== undefined && NOT_SENT_CODES.has(code);
+  const call = notSent ? { ...attempted, sent: false } : attempted;
   if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
     return new AttemptFailure(
       new UpstreamBadResponseError(call, 'sent a body over the size limit', options),
@@ -115,34 +142,23 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Code, request id and reset time from a Wickson error body, whichever shape it came in. */
-function wicksonError(text: string): { code?: string; requestId?: string; resetTime?: unknown } {
-  const parsed = ErrorBodyDto.safeParse(parseJson(text));
-  if (!parsed.success) return {};
-  const { code, requestId } = readErrorBody(parsed.data);
-  const details = 'error' in parsed.data ? parsed.data.error.details : parsed.data.details;
-  const resetTime = details?.reset_time;
-  return { code, requestId, resetTime };
-}
-
 /** A non-2xx response whose body (`text`, possibly empty) has been read. */
 export function classifyStatus(
   base: UpstreamCall,
-  status: number,
-  headers: Headers,
-  text: string,
-  nowMs: number,
-  credentialSource: CredentialSource = 'client',
+  response: { status: number; headers: Headers; text: string },
+  options: { nowMs: number; credentialSource: CredentialSource; readErrorBody: ErrorBodyReader },
 ): AttemptFailure {
-  const wickson = base.upstream === 'wickson' ? wicksonError(text) : {};
-  const call: UpstreamCall = { ...base, status, upstreamRequestId: wickson.requestId };
-  const what = `returned ${status}${wickson.code ? ` ${wickson.code}` : ''}`;
+  const { status, headers, text } = response;
+  const { nowMs, credentialSource } = options;
+  const body = options.readErrorBody(text);
+  const call: UpstreamCall = { ...base, status, upstreamRequestId: body.requestId };
+  const what = `returned ${status}${body.code ? ` ${body.code}` : ''}`;
   const isJson = parseJson(text) !== undefined;
   const fail = (error: UpstreamError, retryable = false, breaker = false) =>
     new AttemptFailure(error, retryable, breaker);
 
   if (status === 429) {
-    const waitMs = rateLimitWaitMs(headers, wickson.resetTime, nowMs);
+    const waitMs = rateLimitWaitMs(headers, body.resetTime, nowMs);
     const seconds = toRetryAfterSeconds(waitMs ?? DEFAULT_RETRY_AFTER_MS);
     return new AttemptFailure(new RateLimitedError(call, what, seconds), false, false, { waitMs });
   }
@@ -151,8 +167,8 @@ export function classifyStatus(
   }
   if (status === 400) return fail(new UpstreamBadRequestError(call, what));
   if (status === 401 || status === 403) {
-    // Wickson always gets our key; Beluga rejecting BELUGA_TOKEN is ours to fix, not the caller's.
-    if (base.upstream === 'wickson' || credentialSource === 'server') {
+    // Rejecting the gateway's own credential (an API key, BELUGA_TOKEN) is ours to fix.
+    if (credentialSource === 'server') {
       return fail(new UpstreamAuthFailedError(call, what));
     }
     return fail(
@@ -169,8 +185,7 @@ export function classifyStatus(
     return fail(new UpstreamUnavailableError(call, what), true, true);
   }
   if (status === 500 && isJson) {
-    const processing = base.upstream === 'wickson' && wickson.code === 'PROCESSING_ERROR';
-    return fail(new UpstreamUnavailableError(call, what), processing, true);
+    return fail(new UpstreamUnavailableError(call, what), body.transient === true, true);
   }
   if (status === 500) {
     // Antenna's 500 is Django's HTML page for a bug on this request: retrying will not help.

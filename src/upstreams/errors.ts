@@ -28,6 +28,8 @@ export interface UpstreamCall {
   status?: number;
   /** Request id the upstream reported in its error body (Wickson), safe to log and expose. */
   upstreamRequestId?: string;
+  /** False when the request never left the gateway; unset means it may have (see `sent`). */
+  sent?: boolean;
 }
 
 export abstract class UpstreamError extends Error {
@@ -37,6 +39,13 @@ export abstract class UpstreamError extends Error {
   readonly path: string;
   readonly status: number | undefined;
   readonly upstreamRequestId: string | undefined;
+  /**
+   * Whether the request may have reached the upstream. False only when it certainly did not:
+   * quota or breaker refused it, the connection was refused, or it was aborted before it left.
+   * For a write, false means "not applied"; true with no `status` (timeout, reset) or a 5xx
+   * means the outcome is unknown.
+   */
+  readonly sent: boolean;
 
   constructor(call: UpstreamCall, what: string, options?: { cause?: unknown }) {
     super(`${call.upstream} ${call.method} ${call.path} ${what}`, options);
@@ -46,6 +55,7 @@ export abstract class UpstreamError extends Error {
     this.path = call.path;
     this.status = call.status;
     this.upstreamRequestId = call.upstreamRequestId;
+    this.sent = call.sent ?? true;
   }
 }
 

@@ -1,14 +1,34 @@
 /**
- * The one HTTP layer under both clients: GET only. Per call: quota guard (Wickson), a deadline
- * that also follows the caller's signal, the breaker around every attempt, at most one retry
- * (budgeted, jittered) and at most one short 429 wait, then zod parsing of the body. Every
- * finished call is reported once through `scope.onCall` and logged without bodies or headers.
+ * The one HTTP layer under both clients. One logical call runs these steps under one deadline
+ * (which also follows the caller's signal), then is reported once through `scope.onCall` and
+ * logged without bodies or headers:
+ *
+ * 1. `takeQuota`: spend one unit of the upstream's quota (Wickson), or refuse before sending.
+ * 2. `attemptThroughBreaker`: one HTTP attempt inside the breaker; the body is parsed with the
+ *    request's zod schema, a failure is classified by `classify.ts` with this upstream's own
+ *    error-body reader.
+ * 3. `nextDelay`: decide whether another attempt follows and after how long (at most one retry,
+ *    budgeted and jittered; at most one short 429 wait), or give up with the call's error.
+ *
+ * Only idempotent requests are retried or wait out a 429: `get`/`getOrNull` always are, `send`
+ * says so per request. A failed call rejects with an `UpstreamError` whose `sent` tells whether
+ * it may have reached the upstream (a write that failed with `sent: false` was not applied).
+ *
+ * Seam for a shared cache: the clients depend only on the `HttpClient` interface, so a cache is
+ * a decorator implementing it (reads served or stored per `path`+`query`+credential, `send`
+ * passed through), wired in `upstreams/index.ts`; neither the loaders nor this file know.
  */
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
 import { type Breaker, BreakerFailure, BreakerOpenError } from './breaker.ts';
-import { AttemptFailure, classifyStatus, classifyTransport } from './classify.ts';
+import {
+  AttemptFailure,
+  classifyStatus,
+  classifyTransport,
+  type ErrorBodyReader,
+  noErrorBody,
+} from './classify.ts';
 import { createDeadline, type Deadline } from './deadline.ts';
 import {
   isUpstreamError,
@@ -26,7 +46,7 @@ import { DEFAULT_RETRY_AFTER_MS, toRetryAfterSeconds } from './rate-limit.ts';
 import { reportCall } from './report.ts';
 import { isRequestId } from './request-id.ts';
 import { type RetryBudget, retryBackoffMs, sleep } from './retry.ts';
-import type { CallRecord, UpstreamHealth, UpstreamScope } from './types.ts';
+import type { CallRecord, CredentialSource, UpstreamHealth, UpstreamScope } from './types.ts';
 
 export interface HttpDeps {
   upstream: UpstreamName;
@@ -39,10 +59,15 @@ export interface HttpDeps {
   breaker: Breaker;
   budget: RetryBudget;
   quota?: QuotaGuard;
+  /** Reads this upstream's error bodies (code, request id, reset time, transient). */
+  readErrorBody?: ErrorBodyReader;
   random?: () => number;
 }
 
-export interface GetRequest<T> {
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest<T> {
+  method: HttpMethod;
   /** Path below the base URL with its segments already encoded, e.g. `/api/v2/jobs/7/`. */
   path: string;
   /** Route template for metrics, e.g. `/api/v2/jobs/{id}/`. */
@@ -50,32 +75,62 @@ export interface GetRequest<T> {
   query?: Record<string, string | number | undefined>;
   /** Credentials and other upstream-specific headers. */
   headers?: Record<string, string>;
+  /** Sent as JSON when present. */
+  body?: unknown;
+  /** Repeating it is harmless: only then is it retried or does it wait out a 429. */
+  idempotent: boolean;
+  /** Whose credential `headers` carry; defaults to `scope.credentialSource`. */
+  credential?: CredentialSource;
+  /** Parses the 2xx body; a 204 is parsed as `null`. */
   schema: z.ZodType<T>;
   scope: UpstreamScope;
 }
+
+/** A read: always GET, idempotent, without a body. */
+export type GetRequest<T> = Omit<HttpRequest<T>, 'method' | 'body' | 'idempotent'>;
 
 export interface HttpClient {
   get<T>(req: GetRequest<T>): Promise<T>;
   /** Like `get`, but a JSON 404 resolves `null` (and is not reported as an error). */
   getOrNull<T>(req: GetRequest<T>): Promise<T | null>;
+  /** Any method, with the same deadline, breaker and reporting; retried only when idempotent. */
+  send<T>(req: HttpRequest<T>): Promise<T>;
   health(): UpstreamHealth;
 }
 
 const MAX_RATE_LIMIT_WAIT_MS = 1_000;
 
+/** What one logical call has done so far; read by the report and by the error's `sent`. */
+interface CallState {
+  attempts: number;
+  status: number | undefined;
+  /** Some attempt may have reached the upstream. */
+  sent: boolean;
+  retried: boolean;
+  waited: boolean;
+}
+
 export function createHttp(deps: HttpDeps): HttpClient {
   const { upstream, breaker, budget, quota, logger, now } = deps;
+  const readErrorBody = deps.readErrorBody ?? noErrorBody;
   const base = new URL(deps.baseUrl);
   const prefix = base.pathname.replace(/\/+$/, '');
 
-  async function call<T>(req: GetRequest<T>, nullOn404: boolean): Promise<T | null> {
+  /** One logical call: run it, report it once, and map a JSON 404 to null when asked. */
+  async function call<T>(req: HttpRequest<T>, nullOn404: boolean): Promise<T | null> {
     const started = performance.now();
-    const info: UpstreamCall = { upstream, method: 'GET', path: prefix + req.path };
-    const state = { attempts: 0, status: undefined as number | undefined };
+    const info: UpstreamCall = { upstream, method: req.method, path: prefix + req.path };
+    const state: CallState = {
+      attempts: 0,
+      status: undefined,
+      sent: false,
+      retried: false,
+      waited: false,
+    };
     const finish = (error: UpstreamError | undefined) => {
       const record: CallRecord = {
         upstream,
-        method: 'GET',
+        method: req.method,
         route: req.route,
         status: state.status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
@@ -91,7 +146,9 @@ export function createHttp(deps: HttpDeps): HttpClient {
     } catch (thrown) {
       const error = isUpstreamError(thrown)
         ? thrown
-        : new UpstreamUnavailableError(info, 'failed unexpectedly', { cause: thrown });
+        : new UpstreamUnavailableError({ ...info, sent: state.sent }, 'failed unexpectedly', {
+            cause: thrown,
+          });
       if (nullOn404 && error instanceof NotFoundError) {
         finish(undefined);
         return null;
@@ -101,72 +158,23 @@ export function createHttp(deps: HttpDeps): HttpClient {
     }
   }
 
-  async function run<T>(
-    req: GetRequest<T>,
-    info: UpstreamCall,
-    state: { attempts: number; status: number | undefined },
-  ): Promise<T> {
+  async function run<T>(req: HttpRequest<T>, info: UpstreamCall, state: CallState): Promise<T> {
     if (req.scope.signal?.aborted)
-      throw new UpstreamTimeoutError(info, 'was aborted before it started');
+      throw new UpstreamTimeoutError({ ...info, sent: false }, 'was aborted before it started');
     const deadline = createDeadline(deps.timeoutMs, req.scope.signal);
-    const pause = async (ms: number) => {
-      try {
-        await sleep(ms, deadline.signal);
-      } catch (error) {
-        throw classifyTransport(error, info, 'headers', abortState(deadline)).error;
-      }
-    };
     budget.recordRequest();
-    let retried = false;
-    let waited = false;
     try {
       for (;;) {
-        const blockedMs = quota?.take({ ignoreBlock: waited }) ?? 0;
-        if (blockedMs > 0) {
-          throw new RateLimitedError(
-            info,
-            'not called: quota guard',
-            toRetryAfterSeconds(blockedMs),
-          );
-        }
+        takeQuota(info, state);
         try {
-          return await breaker.run(async () => {
-            state.attempts += 1;
-            try {
-              return await attempt(req, info, deadline, state);
-            } catch (error) {
-              if (error instanceof AttemptFailure && error.countsForBreaker) {
-                throw new BreakerFailure(error);
-              }
-              throw error;
-            }
-          });
+          return await attemptThroughBreaker(req, info, deadline, state);
         } catch (error) {
-          if (error instanceof BreakerOpenError) {
-            quota?.refund();
-            throw new UpstreamUnavailableError(info, `not called: ${error.message}`);
+          const waitMs = nextDelay(error, req, deadline, state);
+          try {
+            await sleep(waitMs, deadline.signal);
+          } catch (aborted) {
+            throw classifyTransport(aborted, info, 'headers', abortState(deadline)).error;
           }
-          if (!(error instanceof AttemptFailure)) throw error;
-          if (error.rateLimit) {
-            const waitMs = error.rateLimit.waitMs;
-            const fits = waitMs !== undefined && waitMs + 50 < deadline.remainingMs();
-            quota?.blockFor(waitMs ?? DEFAULT_RETRY_AFTER_MS);
-            if (!waited && fits && waitMs <= MAX_RATE_LIMIT_WAIT_MS) {
-              waited = true;
-              await pause(waitMs);
-              continue;
-            }
-            throw error.error;
-          }
-          if (error.retryable && !retried) {
-            const backoff = retryBackoffMs(deps.random);
-            if (backoff + 50 < deadline.remainingMs() && budget.tryRetry()) {
-              retried = true;
-              await pause(backoff);
-              continue;
-            }
-          }
-          throw error.error;
         }
       }
     } finally {
@@ -174,11 +182,83 @@ export function createHttp(deps: HttpDeps): HttpClient {
     }
   }
 
-  async function attempt<T>(
-    req: GetRequest<T>,
+  /** Step 1. After a 429 wait the upstream's block is ours to ignore once; the budget is not. */
+  function takeQuota(info: UpstreamCall, state: CallState): void {
+    const blockedMs = quota?.take({ ignoreBlock: state.waited }) ?? 0;
+    if (blockedMs > 0) {
+      throw new RateLimitedError(
+        { ...info, sent: state.sent },
+        'not called: quota guard',
+        toRetryAfterSeconds(blockedMs),
+      );
+    }
+  }
+
+  /** Step 2. Only transport errors, timeouts and 5xx count against the breaker. */
+  async function attemptThroughBreaker<T>(
+    req: HttpRequest<T>,
     info: UpstreamCall,
     deadline: Deadline,
-    state: { status: number | undefined },
+    state: CallState,
+  ): Promise<T> {
+    try {
+      return await breaker.run(async () => {
+        state.attempts += 1;
+        try {
+          return await attempt(req, info, deadline, state);
+        } catch (error) {
+          if (error instanceof AttemptFailure && error.countsForBreaker) {
+            throw new BreakerFailure(error);
+          }
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (error instanceof BreakerOpenError) {
+        quota?.refund();
+        throw new UpstreamUnavailableError(
+          { ...info, sent: state.sent },
+          `not called: ${error.message}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Step 3. Milliseconds until the next attempt, or throws the call's final error. */
+  function nextDelay(
+    error: unknown,
+    req: HttpRequest<unknown>,
+    deadline: Deadline,
+    state: CallState,
+  ): number {
+    if (!(error instanceof AttemptFailure)) throw error;
+    if (error.rateLimit) {
+      const waitMs = error.rateLimit.waitMs;
+      const fits = waitMs !== undefined && waitMs + 50 < deadline.remainingMs();
+      quota?.blockFor(waitMs ?? DEFAULT_RETRY_AFTER_MS);
+      if (req.idempotent && !state.waited && fits && waitMs <= MAX_RATE_LIMIT_WAIT_MS) {
+        state.waited = true;
+        return waitMs;
+      }
+      throw error.error;
+    }
+    if (req.idempotent && error.retryable && !state.retried) {
+      const backoff = retryBackoffMs(deps.random);
+      if (backoff + 50 < deadline.remainingMs() && budget.tryRetry()) {
+        state.retried = true;
+        return backoff;
+      }
+    }
+    throw error.error;
+  }
+
+  /** One HTTP exchange: send, read the whole body, classify a failure, parse a success. */
+  async function attempt<T>(
+    req: HttpRequest<T>,
+    info: UpstreamCall,
+    deadline: Deadline,
+    state: CallState,
   ): Promise<T> {
     const url = new URL(info.path, base.origin);
     for (const [key, value] of Object.entries(req.query ?? {})) {
@@ -187,26 +267,37 @@ export function createHttp(deps: HttpDeps): HttpClient {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     const requestId = req.scope.requestId;
     if (isRequestId(requestId)) headers['x-request-id'] = requestId;
+    const hasBody = req.body !== undefined;
+    if (hasBody) headers['content-type'] = 'application/json';
 
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
         dispatcher: deps.dispatcher,
-        method: 'GET',
+        method: req.method,
         headers,
+        body: hasBody ? JSON.stringify(req.body) : undefined,
         signal: deadline.signal,
       });
     } catch (error) {
-      throw classifyTransport(error, info, 'headers', abortState(deadline));
+      const failure = classifyTransport(error, info, 'headers', abortState(deadline));
+      if (failure.error.sent) state.sent = true;
+      throw failure;
     }
+    state.sent = true;
     const status = res.statusCode;
     state.status = status;
     const withStatus = { ...info, status };
+    const classifyOptions = {
+      nowMs: now(),
+      credentialSource: req.credential ?? req.scope.credentialSource ?? 'client',
+      readErrorBody,
+    };
     if (status !== 429) quota?.observe(res.headers);
     if (status >= 300 && status < 400) {
       // Never followed: the Location may be another origin and would receive our credentials.
       await res.body.dump({ limit: 64 * 1024, signal: deadline.signal }).catch(() => undefined);
-      throw classifyStatus(info, status, res.headers, '', now(), req.scope.credentialSource);
+      throw classifyStatus(info, { status, headers: res.headers, text: '' }, classifyOptions);
     }
     let text: string;
     try {
@@ -215,15 +306,25 @@ export function createHttp(deps: HttpDeps): HttpClient {
       throw classifyTransport(error, withStatus, 'body', abortState(deadline));
     }
     if (status < 200 || status >= 300)
-      throw classifyStatus(info, status, res.headers, text, now(), req.scope.credentialSource);
-    const parsed = parseBody(text, res.headers['content-type'], req.schema, withStatus);
+      throw classifyStatus(info, { status, headers: res.headers, text }, classifyOptions);
+    const parsed =
+      status === 204
+        ? parseBody('null', undefined, req.schema, withStatus)
+        : parseBody(text, res.headers['content-type'], req.schema, withStatus);
     if (parsed.ok) return parsed.value;
     throw new AttemptFailure(parsed.error, false, false);
   }
 
+  const read = <T>(req: GetRequest<T>): HttpRequest<T> => ({
+    ...req,
+    method: 'GET',
+    idempotent: true,
+  });
+
   return {
-    get: <T>(req: GetRequest<T>) => call(req, false) as Promise<T>,
-    getOrNull: (req) => call(req, true),
+    get: <T>(req: GetRequest<T>) => call(read(req), false) as Promise<T>,
+    getOrNull: (req) => call(read(req), true),
+    send: <T>(req: HttpRequest<T>) => call(req, false) as Promise<T>,
     health: () => ({
       upstream,
       breaker: breaker.state(),

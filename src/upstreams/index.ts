@@ -1,12 +1,15 @@
 /**
- * Composition of the upstream layer (Interface 2): one undici Pool, breaker and retry budget per
- * upstream, the Wickson quota guard, and the two typed clients over them.
+ * Composition of the upstream layer: one undici Pool, breaker and retry budget per upstream, the
+ * Wickson quota guard and error-body reader, and the two typed clients over their `HttpClient`.
+ * A decorator of `HttpClient` (a shared cache) would be wired here, between `createHttp` and
+ * the clients.
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config.ts';
 import { createBelugaClient } from './beluga/client.ts';
 import { createBreaker } from './breaker.ts';
+import { noErrorBody } from './classify.ts';
 import type { UpstreamName } from './errors.ts';
 import { createHttp } from './http.ts';
 import { createPool } from './pool.ts';
@@ -14,6 +17,7 @@ import { createQuotaGuard } from './quota.ts';
 import { createRetryBudget } from './retry.ts';
 import type { BelugaClient, UpstreamHealth, WicksonClient } from './types.ts';
 import { createWicksonClient } from './wickson/client.ts';
+import { readWicksonErrorBody } from './wickson/error-body.ts';
 
 export interface Upstreams {
   beluga: BelugaClient;
@@ -56,9 +60,14 @@ export function createUpstreams(config: Config, deps: UpstreamsDeps): Upstreams 
     budget: createRetryBudget({ ratio: config.upstream.retryBudgetRatio, now }),
   });
 
-  const belugaHttp = createHttp(shared('beluga', config.beluga.url));
+  // DRF error bodies carry only human text (`detail`): nothing to log or act on.
+  const belugaHttp = createHttp({
+    ...shared('beluga', config.beluga.url),
+    readErrorBody: noErrorBody,
+  });
   const wicksonHttp = createHttp({
     ...shared('wickson', config.wickson.url),
+    readErrorBody: readWicksonErrorBody,
     quota: createQuotaGuard({ hourlyBudget: config.wickson.hourlyBudget, now }),
   });
 

@@ -27,7 +27,7 @@ export function createBelugaClient(http: HttpClient): BelugaClient {
   const pk = (id: number, route: string): string => {
     if (!Number.isSafeInteger(id) || id <= 0) {
       throw new UpstreamBadRequestError(
-        { upstream: 'beluga', method: 'GET', path: route },
+        { upstream: 'beluga', method: 'GET', path: route, sent: false },
         'was not called: the id is not a positive integer',
       );
     }

@@ -14,11 +14,21 @@ import {
 
 export function createWicksonClient(http: HttpClient, apiKey: string): WicksonClient {
   const headers = { 'x-api-key': apiKey };
+  // Every request carries the gateway's key, so a 401/403 is the operator's to fix.
+  const credential = 'server';
   return {
     listCollections: async (scope) => {
       const route = '/v1/media/collections';
-      return (await http.get({ path: route, route, headers, schema: CollectionsListDto, scope }))
-        .data;
+      return (
+        await http.get({
+          path: route,
+          route,
+          headers,
+          credential,
+          schema: CollectionsListDto,
+          scope,
+        })
+      ).data;
     },
 
     getCollection: async (id, scope) => {
@@ -26,6 +36,7 @@ export function createWicksonClient(http: HttpClient, apiKey: string): WicksonCl
         path: `/v1/media/collections/${encodeURIComponent(id)}`,
         route: '/v1/media/collections/{id}',
         headers,
+        credential,
         schema: CollectionDetailDto,
         scope,
       });
@@ -40,8 +51,17 @@ export function createWicksonClient(http: HttpClient, apiKey: string): WicksonCl
         collection: params.collection,
         media_type: params.mediaType,
       };
-      return (await http.get({ path: route, route, query, headers, schema: MediaListDto, scope }))
-        .data;
+      return (
+        await http.get({
+          path: route,
+          route,
+          query,
+          headers,
+          credential,
+          schema: MediaListDto,
+          scope,
+        })
+      ).data;
     },
 
     getMedia: async (id, scope) => {
@@ -49,6 +69,7 @@ export function createWicksonClient(http: HttpClient, apiKey: string): WicksonCl
         path: `/v1/media/${encodeURIComponent(id)}`,
         route: '/v1/media/{id}',
         headers,
+        credential,
         schema: MediaDetailDto,
         scope,
       });

@@ -6,7 +6,6 @@
  * Timestamps are UTC with `Z`. Media types stay strings so a new one does not fail the parse.
  */
 import { z } from 'zod';
-import { isRequestId } from '../request-id.ts';
 
 export function envelopeDto<T extends z.ZodType>(data: T) {
   return z.object({
@@ -94,20 +93,3 @@ export const FlatErrorDto = z.object({
 });
 export const ErrorBodyDto = z.union([NestedErrorDto, FlatErrorDto]);
 export type ErrorBodyDto = z.infer<typeof ErrorBodyDto>;
-
-const ERROR_CODE = /^[A-Za-z_]{1,64}$/;
-
-/**
- * Upper-cased error code and upstream request id from either error shape. Both end up in logs
- * and error extensions, so a value of any other shape is dropped (absent), never echoed.
- */
-export function readErrorBody(body: ErrorBodyDto): { code?: string; requestId?: string } {
-  const [code, requestId] =
-    'error' in body
-      ? [body.error.code, body.error.details?.request_id]
-      : [body.code, body.request_id];
-  return {
-    ...(ERROR_CODE.test(code) ? { code: code.toUpperCase() } : {}),
-    ...(isRequestId(requestId) ? { requestId } : {}),
-  };
-}

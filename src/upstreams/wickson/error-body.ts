@@ -1,0 +1,38 @@
+/**
+ * Wickson's error bodies (../shared/contracts/wickson-api.md, "Errors"): a nested shape on the
+ * collection pages and a flat one on the rate-limit and batch pages, read tolerantly. A 500
+ * `PROCESSING_ERROR` is transient, so it gets the one retry.
+ */
+import type { ErrorBody, ErrorBodyReader } from '../classify.ts';
+import { isRequestId } from '../request-id.ts';
+import { ErrorBodyDto } from './schemas.ts';
+
+const ERROR_CODE = /^[A-Za-z_]{1,64}$/;
+
+/**
+ * Both values end up in logs and error extensions, so a value of any other shape is dropped
+ * (absent), never echoed.
+ */
+export const readWicksonErrorBody: ErrorBodyReader = (text) => {
+  const parsed = ErrorBodyDto.safeParse(parseJson(text));
+  if (!parsed.success) return {};
+  const body = parsed.data;
+  const [code, requestId, details] =
+    'error' in body
+      ? [body.error.code, body.error.details?.request_id, body.error.details]
+      : [body.code, body.request_id, body.details];
+  const read: ErrorBody = {};
+  if (ERROR_CODE.test(code)) read.code = code.toUpperCase();
+  if (isRequestId(requestId)) read.requestId = requestId;
+  if (details?.reset_time !== undefined) read.resetTime = details.reset_time;
+  if (read.code === 'PROCESSING_ERROR') read.transient = true;
+  return read;
+};
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
