@@ -59,8 +59,8 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
   /** Time /ready answers 503 while requests are still served, before the listener closes. */
   SHUTDOWN_DELAY_MS: int(0, 60_000).default(0),
-  /** Benchmark-only: `naive` turns off batching, caching and hydration shortcuts. */
-  GATEWAY_MODE: z.enum(['standard', 'naive']).default('standard'),
+  /** Benchmark-only: `baseline` turns off batching, caching and hydration shortcuts. */
+  GATEWAY_MODE: z.enum(['standard', 'baseline']).default('standard'),
 
   /** Apollo persisted query manifest (JSON); see src/server/persisted/manifest.ts. */
   PERSISTED_OPERATIONS_FILE: z.string().trim().min(1).optional(),

@@ -34,13 +34,13 @@ export async function mapBounded<T, R>(
   return out;
 }
 
-/** A per-request loader; naive mode (benchmark baseline) turns batching and caching off. */
+/** A per-request loader; the benchmark baseline turns batching and caching off. */
 export function makeLoader<V>(
   deps: LoaderDeps,
   batch: (keys: readonly string[]) => Promise<Slot<V>[]>,
 ): DataLoader<string, V | null> {
-  const naive = deps.config.mode === 'naive';
-  return new DataLoader<string, V | null>(batch, { batch: !naive, cache: !naive });
+  const baseline = deps.config.mode === 'baseline';
+  return new DataLoader<string, V | null>(batch, { batch: !baseline, cache: !baseline });
 }
 
 /** Groups items by a string key, keeping first-seen order. */

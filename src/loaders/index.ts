@@ -21,7 +21,7 @@ export type { CaptureSetCounts, JobHint, LoaderDeps, Primers } from './types.ts'
 
 export interface CoreLoaders {
   /** True for the benchmark baseline: no batching, no caching, no hydration shortcuts. */
-  naive: boolean;
+  baseline: boolean;
   prime: Primers;
   captureSet: DataLoader<string, CaptureSetDto | null>;
   /** Key `"<projectId>:<setId>"`. */
@@ -44,11 +44,11 @@ export interface CoreLoaders {
 export type Loaders = CoreLoaders & ListLoaders;
 
 export function createLoaders(deps: LoaderDeps): Loaders {
-  const naive = deps.config.mode === 'naive';
+  const baseline = deps.config.mode === 'baseline';
   const jobHints = new Map<string, JobHint>();
   const setJobCounts = new Map<string, number>();
   const hintJobs = (dto: CaptureSetDto) => {
-    if (naive) return;
+    if (baseline) return;
     setJobCounts.set(String(dto.id), dto.jobs.length);
     for (const job of dto.jobs) {
       jobHints.set(String(job.id), {
@@ -61,15 +61,15 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const setProjects = new Map<string, number>();
   const wantCounts = new Set<string>();
   const hintCaptureSet = (setId: number, projectId: number) => {
-    if (!naive) setProjects.set(String(setId), projectId);
+    if (!baseline) setProjects.set(String(setId), projectId);
   };
   const wantCaptureSetCounts = (setId: string) => {
-    if (!naive) wantCounts.add(setId);
+    if (!baseline) wantCounts.add(setId);
   };
   // Primers refer to the loaders below; they run only after construction.
   const prime: Primers = {
     captureSet: (dto) => {
-      if (naive) return;
+      if (baseline) return;
       loaders.captureSet.prime(String(dto.id), dto);
       hintJobs(dto);
       if (dto.occurrences_count !== null || dto.taxa_count !== null) {
@@ -77,14 +77,14 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       }
     },
     project: (dto) => {
-      if (!naive) loaders.project.prime(String(dto.id), dto);
+      if (!baseline) loaders.project.prime(String(dto.id), dto);
     },
     job: (dto) => {
-      if (!naive) loaders.job.prime(String(dto.id), dto);
+      if (!baseline) loaders.job.prime(String(dto.id), dto);
     },
   };
   const core: CoreLoaders = {
-    naive,
+    baseline,
     prime,
     captureSet: createCaptureSetLoader(deps, setProjects, wantCounts, (dto) =>
       prime.captureSet(dto),

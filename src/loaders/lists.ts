@@ -46,7 +46,7 @@ function listLoader<K extends object | string, V>(
     (keys) => Promise.all(keys.map((key) => fetch(key).catch(asError))),
     {
       batch: false,
-      cache: deps.config.mode !== 'naive',
+      cache: deps.config.mode !== 'baseline',
       cacheKeyFn: (key) => (typeof key === 'string' ? key : canonicalParams(key)),
     },
   );

@@ -13,7 +13,7 @@ export interface LoaderDeps {
 
 /**
  * Seeds the per-request point loaders with payloads a list call already returned, so a later
- * lookup of the same item costs no upstream call. No-ops in naive mode.
+ * lookup of the same item costs no upstream call. No-ops in baseline mode.
  */
 export interface Primers {
   captureSet(dto: CaptureSetDto): void;

@@ -33,7 +33,7 @@ export async function collectionJobs(
     sourceId: job.id,
     summary: { ...job, captureSetId: dto.id, projectId: dto.project },
   });
-  if (ctx.loaders.naive) {
+  if (ctx.loaders.baseline) {
     return Promise.all(
       summaries.map(async (job) => {
         const full = await ctx.loaders.job.load(String(job.id));

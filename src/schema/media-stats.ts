@@ -48,12 +48,12 @@ async function wicksonStats(c: WicksonCollectionModel, ctx: GatewayContext) {
 
 async function belugaCounts(c: BelugaCollectionParent, ctx: GatewayContext) {
   let { dto } = c;
-  if (!dto && !ctx.loaders.naive) {
+  if (!dto && !ctx.loaders.baseline) {
     // A job's summary: one hydration (with counts) serves these and the other stats fields.
     ctx.loaders.wantCaptureSetCounts(c.sourceId);
     dto = await belugaDto(c, ctx);
   }
-  if (!ctx.loaders.naive && dto && dto.occurrences_count !== null && dto.taxa_count !== null) {
+  if (!ctx.loaders.baseline && dto && dto.occurrences_count !== null && dto.taxa_count !== null) {
     return { occurrencesCount: dto.occurrences_count, taxaCount: dto.taxa_count };
   }
   return ctx.loaders.captureSetCounts.load(`${belugaProjectId(c)}:${c.sourceId}`);

@@ -17,7 +17,7 @@ export function prefetchChildFields(
   fieldNames: readonly string[],
   unless: (childInfo: GraphQLResolveInfo) => boolean = () => false,
 ): void {
-  if (ctx.loaders.naive) return;
+  if (ctx.loaders.baseline) return;
   const type = info.schema.getType(typeName);
   if (!isObjectType(type)) return;
   const fields = type.getFields();

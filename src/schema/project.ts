@@ -39,7 +39,7 @@ builder.node(ProjectRef, {
     name: t.string({
       description: 'Project name.',
       resolve: async (p, _a, ctx) =>
-        p.summary && !ctx.loaders.naive ? p.summary.name : (await projectDto(p, ctx)).name,
+        p.summary && !ctx.loaders.baseline ? p.summary.name : (await projectDto(p, ctx)).name,
     }),
     description: t.string({
       nullable: true,

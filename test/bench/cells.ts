@@ -1,4 +1,4 @@
-/** One measured cell: a system (gateway standard/naive, or the floor) × a query × a latency. */
+/** One measured cell: a system (gateway standard/baseline, or the floor) × a query × a latency. */
 import type { Fakes, LedgerEntry } from '../../src/fakes/index.ts';
 import type { GatewayProcess } from './gateway-process.ts';
 import type { FloorProcess } from './load.ts';

@@ -112,14 +112,14 @@ export function killAllChildren(): void {
 }
 
 export interface GatewayProcess {
-  mode: 'standard' | 'naive';
+  mode: 'standard' | 'baseline';
   url: string;
   pid: number;
   stop(): Promise<void>;
 }
 
 export async function startGateway(options: {
-  mode: 'standard' | 'naive';
+  mode: 'standard' | 'baseline';
   belugaUrl: string;
   wicksonUrl: string;
   wicksonApiKey: string;

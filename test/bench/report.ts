@@ -1,7 +1,7 @@
 /** Result shapes, the stdout table, the JSON document and the issue-6 targets. */
 import type { QueryName } from './queries.ts';
 
-export type System = 'standard' | 'naive' | 'floor';
+export type System = 'standard' | 'baseline' | 'floor';
 
 export interface Cell {
   rps: number | null;
@@ -128,17 +128,17 @@ export function evaluateTargets(queries: Record<string, QueryReport>): Target[] 
               : `missed by ${(s.p50_minus_dL_ms - 5).toFixed(1)} ms`,
         });
       }
-      const n = cells.naive;
+      const n = cells.baseline;
       if ((name === 'Q2' || name === 'Q3') && n?.rps && s.rps !== null) {
         const ratio = s.rps / n.rps;
         out.push({
-          target: 'rps >= 3x naive',
+          target: 'rps >= 3x baseline',
           query: name,
           latency_ms: latency,
           value: ratio,
           limit: 3,
           met: ratio >= 3,
-          detail: `${ratio.toFixed(2)}x naive`,
+          detail: `${ratio.toFixed(2)}x baseline`,
         });
       }
       const f = cells.floor;
@@ -201,7 +201,7 @@ export function jsonDocument(
       ...headline(cells.standard),
       d: q.d,
       latency_ms: headlineLatency,
-      naive: headline(cells.naive),
+      baseline: headline(cells.baseline),
       floor: headline(cells.floor),
       n_star: q.n_star,
       variants: q.variants,

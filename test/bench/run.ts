@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--json FILE] [--floor-only] [--connections N]`: the gateway
- * (standard and naive, each in its own production-mode process) and the direct-REST floor, on
+ * (standard and baseline, each in its own production-mode process) and the direct-REST floor, on
  * the same queries against the in-process fakes at L = 0 and 20 ms. See ../shared/DESIGN.md,
  * "Performance method". Prints a table and the issue-6 targets; `--json` writes the document.
  */
@@ -82,10 +82,10 @@ async function main(): Promise<number> {
       gateways.push(
         ...(await Promise.all([
           startGateway({ ...gw, mode: 'standard' }),
-          startGateway({ ...gw, mode: 'naive' }),
+          startGateway({ ...gw, mode: 'baseline' }),
         ])),
       );
-      log(`gateways up (standard pid ${gateways[0]?.pid}, naive pid ${gateways[1]?.pid})`);
+      log(`gateways up (standard pid ${gateways[0]?.pid}, baseline pid ${gateways[1]?.pid})`);
     }
     const standard = gateways[0];
 
@@ -158,7 +158,7 @@ async function main(): Promise<number> {
         }
         cells.floor = await floorCell(ctx, floor, q);
         const floorP50 = cells.floor.p50_ms;
-        for (const c of [cells.standard, cells.naive]) {
+        for (const c of [cells.standard, cells.baseline]) {
           if (c && c.p50_ms !== null && floorP50 !== null)
             c.p50_minus_floor_ms = round(c.p50_ms - floorP50);
         }

@@ -63,22 +63,22 @@ describe('paging arguments', () => {
   });
 });
 
-describe('naive mode (benchmark baseline)', () => {
-  let naive: Stack;
+describe('baseline mode (benchmark)', () => {
+  let baseline: Stack;
   beforeAll(async () => {
-    naive = await startStack({ config: { GATEWAY_MODE: 'naive' } });
+    baseline = await startStack({ config: { GATEWAY_MODE: 'baseline' } });
   });
-  afterAll(() => naive?.close());
+  afterAll(() => baseline?.close());
 
   it('sends no with_counts and does not share list calls', async () => {
-    const { body } = await naive.query(
+    const { body } = await baseline.query(
       `query($id: Int!) { a: collections(first: 2, filter: { projectId: $id }) {
         edges { node { stats { occurrencesCount } } } }
         b: collections(first: 2, filter: { projectId: $id }) { totalCount } }`,
       { id: projectId },
     );
     expect(body.errors).toBeUndefined();
-    const lists = naive.fakes.beluga.control.ledger.entries({ route: 'collections.list' });
+    const lists = baseline.fakes.beluga.control.ledger.entries({ route: 'collections.list' });
     expect(lists).toHaveLength(2);
     expect(lists.every((e) => e.query.with_counts === undefined)).toBe(true);
   });

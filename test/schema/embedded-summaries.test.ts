@@ -2,16 +2,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
 let stack: Stack;
-let naive: Stack;
+let baseline: Stack;
 beforeAll(async () => {
-  [stack, naive] = await Promise.all([
+  [stack, baseline] = await Promise.all([
     startStack(),
-    startStack({ config: { GATEWAY_MODE: 'naive' } }),
+    startStack({ config: { GATEWAY_MODE: 'baseline' } }),
   ]);
 });
-afterAll(() => Promise.all([stack?.close(), naive?.close()]));
+afterAll(() => Promise.all([stack?.close(), baseline?.close()]));
 beforeEach(() => {
-  for (const s of [stack, naive]) {
+  for (const s of [stack, baseline]) {
     s.resetLedgers();
     s.fakes.beluga.control.clearFaults();
   }
@@ -54,9 +54,9 @@ describe('Job.collection and Job.project from the job payload', () => {
     expect(stack.calls().routes).toEqual(LISTS);
     // Naive mode answers the same from per-field calls: a set detail per job with a set, a
     // project detail per job.
-    const slow = await naive.query(q);
+    const slow = await baseline.query(q);
     expect(slow.body).toEqual(body);
-    expect(naive.calls().routes).toEqual({
+    expect(baseline.calls().routes).toEqual({
       'beluga:projects.detail': 11,
       'beluga:jobs.list': 2,
       'beluga:collections.detail': 9,
@@ -79,9 +79,9 @@ describe('Job.collection and Job.project from the job payload', () => {
     expect(stack.calls().routes).toEqual({ ...LISTS, 'beluga:collections.list': 1 });
     const [list] = stack.fakes.beluga.control.ledger.entries({ route: 'collections.list' });
     expect(list?.query).toEqual({ project_id: '23', limit: '1000', offset: '0' });
-    const slow = await naive.query(q);
+    const slow = await baseline.query(q);
     expect(slow.body).toEqual(body);
-    expect(naive.calls().routes['beluga:collections.detail']).toBe(9);
+    expect(baseline.calls().routes['beluga:collections.detail']).toBe(9);
   });
 
   it('with counts selected too, the one list call carries with_counts', async () => {
@@ -93,7 +93,7 @@ describe('Job.collection and Job.project from the job payload', () => {
     expect(stack.calls().routes).toEqual({ ...LISTS, 'beluga:collections.list': 1 });
     const [list] = stack.fakes.beluga.control.ledger.entries({ route: 'collections.list' });
     expect(list?.query).toMatchObject({ project_id: '23', with_counts: 'true' });
-    expect((await naive.query(q)).body).toEqual(body);
+    expect((await baseline.query(q)).body).toEqual(body);
   });
 
   it('a single set outside the summary: one detail call (which also carries the counts)', async () => {
@@ -126,8 +126,8 @@ describe('Job.collection and Job.project from the job payload', () => {
       },
     });
     expect(stack.calls()).toMatchObject({ beluga: 1, routes: { 'beluga:jobs.detail': 1 } });
-    expect((await naive.query(q)).body).toEqual(body);
-    expect(naive.calls().beluga).toBeGreaterThan(1);
+    expect((await baseline.query(q)).body).toEqual(body);
+    expect(baseline.calls().beluga).toBeGreaterThan(1);
   });
 
   it('fields outside a summary load the project or the set, once', async () => {

@@ -4,16 +4,16 @@ import { ERROR_CODES } from '../../src/upstreams/errors.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
 let stack: Stack;
-let naive: Stack;
+let baseline: Stack;
 beforeAll(async () => {
-  [stack, naive] = await Promise.all([
+  [stack, baseline] = await Promise.all([
     startStack(),
-    startStack({ config: { GATEWAY_MODE: 'naive' } }),
+    startStack({ config: { GATEWAY_MODE: 'baseline' } }),
   ]);
 });
-afterAll(() => Promise.all([stack?.close(), naive?.close()]));
+afterAll(() => Promise.all([stack?.close(), baseline?.close()]));
 beforeEach(() => {
-  for (const s of [stack, naive]) {
+  for (const s of [stack, baseline]) {
     s.resetLedgers();
     s.fakes.beluga.control.clearFaults();
     s.fakes.wickson.control.clearFaults();
@@ -76,14 +76,14 @@ describe('partial results and credentials', () => {
   });
 });
 
-describe('naive mode (benchmark baseline)', () => {
+describe('baseline mode (benchmark)', () => {
   it('makes more upstream calls than standard mode for the same query', async () => {
     const q = `{ collection(source: BELUGA, sourceId: "21") {
       project { name } jobs { status project { name } } stats { occurrencesCount } } }`;
-    const [standardResult, naiveResult] = await Promise.all([stack.query(q), naive.query(q)]);
-    expect(naiveResult.body).toEqual(standardResult.body);
+    const [standardResult, baselineResult] = await Promise.all([stack.query(q), baseline.query(q)]);
+    expect(baselineResult.body).toEqual(standardResult.body);
     expect(stack.calls().beluga).toBe(2);
     // collection + project + 3 job details + 3 project details (one per job) + counts detail.
-    expect(naive.calls().beluga).toBe(9);
+    expect(baseline.calls().beluga).toBe(9);
   });
 });
