@@ -33,6 +33,8 @@ export interface UpstreamsDeps {
   now?: () => number;
   /** Tests may inject their own dispatchers; otherwise one Pool per origin is created. */
   dispatchers?: Partial<Record<UpstreamName, Dispatcher>>;
+  /** Retry jitter source in [0, 1); tests pin it so a retry's timing is deterministic. */
+  random?: () => number;
 }
 
 export function createUpstreams(config: Config, deps: UpstreamsDeps): Upstreams {
@@ -58,6 +60,7 @@ export function createUpstreams(config: Config, deps: UpstreamsDeps): Upstreams 
       halfOpenAfterMs: config.upstream.breakerHalfOpenMs,
     }),
     budget: createRetryBudget({ ratio: config.upstream.retryBudgetRatio, now }),
+    random: deps.random,
   });
 
   // DRF error bodies carry only human text (`detail`): nothing to log or act on.

@@ -50,7 +50,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const logs: string[] = [];
   const logger = pino({ level: config.logLevel }, { write: (line: string) => logs.push(line) });
-  const upstreams = createUpstreams(config, { logger });
+  // Shortest retry backoff (50 ms): a retry never races the deadline by chance.
+  const upstreams = createUpstreams(config, { logger, random: () => 0 });
   const gateway = createGateway(config, {
     clients: { beluga: upstreams.beluga, wickson: upstreams.wickson },
     logger,

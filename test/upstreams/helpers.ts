@@ -29,7 +29,8 @@ export function harness(fakes: Fakes, env: Record<string, string> = {}): Harness
   const logs: string[] = [];
   const calls: CallRecord[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(line) });
-  const upstreams = createUpstreams(config, { logger });
+  // Shortest retry backoff (50 ms): a retry never races the deadline by chance.
+  const upstreams = createUpstreams(config, { logger, random: () => 0 });
   open.push(upstreams);
   return {
     upstreams,
