@@ -36,7 +36,7 @@ export function createRequestState(
 ): RequestState {
   const controller = new AbortController();
   const clientSignal = request.signal;
-  // One closure object per request (no per-request named functions: tsx's keepNames wraps each).
+  // One closure object per request instead of a named function per listener.
   const state: RequestState & { handleEvent(): void } = {
     requestId: requestIdFrom(request.headers.get('x-request-id')),
     startedAt: now(),

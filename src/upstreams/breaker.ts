@@ -15,8 +15,10 @@ import type { UpstreamHealth } from './types.ts';
 
 /** Thrown through the breaker for attempts that should count as upstream failures. */
 export class BreakerFailure extends Error {
-  constructor(readonly failure: unknown) {
+  readonly failure: unknown;
+  constructor(failure: unknown) {
     super('upstream attempt failed');
+    this.failure = failure;
   }
 }
 
@@ -27,8 +29,10 @@ export interface Breaker {
 }
 
 export class BreakerOpenError extends Error {
-  constructor(readonly probing: boolean) {
+  readonly probing: boolean;
+  constructor(probing: boolean) {
     super(probing ? 'circuit half-open, probe in flight' : 'circuit open');
+    this.probing = probing;
   }
 }
 

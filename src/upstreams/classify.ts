@@ -43,14 +43,22 @@ export type ErrorBodyReader = (text: string) => ErrorBody;
 export const noErrorBody: ErrorBodyReader = () => ({});
 
 export class AttemptFailure extends Error {
+  readonly error: UpstreamError;
+  readonly retryable: boolean;
+  readonly countsForBreaker: boolean;
+  /** Set on 429: how long the upstream asked us to wait (undefined = it did not say). */
+  readonly rateLimit: { waitMs: number | undefined } | undefined;
   constructor(
-    readonly error: UpstreamError,
-    readonly retryable: boolean,
-    readonly countsForBreaker: boolean,
-    /** Set on 429: how long the upstream asked us to wait (undefined = it did not say). */
-    readonly rateLimit?: { waitMs: number | undefined },
+    error: UpstreamError,
+    retryable: boolean,
+    countsForBreaker: boolean,
+    rateLimit?: { waitMs: number | undefined },
   ) {
     super(error.message);
+    this.error = error;
+    this.retryable = retryable;
+    this.countsForBreaker = countsForBreaker;
+    this.rateLimit = rateLimit;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * Child processes of the bench: the gateway (and the floor script) run as plain `node --import tsx`
- * so the PID we measure is the process doing the work (the `tsx` CLI would add a wrapper process).
+ * Child processes of the bench: the gateway (and the floor script) run as plain `node <file>.ts`
+ * (Node's type stripping), so the PID we measure is the process doing the work.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -51,8 +51,8 @@ export async function freePort(): Promise<number> {
 
 const children = new Set<ChildProcess>();
 
-/** Starts `node --import tsx <script>` (pinned if asked); stderr is kept for error messages. */
-export function spawnTsx(
+/** Starts `node <script>` (pinned if asked); stderr is kept for error messages. */
+export function spawnNode(
   script: string,
   args: string[],
   env: Record<string, string>,
@@ -60,15 +60,7 @@ export function spawnTsx(
   stdin = false,
   nodeArgs: string[] = [],
 ): { child: ChildProcess; pid: number; stderr: () => string; stdout: () => string } {
-  const command = [
-    ...pinning.childPrefix,
-    process.execPath,
-    ...nodeArgs,
-    '--import',
-    'tsx',
-    script,
-    ...args,
-  ];
+  const command = [...pinning.childPrefix, process.execPath, ...nodeArgs, script, ...args];
   const [bin, ...rest] = command as [string, ...string[]];
   const child = spawn(bin, rest, {
     cwd: ROOT,
@@ -129,7 +121,7 @@ export async function startGateway(options: {
   timeoutMs?: number;
 }): Promise<GatewayProcess> {
   const port = await freePort();
-  const proc = spawnTsx(
+  const proc = spawnNode(
     'src/server/main.ts',
     [],
     {

@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import autocannon from 'autocannon';
 import type { FloorJob, FloorResult } from './floor.ts';
-import { type Pinning, spawnTsx, stopChild } from './gateway-process.ts';
+import { type Pinning, spawnNode, stopChild } from './gateway-process.ts';
 import { summarize } from './measure.ts';
 
 export interface LoadResult {
@@ -101,7 +101,7 @@ export interface FloorProcess {
 
 /** The floor script in its own (pinned) process, fed one job at a time. */
 export function startFloor(pinning: Pinning): FloorProcess {
-  const proc = spawnTsx('test/bench/floor.ts', [], {}, pinning, true);
+  const proc = spawnNode('test/bench/floor.ts', [], {}, pinning, true);
   let buffered = '';
   let waiting: ((line: string) => void) | undefined;
   proc.child.stdout?.on('data', (d: Buffer) => {

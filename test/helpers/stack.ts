@@ -7,6 +7,7 @@ import { type Config, configFrom } from '../../src/config.ts';
 import { type FakeOptions, type Fakes, startFakes } from '../../src/fakes/index.ts';
 import { createGateway, type Gateway } from '../../src/server/gateway.ts';
 import { createUpstreams, type Upstreams } from '../../src/upstreams/index.ts';
+import { createPool } from '../../src/upstreams/pool.ts';
 
 export interface StackOptions {
   fakes?: FakeOptions;
@@ -50,8 +51,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const logs: string[] = [];
   const logger = pino({ level: config.logLevel }, { write: (line: string) => logs.push(line) });
+  const pools = {
+    beluga: createPool(config.beluga.url, config),
+    wickson: createPool(config.wickson.url, config),
+  };
   // Shortest retry backoff (50 ms): a retry never races the deadline by chance.
-  const upstreams = createUpstreams(config, { logger, random: () => 0 });
+  const upstreams = createUpstreams(config, { logger, dispatchers: pools, random: () => 0 });
+  const inFlight = () =>
+    Object.values(pools).reduce((n, { stats }) => n + stats.pending + stats.running, 0);
+  // A query may answer before a call it started finishes (a prefetch whose parent came back
+  // null); waiting for the pools to drain counts that call with its query, not the next one.
+  const drained = async () => {
+    for (let i = 0; i < 400 && inFlight() > 0; i++) await new Promise((r) => setTimeout(r, 5));
+  };
   const gateway = createGateway(config, {
     clients: { beluga: upstreams.beluga, wickson: upstreams.wickson },
     logger,
@@ -64,7 +76,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
       body: JSON.stringify({ query: document, variables }),
     });
-    return { status: response.status, body: (await response.json()) as GraphQLBody };
+    const body = (await response.json()) as GraphQLBody;
+    await drained();
+    return { status: response.status, body };
   };
 
   const calls: Stack['calls'] = () => {
@@ -92,6 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     close: async () => {
       await upstreams.close();
+      await Promise.all(Object.values(pools).map((pool) => pool.close()));
       await fakes.close();
     },
   };

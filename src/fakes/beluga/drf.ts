@@ -8,11 +8,12 @@ import { parseIntStrict } from '../http-utils.ts';
 import type { FakeRequest } from '../types.ts';
 
 export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
+  readonly status: number;
+  readonly body: unknown;
+  constructor(status: number, body: unknown) {
     super(`beluga fake ${status}`);
+    this.status = status;
+    this.body = body;
   }
 }
 
