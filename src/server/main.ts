@@ -24,8 +24,9 @@ export interface RunningServer {
 
 export async function startServer(
   config: Config,
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<RunningServer> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const logger = options.logger ?? createLogger(config);
   const upstreams = createUpstreams(config, { logger });
   let shuttingDown = false;
@@ -85,7 +86,7 @@ export async function startServer(
       shuttingDown = true;
       if (config.shutdownDelayMs > 0) {
         logger.info({ delayMs: config.shutdownDelayMs }, 'not ready; serving until the delay ends');
-        await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+        await sleep(config.shutdownDelayMs);
       }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive sockets would hold server.close() open; busy ones end after their response.

@@ -75,7 +75,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2EStack> {
   const logs: string[] = [];
   const bodies: string[] = [];
   const logger = createLogger(config, { write: (line: string) => logs.push(line) });
-  const upstreams = createUpstreams(config, { logger });
+  const upstreams = createUpstreams(config, { logger, random: () => 0 });
   const gateway = createGateway(config, {
     clients: upstreams,
     logger,

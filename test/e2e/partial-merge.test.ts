@@ -31,10 +31,11 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
-async function fresh(): Promise<Stack> {
+/** Retries (50 ms backoff) fit the 2 s deadline with room; a hanging upstream uses 300 ms. */
+async function fresh(timeoutMs = 2000): Promise<Stack> {
   const stack = await startStack({
     fakes: { scale: { wicksonCollections: 9 } },
-    config: { UPSTREAM_TIMEOUT_MS: '300' },
+    config: { UPSTREAM_TIMEOUT_MS: String(timeoutMs) },
   });
   open.push(stack);
   return stack;
@@ -101,7 +102,7 @@ describe('merged collections with one source failing', () => {
   });
 
   it('Wickson hanging: UPSTREAM_TIMEOUT, Beluga items kept', async () => {
-    const stack = await fresh();
+    const stack = await fresh(300);
     stack.fakes.wickson.control.addFault({ route: 'collections.list', kind: 'hang' });
     const { body, page, calls } = await run(stack, { first: 3 });
     expect(ids(page, 'BELUGA')).toHaveLength(3);
