@@ -31,8 +31,6 @@ export interface UpstreamsDeps {
   logger: Logger;
   /** Wall clock (Unix ms) for rate-limit resets, quotas and the retry budget. */
   now?: () => number;
-  /** The retry backoff's random source (0 ≤ r < 1); tests fix it. */
-  random?: () => number;
   /** Tests may inject their own dispatchers; otherwise one Pool per origin is created. */
   dispatchers?: Partial<Record<UpstreamName, Dispatcher>>;
   /** Retry jitter source in [0, 1); tests pin it so a retry's timing is deterministic. */
@@ -56,7 +54,6 @@ export function createUpstreams(config: Config, deps: UpstreamsDeps): Upstreams 
     dispatcher: dispatcherFor(name, baseUrl),
     logger,
     now,
-    random: deps.random,
     timeoutMs: config.upstream.timeoutMs,
     breaker: createBreaker({
       failureRatio: config.upstream.breakerFailureRatio,
