@@ -59,14 +59,20 @@ export function getCollection(_req: FakeRequest, dataset: Dataset, id: string): 
   });
 }
 
-function item(media: MediaRecord, chunks: boolean) {
+/**
+ * The list's summary is optional (§4.2): listed videos come without it, so a client must take it
+ * from the detail (§4.3), which always carries it.
+ */
+export const listsSummary = (media: MediaRecord) => media.mediaType !== 'video';
+
+function item(media: MediaRecord, view: { chunks: boolean; summary: boolean }) {
   return {
     id: media.id,
     media_type: media.mediaType,
     file_info: { filename: media.filename, file_size: 10_000 + (media.createdAtMs % 90_000) },
     storage: { collection: media.collection, created_at: formatUtc(media.createdAtMs) },
-    metadata: { search: { summary: media.summary } },
-    ...(chunks
+    ...(view.summary ? { metadata: { search: { summary: media.summary } } } : {}),
+    ...(view.chunks
       ? { content: { chunks: [`${media.summary}, part 1`, `${media.summary}, part 2`] } }
       : {}),
   };
@@ -115,7 +121,7 @@ export function listMedia(req: FakeRequest, dataset: Dataset): FakeResponse {
     .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? -1 : 1));
   const totalPages = Math.ceil(items.length / size);
   return ok('Media items retrieved successfully', {
-    items: items.slice((page - 1) * size, page * size).map((m) => item(m, false)),
+    items: items.slice((page - 1) * size, page * size).map((m) => item(m, { chunks: false, summary: listsSummary(m) })),
     pagination: {
       page,
       page_size: size,
@@ -133,6 +139,6 @@ export function getMedia(req: FakeRequest, dataset: Dataset, id: string): FakeRe
     return wicksonError(404, 'MEDIA_NOT_FOUND', `Media item '${id}' not found`, { media_id: id });
   return ok(
     'Media item retrieved successfully',
-    item(media, req.query.get('include_chunks') === 'true'),
+    item(media, { chunks: req.query.get('include_chunks') === 'true', summary: true }),
   );
 }
