@@ -121,7 +121,9 @@ export function listMedia(req: FakeRequest, dataset: Dataset): FakeResponse {
     .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? -1 : 1));
   const totalPages = Math.ceil(items.length / size);
   return ok('Media items retrieved successfully', {
-    items: items.slice((page - 1) * size, page * size).map((m) => item(m, { chunks: false, summary: listsSummary(m) })),
+    items: items
+      .slice((page - 1) * size, page * size)
+      .map((m) => item(m, { chunks: false, summary: listsSummary(m) })),
     pagination: {
       page,
       page_size: size,
