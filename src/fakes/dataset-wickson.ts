@@ -5,7 +5,7 @@
  * the min/max of the items' created_at, the list's created_at is the first item date.
  */
 import type { MediaRecord, WicksonCollectionRecord } from './dataset.ts';
-import type { Rng } from './prng.ts';
+import { createRng, type Rng } from './prng.ts';
 import { DAY_MS } from './time.ts';
 
 export const MEDIA_TYPES = ['document', 'image', 'video', 'audio', 'model'] as const;
@@ -85,7 +85,7 @@ function build(plan: Plan, rng: Rng): WicksonCollectionRecord {
   return { id: plan.id, items };
 }
 
-export function generateWickson(rng: Rng, collectionCount: number) {
+export function generateWickson(rng: Rng, collectionCount: number, largeItems = 0) {
   const plans = [...FIXED];
   for (let k = plans.length; k < collectionCount; k++) {
     const counts: Record<string, number> = {};
@@ -100,6 +100,16 @@ export function generateWickson(rng: Rng, collectionCount: number) {
     });
   }
   const collections = plans.map((plan) => build(plan, rng));
+  if (largeItems > 0) {
+    // Its own generator, so adding it leaves every other collection as it was.
+    const image = Math.floor(largeItems / 3);
+    const plan = {
+      id: 'large_archive',
+      counts: { document: largeItems - image, image },
+      first: '2025-04-01T08:00:00Z',
+    };
+    collections.push(build(plan, createRng(largeItems)));
+  }
   const [first, ...rest] = collections;
   rest.sort((a, b) => a.items[0]!.createdAtMs - b.items[0]!.createdAtMs || (a.id < b.id ? -1 : 1));
   const ordered = [first!, ...rest];

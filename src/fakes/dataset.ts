@@ -19,6 +19,8 @@ export interface DatasetScale {
   captureSets: number;
   jobs: number;
   wicksonCollections: number;
+  /** Items of an extra `large_archive` collection (0: none), to page past 100 Wickson items. */
+  wicksonLargeItems: number;
 }
 
 export const DEFAULT_SCALE: DatasetScale = {
@@ -26,6 +28,7 @@ export const DEFAULT_SCALE: DatasetScale = {
   captureSets: 81,
   jobs: 100,
   wicksonCollections: 4,
+  wicksonLargeItems: 0,
 };
 
 export interface JobType {
@@ -142,7 +145,11 @@ export function generateDataset(
   const scale = { ...DEFAULT_SCALE, ...options.scale };
   const rng = createRng(seed);
   const beluga = generateBeluga(rng, scale);
-  const wickson = generateWickson(createRng(seed ^ 0x5eed), scale.wicksonCollections);
+  const wickson = generateWickson(
+    createRng(seed ^ 0x5eed),
+    scale.wicksonCollections,
+    scale.wicksonLargeItems,
+  );
   const users = new Map<string, UserRecord>([
     [
       FAKE_MEMBER_TOKEN,

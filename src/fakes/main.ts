@@ -11,7 +11,13 @@ import {
 } from './index.ts';
 
 const port = z.coerce.number().int().min(0).max(65_535);
-const scaleKeys = ['projects', 'captureSets', 'jobs', 'wicksonCollections'] as const;
+const scaleKeys = [
+  'projects',
+  'captureSets',
+  'jobs',
+  'wicksonCollections',
+  'wicksonLargeItems',
+] as const;
 const scale = z
   .string()
   .regex(/^(\w+=\d+)(,\w+=\d+)*$/, 'use key=value pairs, e.g. projects=50,captureSets=5000')

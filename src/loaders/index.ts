@@ -14,6 +14,7 @@ import {
 import { createJobLoader, createJobsByCaptureSetLoader } from './beluga-jobs.ts';
 import { createProjectLoader } from './beluga-projects.ts';
 import { createListLoaders, type ListLoaders } from './lists.ts';
+import { createItemLoaders, type ItemLoaders } from './media-items.ts';
 import type { CaptureSetCounts, JobHint, LoaderDeps, Primers } from './types.ts';
 import { createWicksonCollectionLoader } from './wickson-collections.ts';
 
@@ -41,7 +42,7 @@ export interface CoreLoaders {
   wantCaptureSetCounts(setId: string): void;
 }
 
-export type Loaders = CoreLoaders & ListLoaders;
+export type Loaders = CoreLoaders & ListLoaders & ItemLoaders;
 
 export function createLoaders(deps: LoaderDeps): Loaders {
   const baseline = deps.config.mode === 'baseline';
@@ -99,6 +100,10 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     hintCaptureSet,
     wantCaptureSetCounts,
   };
-  const loaders: Loaders = { ...core, ...createListLoaders(deps, prime) };
+  const loaders: Loaders = {
+    ...core,
+    ...createListLoaders(deps, prime),
+    ...createItemLoaders(deps),
+  };
   return loaders;
 }

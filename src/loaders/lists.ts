@@ -38,7 +38,7 @@ export function canonicalParams(params: object): string {
   return JSON.stringify(entries);
 }
 
-function listLoader<K extends object | string, V>(
+export function listLoader<K extends object | string, V>(
   deps: LoaderDeps,
   fetch: (key: K) => Promise<V>,
 ): DataLoader<K, V, string> {

@@ -6,16 +6,19 @@ const NODE_SOURCES: Record<string, readonly string[]> = {
   Collection: ['BELUGA', 'WICKSON'],
   Project: ['BELUGA'],
   Job: ['BELUGA'],
+  MediaItem: ['BELUGA', 'WICKSON'],
 };
 
 const MAX_WICKSON_ID_CHARS = 256;
-/** base64url of `Collection:WICKSON:` plus 256 characters of up to 4 UTF-8 bytes each. */
-const MAX_GLOBAL_ID_LENGTH = 1400;
+/** base64url of `MediaItem:WICKSON:` plus two 256-character ids of up to 4 UTF-8 bytes each. */
+const MAX_GLOBAL_ID_LENGTH = 2800;
 const BELUGA_ID = /^[1-9][0-9]{0,9}$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 const MAX_INT32 = 2_147_483_647;
+/** Joins a Wickson media item's collection and id: a control character, so in neither. */
+const ITEM_SEPARATOR = '\u001f';
 
 /** Thrown for every malformed id; the message is constant and never echoes the input. */
 export function invalidId(): GraphQLError {
@@ -72,9 +75,37 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   if (typename === undefined || source === undefined || rest.length === 0) throw invalidId();
   const sources = Object.hasOwn(NODE_SOURCES, typename) ? NODE_SOURCES[typename] : undefined;
   if (!sources?.includes(source)) throw invalidId();
-  const valid = source === 'BELUGA' ? parseBelugaId(sourceId) !== null : isWicksonId(sourceId);
+  const valid =
+    typename === 'MediaItem'
+      ? parseItemKey(source, sourceId) !== null
+      : source === 'BELUGA'
+        ? parseBelugaId(sourceId) !== null
+        : isWicksonId(sourceId);
   if (!valid) throw invalidId();
   return { typename, id: `${source}:${sourceId}` };
+}
+
+/**
+ * A media item's key: its collection and its own id, so one detail call finds it and
+ * `collection` needs none. Beluga `21:2100005` (set, capture); Wickson ids may hold any
+ * character but controls, so collection and media id are joined by U+001F.
+ */
+export function itemKey(source: 'BELUGA' | 'WICKSON', collectionId: string, itemId: string) {
+  return `${collectionId}${source === 'BELUGA' ? ':' : ITEM_SEPARATOR}${itemId}`;
+}
+
+export function parseItemKey(
+  source: string,
+  key: string,
+): { collectionId: string; itemId: string } | null {
+  const parts = key.split(source === 'BELUGA' ? ':' : ITEM_SEPARATOR);
+  if (parts.length !== 2) return null;
+  const [collectionId, itemId] = parts as [string, string];
+  const valid =
+    source === 'BELUGA'
+      ? parseBelugaId(collectionId) !== null && parseBelugaId(itemId) !== null
+      : isWicksonId(collectionId) && isWicksonId(itemId);
+  return valid ? { collectionId, itemId } : null;
 }
 
 /** The `SOURCE:sourceId` part of a decoded id. */

@@ -5,6 +5,8 @@ import './job-progress.ts';
 import './collection.ts';
 import './project.ts';
 import './job.ts';
+import './media-item.ts';
+import './collection-items.ts';
 import './connections/index.ts';
 
 export const schema = builder.toSchema();

@@ -3,6 +3,7 @@
  * interfaces only; `beluga/client.ts` and `wickson/client.ts` implement them.
  */
 import type {
+  CaptureDetailDto,
   CaptureDto,
   CaptureSetDto,
   JobDetailDto,
@@ -94,6 +95,13 @@ export interface ListCapturesParams {
  * Beluga (Antenna) reads. Detail methods resolve `null` on 404 (missing, hidden draft).
  * Every method rejects with an `UpstreamError` subclass on failure.
  */
+export interface ListMediaParams {
+  page: number;
+  pageSize: number;
+  collection?: string;
+  mediaType?: string;
+}
+
 export interface BelugaClient {
   listCaptureSets(params: ListCaptureSetsParams, scope: UpstreamScope): Promise<CaptureSetPage>;
   getCaptureSet(id: number, scope: UpstreamScope): Promise<CaptureSetDto | null>;
@@ -105,16 +113,14 @@ export interface BelugaClient {
   listJobs(params: ListJobsParams, scope: UpstreamScope): Promise<JobPage>;
   getJob(id: number, scope: UpstreamScope): Promise<JobDetailDto | null>;
   listCaptures(params: ListCapturesParams, scope: UpstreamScope): Promise<CapturePage>;
+  getCapture(id: number, scope: UpstreamScope): Promise<CaptureDetailDto | null>;
 }
 
 /** Wickson reads, always with the server's key. `getCollection` resolves `null` on 404. */
 export interface WicksonClient {
   listCollections(scope: UpstreamScope): Promise<CollectionsListDataDto>;
   getCollection(id: string, scope: UpstreamScope): Promise<CollectionDetailDataDto | null>;
-  listMedia(
-    params: { page: number; pageSize: number; collection?: string; mediaType?: string },
-    scope: UpstreamScope,
-  ): Promise<MediaListDataDto>;
+  listMedia(params: ListMediaParams, scope: UpstreamScope): Promise<MediaListDataDto>;
   getMedia(id: string, scope: UpstreamScope): Promise<MediaItemDto | null>;
 }
 

@@ -8,6 +8,7 @@ import { UpstreamBadRequestError } from '../errors.ts';
 import type { GetRequest, HttpClient } from '../http.ts';
 import type { BelugaClient, UpstreamScope } from '../types.ts';
 import {
+  CaptureDetailDto,
   CapturePageDto,
   CaptureSetDto,
   CaptureSetPageDto,
@@ -119,5 +120,7 @@ export function createBelugaClient(http: HttpClient): BelugaClient {
         },
         scope,
       ),
+
+    getCapture: async (id, scope) => detail('/api/v2/captures/{id}/', id, CaptureDetailDto, scope),
   };
 }

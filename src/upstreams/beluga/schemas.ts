@@ -137,12 +137,24 @@ export const JobPageDto = pageDto(JobDto);
 export const JobDetailDto = JobDto.extend({ result: z.unknown().optional() });
 export type JobDetailDto = z.infer<typeof JobDetailDto>;
 
-/** Capture (SourceImage) list item; the gateway reads only its timestamp (§10). */
+/** Capture (SourceImage) list item: the fields `MediaItem` reads (§10). */
 export const CaptureDto = z.object({
   id,
   details: z.string(),
+  url: z.string().nullable(),
+  path: z.string().nullable(),
   timestamp: naiveDateTime.nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  size: z.number().int().nullable(),
+  detections_count: z.number().int().nullable(),
   project: id.optional(),
 });
 export type CaptureDto = z.infer<typeof CaptureDto>;
 export const CapturePageDto = pageDto(CaptureDto);
+
+/** Capture detail = list fields + the capture sets holding it, among others (§10). */
+export const CaptureDetailDto = CaptureDto.extend({
+  collections: z.array(NamedRefDto.extend({ method: z.string() })),
+});
+export type CaptureDetailDto = z.infer<typeof CaptureDetailDto>;

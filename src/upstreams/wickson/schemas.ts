@@ -51,7 +51,11 @@ export const CollectionDetailDto = envelopeDto(CollectionDetailDataDto);
 export const MediaItemDto = z.object({
   id: z.string(),
   media_type: z.string(),
-  file_info: z.object({ filename: z.string() }),
+  // file_size is undocumented (§4.2 shows only filename): read when sent, never required.
+  file_info: z.object({
+    filename: z.string(),
+    file_size: z.number().int().nonnegative().optional(),
+  }),
   storage: z.object({ created_at: utcDateTime, collection: z.string().optional() }).optional(),
   metadata: z
     .object({ search: z.object({ summary: z.string().nullable().optional() }).optional() })

@@ -1,0 +1,41 @@
+/**
+ * Reads of what collections hold: Beluga captures and Wickson media. Pages are list loaders keyed
+ * by their params (the same page asked twice in a request is one call); details are point loaders
+ * fanned out with bounded concurrency, since neither upstream has a batch-by-ids read.
+ */
+import type DataLoader from 'dataloader';
+import type { CaptureDetailDto } from '../upstreams/beluga/schemas.ts';
+import type { CapturePage, ListCapturesParams, ListMediaParams } from '../upstreams/types.ts';
+import type { MediaItemDto, MediaListDataDto } from '../upstreams/wickson/schemas.ts';
+import { makeLoader, mapBounded } from './batch.ts';
+import { listLoader } from './lists.ts';
+import type { LoaderDeps } from './types.ts';
+
+export interface ItemLoaders {
+  /** `captures/?project_id&collections&ordering&limit&offset`. */
+  captureList: DataLoader<ListCapturesParams, CapturePage, string>;
+  /** Capture detail by id (`"2100005"`); null when missing or hidden (draft). */
+  capture: DataLoader<string, CaptureDetailDto | null>;
+  /** `GET /v1/media?collection&page&page_size`. */
+  mediaList: DataLoader<ListMediaParams, MediaListDataDto, string>;
+  /** Media detail by id; null on 404. */
+  media: DataLoader<string, MediaItemDto | null>;
+}
+
+export function createItemLoaders(deps: LoaderDeps): ItemLoaders {
+  const { beluga, wickson } = deps.clients;
+  return {
+    captureList: listLoader(deps, (params: ListCapturesParams) =>
+      beluga.listCaptures(params, deps.scope),
+    ),
+    capture: makeLoader(deps, (keys) =>
+      mapBounded(keys, deps.config.beluga.concurrency, (key) =>
+        beluga.getCapture(Number(key), deps.scope),
+      ),
+    ),
+    mediaList: listLoader(deps, (params: ListMediaParams) => wickson.listMedia(params, deps.scope)),
+    media: makeLoader(deps, (keys) =>
+      mapBounded(keys, deps.config.wickson.concurrency, (key) => wickson.getMedia(key, deps.scope)),
+    ),
+  };
+}
