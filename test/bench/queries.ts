@@ -1,11 +1,11 @@
 /**
- * The three bench queries with their minimum upstream calls N* and dependent rounds d, worked out
+ * The bench queries with their minimum upstream calls N* and dependent rounds d, worked out
  * by hand from ../shared/DESIGN.md ("How a query is resolved") and the upstream contracts, and the
  * variants (ids, cursors) the load rotates through so no cache flatters the numbers.
  */
 import type { Dataset } from '../../src/fakes/dataset.ts';
 
-export type QueryName = 'Q1' | 'Q2' | 'Q3';
+export type QueryName = 'Q1' | 'Q2' | 'Q3' | 'Q4';
 
 /** One upstream call of the floor script; `{0.project}` is filled from wave-1 response 0. */
 export interface FloorCall {
@@ -82,6 +82,24 @@ export const Q3 = `query Q3($cursor: String) {
   }
 }`;
 
+/**
+ * Q4 browse items: a capture set's and a Wickson collection's first 20 items with their stats.
+ * Wave 1: GET captures/collections/{id}/ (the set's project, source_images_count), GET
+ * /v1/media/collections/{w} (mediaTypeDistribution) and GET /v1/media?collection={w}&page=1&page_size=20
+ * (needs only the name). Wave 2: GET captures/?project_id={project}&collections={id}&limit=20
+ * (project_id is required and comes from the set). N* = 4, d = 2.
+ */
+export const Q4 = `query Q4($beluga: String!, $wickson: String!) {
+  b: collection(source: BELUGA, sourceId: $beluga) {
+    name stats { itemCount }
+    items(first: 20) { totalCount edges { cursor node { id filename url capturedAt width height detectionsCount } } }
+  }
+  w: collection(source: WICKSON, sourceId: $wickson) {
+    stats { itemCount mediaTypeDistribution { mediaType count } }
+    items(first: 20) { totalCount edges { cursor node { id mediaType filename createdAt } } }
+  }
+}`;
+
 /** Cheap query (the two list calls) walking the pages to learn each one's composition. */
 export const Q3_DISCOVERY = `query Q3Discovery($cursor: String) {
   collections(first: 50, after: $cursor) {
@@ -133,6 +151,36 @@ export function q2Variants(dataset: Dataset, n = 32): Variant[] {
       ],
     ],
   }));
+}
+
+export function q4Variants(dataset: Dataset, n = 32): Variant[] {
+  const sets = visibleCaptureSets(dataset).filter(
+    (s) => (dataset.captureSets.get(s.id)?.sourceImagesCount ?? 0) > 0,
+  );
+  const wickson = dataset.wickson.collections.filter((c) => c.items.length > 0).map((c) => c.id);
+  return spread(sets, n).map((s, i) => {
+    const w = wickson[i % wickson.length] as string;
+    return {
+      variables: { beluga: String(s.id), wickson: w },
+      minCalls: 4,
+      waves: [
+        [
+          { upstream: 'beluga', path: `/api/v2/captures/collections/${s.id}/` },
+          { upstream: 'wickson', path: `/v1/media/collections/${encodeURIComponent(w)}` },
+          {
+            upstream: 'wickson',
+            path: `/v1/media?collection=${encodeURIComponent(w)}&page=1&page_size=20`,
+          },
+        ],
+        [
+          {
+            upstream: 'beluga',
+            path: `/api/v2/captures/?collections=${s.id}&limit=20&offset=0&ordering=timestamp&project_id={0.project}`,
+          },
+        ],
+      ],
+    };
+  });
 }
 
 /** What one merged page holds, learnt from the gateway (or, for --floor-only, from the dataset). */

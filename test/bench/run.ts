@@ -24,10 +24,12 @@ import {
   Q1,
   Q2,
   Q3,
+  Q4,
   q1Variants,
   q2Variants,
   q3PagesFromDataset,
   q3Variant,
+  q4Variants,
 } from './queries.ts';
 import { evaluateTargets, jsonDocument, type QueryReport, table, targetsText } from './report.ts';
 
@@ -126,6 +128,14 @@ async function main(): Promise<number> {
           const i = name === undefined ? -1 : firstNames.indexOf(name);
           return i >= 0 ? i : undefined;
         },
+      },
+      {
+        name: 'Q4',
+        document: Q4,
+        d: 2,
+        nStar: '4',
+        variants: q4Variants(f.dataset),
+        nullMarker: '"b":null',
       },
     ];
     log(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_MEMBER_TOKEN, FAKE_OUTSIDER_TOKEN } from '../../src/fakes/index.ts';
 import { belugaTime } from '../../src/schema/normalize/time.ts';
+import { Q4, q4Variants } from '../bench/queries.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
 let stack: Stack;
@@ -189,6 +190,22 @@ describe('Collection.items: first pages', () => {
       { mediaType: 'IMAGE', count: 3 },
       { mediaType: 'VIDEO', count: 2 },
     ]);
+  });
+
+  it("items of a project's listed sets: one captures call per set, no set detail", async () => {
+    const { body } = await stack.query(`{ project(sourceId: 23) { collections(first: 3) {
+      edges { node { sourceId stats { itemCount } items(first: 2) { totalCount } } } } } }`);
+    expect(body.errors).toBeUndefined();
+    type Node = { stats: { itemCount: number }; items: { totalCount: number } };
+    const edges = (body.data!.project as { collections: { edges: { node: Node }[] } }).collections
+      .edges;
+    expect(edges).toHaveLength(3);
+    for (const { node } of edges) expect(node.items.totalCount).toBe(node.stats.itemCount);
+    expect(stack.calls().routes).toEqual({
+      'beluga:projects.detail': 1,
+      'beluga:collections.list': 1,
+      'beluga:captures.list': 3,
+    });
   });
 });
 
@@ -408,5 +425,33 @@ describe('Collection.items: one upstream failing', () => {
     const videos = page.edges.filter((e) => e.node.mediaType === 'VIDEO');
     expect(videos.map((e) => e.node.summary)).toEqual([null, null]);
     expect(page.edges.filter((e) => e.node.summary !== null)).toHaveLength(15);
+  });
+});
+
+describe('the benchmark items query (Q4)', () => {
+  it('makes exactly its minimum calls, the floor script’s paths', async () => {
+    const variants = q4Variants(stack.fakes.dataset, 6);
+    expect(variants).toHaveLength(6);
+    for (const v of variants) {
+      stack.resetLedgers();
+      const { body } = await stack.query(Q4, v.variables);
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.b).not.toBeNull();
+      const entries = [
+        ...stack.fakes.beluga.control.ledger.entries(),
+        ...stack.fakes.wickson.control.ledger.entries(),
+      ];
+      expect(entries).toHaveLength(v.minCalls);
+      const project = stack.fakes.dataset.captureSets.get(Number(v.variables.beluga))!.project;
+      const expected = v.waves
+        .flat()
+        .map((c) => c.path.replace('{0.project}', String(project)))
+        .map((path) => {
+          const url = new URL(path, 'http://x');
+          return `${url.pathname}?${[...url.searchParams].sort().join('&')}`;
+        });
+      const seen = entries.map((e) => `${e.path}?${Object.entries(e.query).sort().join('&')}`);
+      expect(seen.sort()).toEqual(expected.sort());
+    }
   });
 });
