@@ -1,8 +1,8 @@
 /**
  * List reads for the connection fields: one DataLoader per list endpoint, keyed by the canonical
  * params string, so the same page asked twice in a request costs one upstream call. Every payload
- * primes the point loaders (capture sets, projects, jobs), so a later lookup of a listed item is
- * free. Naive mode (benchmark baseline): no caching; priming is a no-op there (see Primers).
+ * goes to `learn` (priming the point loaders), so a later lookup of a listed item is free. The
+ * benchmark baseline caches nothing and learns nothing.
  */
 import DataLoader from 'dataloader';
 import type {
@@ -14,7 +14,7 @@ import type {
 } from '../upstreams/types.ts';
 import type { CollectionsListDataDto } from '../upstreams/wickson/schemas.ts';
 import { asError } from './batch.ts';
-import type { LoaderDeps, Primers } from './types.ts';
+import type { Learn, LoaderDeps } from './types.ts';
 
 export interface ListProjectsParams {
   limit: number;
@@ -52,22 +52,22 @@ export function listLoader<K extends object | string, V>(
   );
 }
 
-export function createListLoaders(deps: LoaderDeps, prime: Primers): ListLoaders {
+export function createListLoaders(deps: LoaderDeps, learn: Learn): ListLoaders {
   const { beluga, wickson } = deps.clients;
   return {
     captureSetList: listLoader(deps, async (params: ListCaptureSetsParams) => {
       const page = await beluga.listCaptureSets(params, deps.scope);
-      for (const dto of page.results) prime.captureSet(dto);
+      for (const dto of page.results) learn.captureSet(dto, params.withCounts === true);
       return page;
     }),
     projectList: listLoader(deps, async (params: ListProjectsParams) => {
       const page = await beluga.listProjects(params, deps.scope);
-      for (const dto of page.results) prime.project(dto);
+      for (const dto of page.results) learn.project(dto);
       return page;
     }),
     jobList: listLoader(deps, async (params: ListJobsParams) => {
       const page = await beluga.listJobs(params, deps.scope);
-      for (const dto of page.results) prime.job(dto);
+      for (const dto of page.results) learn.job(dto);
       return page;
     }),
     wicksonCollectionList: listLoader(deps, (_all: 'all') => wickson.listCollections(deps.scope)),

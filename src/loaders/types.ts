@@ -12,21 +12,46 @@ export interface LoaderDeps {
 }
 
 /**
- * Seeds the per-request point loaders with payloads a list call already returned, so a later
- * lookup of the same item costs no upstream call. No-ops in baseline mode.
+ * Every Beluga payload a loader receives, list item or detail, passes through here: it primes the
+ * point loaders (a later lookup of the same item costs no call) and records where jobs and sets
+ * belong (`Relations`), so later batches can share list calls. No-ops in baseline mode.
  */
-export interface Primers {
-  captureSet(dto: CaptureSetDto): void;
+export interface Learn {
+  /** `withCounts`: the call computed occurrence/taxon counts (a detail, or `with_counts=true`). */
+  captureSet(dto: CaptureSetDto, withCounts: boolean): void;
   project(dto: ProjectDto): void;
   job(dto: JobDto): void;
 }
 
-/** Where a job was seen (embedded in a capture set), so a batch of jobs can use one list call. */
-export interface JobHint {
+/** What the request's payloads said about where jobs and capture sets belong. */
+export interface Relations {
+  /** A capture set's project (from a job's embedded set and project). */
+  projectOfSet(setId: string): number | undefined;
+  /** Where a job lives (from a capture set's embedded job summaries). */
+  setOfJob(jobId: string): JobPlace | undefined;
+}
+
+export interface JobPlace {
   captureSetId: number;
   projectId: number;
   /** How many jobs the set embeds: all of them, so a list of that size returns every one. */
   setJobCount: number;
+}
+
+/**
+ * A capture set to load. `projectId` (when the caller knows it) lets sets of one project share
+ * one list call; `counts` asks for occurrence/taxon counts (`with_counts=true` on that list).
+ */
+export interface CaptureSetKey {
+  id: string;
+  projectId?: number;
+  counts?: boolean;
+}
+
+/** A capture set within its project, for the loaders keyed by both. */
+export interface SetInProject {
+  id: string;
+  projectId: number;
 }
 
 /** Occurrence and taxon counts of a capture set (null when the upstream computed none). */

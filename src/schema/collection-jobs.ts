@@ -16,7 +16,7 @@ interface JobFilter {
 /**
  * `Collection.jobs`: the embedded summaries, newest first, filtered locally. When a selected
  * field is outside the summary, one `jobs/?source_image_collection=ID` list call fetches them all
- * (never one call per job). Naive mode fetches each job's detail instead.
+ * (never one call per job). The benchmark baseline fetches each job's detail instead.
  */
 export async function collectionJobs(
   collection: CollectionParent,
@@ -45,8 +45,10 @@ export async function collectionJobs(
   if (summaries.length === 0 || !OUTSIDE_SUMMARY.some((name) => selected.has(name))) {
     return summaries.map(base);
   }
-  ctx.loaders.hintJobs(dto);
-  const listed = await ctx.loaders.jobsByCaptureSet.load(String(dto.id));
+  const listed = await ctx.loaders.jobsByCaptureSet.load({
+    id: String(dto.id),
+    jobCount: dto.jobs.length,
+  });
   const byId = new Map<number, JobDto>((listed ?? []).map((job) => [job.id, job]));
   return summaries.map((job) => {
     const full = byId.get(job.id);

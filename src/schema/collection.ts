@@ -40,10 +40,8 @@ export async function loadCollection(
   sourceId: string,
 ): Promise<CollectionModel | null> {
   if (source === 'BELUGA') {
-    const dto = await ctx.loaders.captureSet.load(sourceId);
-    if (!dto) return null;
-    ctx.loaders.hintJobs(dto);
-    return belugaCollection(dto);
+    const dto = await ctx.loaders.captureSet.load({ id: sourceId });
+    return dto ? belugaCollection(dto) : null;
   }
   const detail = await ctx.loaders.wicksonCollection.load(sourceId);
   return detail ? { source: 'WICKSON', sourceId, detail } : null;

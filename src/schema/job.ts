@@ -41,16 +41,15 @@ async function jobDto(job: JobModel, ctx: GatewayContext): Promise<JobDto | null
 }
 
 /**
- * A full job payload embeds its set's summary: build the collection from it (no call) and hint
- * the set's project so several hydrations share one list call. A capture set's own job summaries
- * (and baseline mode) load the set, which is usually cached already.
+ * A full job payload embeds its set's summary: build the collection from it (no call); the stub
+ * carries the set's project, so several hydrations share one list call. A capture set's own job
+ * summaries (and baseline mode) load the set, which is usually cached already.
  */
 function jobCollection(j: JobModel, ctx: GatewayContext) {
   if (j.dto && !ctx.loaders.baseline) {
     const set = j.dto.source_image_collection;
     if (!set) return null;
     const project = { id: j.dto.project.id, name: j.dto.project.name };
-    ctx.loaders.hintCaptureSet(set.id, project.id);
     const summary = { id: set.id, name: set.name, method: set.method, projectId: project.id };
     const stub: BelugaCollectionStub = {
       source: 'BELUGA',

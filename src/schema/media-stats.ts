@@ -50,19 +50,18 @@ async function belugaCounts(c: BelugaCollectionParent, ctx: GatewayContext) {
   let { dto } = c;
   if (!dto && !ctx.loaders.baseline) {
     // A job's summary: one hydration (with counts) serves these and the other stats fields.
-    ctx.loaders.wantCaptureSetCounts(c.sourceId);
-    dto = await belugaDto(c, ctx);
+    dto = await belugaDto(c, ctx, { counts: true });
   }
   if (!ctx.loaders.baseline && dto && dto.occurrences_count !== null && dto.taxa_count !== null) {
     return { occurrencesCount: dto.occurrences_count, taxaCount: dto.taxa_count };
   }
-  return ctx.loaders.captureSetCounts.load(`${belugaProjectId(c)}:${c.sourceId}`);
+  return ctx.loaders.captureSetCounts.load({ id: c.sourceId, projectId: belugaProjectId(c) });
 }
 
 function captureDate(c: BelugaCollectionParent, ctx: GatewayContext, end: 'first' | 'last') {
   return ctx.loaders.captureDate
-    .load(`${belugaProjectId(c)}:${c.sourceId}:${end}`)
-    .then((naive) => belugaTime(naive, ctx.config.beluga.timeZone));
+    .load({ id: c.sourceId, projectId: belugaProjectId(c), end })
+    .then((time) => belugaTime(time, ctx.config.beluga.timeZone));
 }
 
 MediaCollectionStatsRef.implement({

@@ -63,20 +63,25 @@ export function belugaProjectId(c: BelugaCollectionParent): number {
 
 /**
  * The full capture-set payload: the parent's, else one load (cached per request; sets of one
- * project hinted together share one list call). Throws NOT_FOUND when it is gone or hidden.
+ * project share one list call). `counts` asks for occurrence/taxon counts with it. Throws
+ * NOT_FOUND when it is gone or hidden.
  */
 export async function belugaDto(
   c: BelugaCollectionParent,
   ctx: GatewayContext,
+  options: { counts?: boolean } = {},
 ): Promise<CaptureSetDto> {
   if (c.dto) return c.dto;
-  const dto = await ctx.loaders.captureSet.load(c.sourceId);
+  const dto = await ctx.loaders.captureSet.load({
+    id: c.sourceId,
+    projectId: c.summary.projectId,
+    ...(options.counts ? { counts: true } : {}),
+  });
   if (!dto) {
     throw new GraphQLError('The capture set is not visible to this caller.', {
       extensions: { code: 'NOT_FOUND' },
     });
   }
-  ctx.loaders.hintJobs(dto);
   return dto;
 }
 
