@@ -65,6 +65,32 @@ const EnvSchema = z.object({
   /** Apollo persisted query manifest (JSON); see src/server/persisted/manifest.ts. */
   PERSISTED_OPERATIONS_FILE: z.string().trim().min(1).optional(),
   PERSISTED_OPERATIONS_ONLY: bool.default(false),
+
+  /** OpenTelemetry's standard variables (OTLP over HTTP); tracing is off without an endpoint. */
+  OTEL_SDK_DISABLED: bool.default(false),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('beluga-wickson-gateway'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .transform((raw, ctx) => {
+      const headers = otlpHeaders(raw);
+      if (!headers)
+        ctx.addIssue({ code: 'custom', message: 'must be key=value pairs, comma-separated' });
+      return headers ?? {};
+    })
+    .optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ])
+    .default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -120,6 +146,16 @@ export interface Config {
     file: string | undefined;
     /** Refuse every document that is not in the manifest, before parsing it. */
     only: boolean;
+  };
+  tracing: {
+    /** Where spans go (OTLP/HTTP traces URL); undefined = tracing off. */
+    tracesUrl: string | undefined;
+    serviceName: string;
+    /** Sent with every export (e.g. a collector's API key); never logged. */
+    headers: Record<string, string>;
+    sampler: Env['OTEL_TRACES_SAMPLER'];
+    /** Ratio for the `traceidratio` samplers. */
+    samplerRatio: number;
   };
 }
 
@@ -199,7 +235,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       file: e.PERSISTED_OPERATIONS_FILE,
       only: e.PERSISTED_OPERATIONS_ONLY,
     },
+    tracing: {
+      tracesUrl: e.OTEL_SDK_DISABLED ? undefined : tracesUrl(e),
+      serviceName: e.OTEL_SERVICE_NAME,
+      headers: e.OTEL_EXPORTER_OTLP_HEADERS ?? {},
+      sampler: e.OTEL_TRACES_SAMPLER,
+      samplerRatio: e.OTEL_TRACES_SAMPLER_ARG,
+    },
   };
+}
+
+/** The signal-specific URL is used as given; the general endpoint gets `/v1/traces` (OTLP spec). */
+function tracesUrl(e: Env): string | undefined {
+  if (e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (!e.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  return `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`;
+}
+
+/** `key=value,key2=value2`, percent-decoded (the OTLP exporter format); undefined when malformed. */
+function otlpHeaders(raw: string): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const pair of raw.split(',')) {
+    if (!pair.trim()) continue;
+    const at = pair.indexOf('=');
+    if (at <= 0) return undefined;
+    try {
+      const key = decodeURIComponent(pair.slice(0, at).trim());
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) return undefined;
+      headers[key.toLowerCase()] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      return undefined;
+    }
+  }
+  return headers;
 }
 
 /** A Config for tests and the demo: defaults plus overrides, no process.env involved. */

@@ -53,6 +53,8 @@ export interface RequestContextInput {
   signal: AbortSignal | undefined;
   /** Extra observer per finished upstream call (metrics). */
   onCall?: (record: CallRecord) => void;
+  /** Sees each upstream call start and end (tracing). */
+  onCallStart?: UpstreamScope['onCallStart'];
 }
 
 export function createRequestContext(input: RequestContextInput): GatewayContext {
@@ -69,6 +71,7 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
       calls.push(record);
       input.onCall?.(record);
     },
+    ...(input.onCallStart ? { onCallStart: input.onCallStart } : {}),
   };
   return {
     requestId: input.requestId,

@@ -18,6 +18,8 @@ import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { operationsPlugin } from './operations.ts';
 import { checkPersistedOperations, createPersistedOperations } from './persisted/index.ts';
 import { createStateStore } from './request-state.ts';
+import { requestTracing } from './tracing/plugin.ts';
+import type { Tracing } from './tracing/provider.ts';
 import { yogaLogger } from './yoga-logger.ts';
 
 export interface GatewayDeps {
@@ -33,6 +35,8 @@ export interface GatewayDeps {
   now?: () => number;
   /** Defaults to the graph (src/schema); tests may pass their own. */
   schema?: GraphQLSchema;
+  /** OpenTelemetry tracing (src/server/tracing); none when tracing is off. */
+  tracing?: Tracing;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -53,6 +57,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     deps.onCall?.(record);
   };
 
+  const traced = deps.tracing ? requestTracing(deps.tracing, store) : undefined;
   const { file, only } = config.persistedOperations;
   const persisted = file ? createPersistedOperations({ file, only }) : undefined;
 
@@ -75,6 +80,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         now,
         isShuttingDown: deps.isShuttingDown ?? (() => false),
       }),
+      ...(traced ? [traced.plugin] : []),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       ...(persisted ? [persisted.plugin] : []),
       ...limitPlugins(config),
@@ -90,6 +96,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         authorization: request.headers.get('authorization') ?? undefined,
         signal: state.signal,
         onCall,
+        onCallStart: traced?.onCallStart(request),
       });
       state.calls = ctx.calls;
       state.partialErrors = ctx.partialErrors;

@@ -10,6 +10,7 @@ import { createUpstreams } from '../upstreams/index.ts';
 import { createGateway } from './gateway.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { createTracing, type Tracing } from './tracing/provider.ts';
 
 export interface RunningServer {
   url: string;
@@ -24,10 +25,15 @@ export interface RunningServer {
 
 export async function startServer(
   config: Config,
-  options: { logger?: Logger; sleep?: (ms: number) => Promise<void> } = {},
+  options: {
+    logger?: Logger;
+    sleep?: (ms: number) => Promise<void>;
+    tracing?: Tracing;
+  } = {},
 ): Promise<RunningServer> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const logger = options.logger ?? createLogger(config);
+  const tracing = options.tracing ?? createTracing(config.tracing);
   const upstreams = createUpstreams(config, { logger });
   let shuttingDown = false;
   const metrics = createMetrics({ health: () => upstreams.health(), defaultMetrics: true });
@@ -37,6 +43,7 @@ export async function startServer(
     health: () => upstreams.health(),
     metrics,
     isShuttingDown: () => shuttingDown,
+    tracing,
   });
 
   const server = createServer({
@@ -76,7 +83,12 @@ export async function startServer(
   const host = address.includes(':') ? `[${address}]` : address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
   logger.info(
-    { url, graphiql: config.graphiql, introspection: config.introspection },
+    {
+      url,
+      graphiql: config.graphiql,
+      introspection: config.introspection,
+      tracing: tracing !== undefined,
+    },
     'gateway listening',
   );
 
@@ -98,6 +110,7 @@ export async function startServer(
       await closed;
       clearTimeout(timer);
       await upstreams.close();
+      await tracing?.shutdown();
       logger.info('gateway stopped');
     })();
     return closing;

@@ -10,6 +10,9 @@
  * 3. `nextDelay`: decide whether another attempt follows and after how long (at most one retry,
  *    budgeted and jittered; at most one short 429 wait), or give up with the call's error.
  *
+ * `scope.onCallStart`, when set, sees each logical call start and end (one trace span per call)
+ * and adds its headers (`traceparent`) to every attempt.
+ *
  * Only idempotent requests are retried or wait out a 429: `get`/`getOrNull` always are, `send`
  * says so per request. A failed call rejects with an `UpstreamError` whose `sent` tells whether
  * it may have reached the upstream (a write that failed with `sent: false` was not applied).
@@ -108,6 +111,8 @@ interface CallState {
   sent: boolean;
   retried: boolean;
   waited: boolean;
+  /** Headers from the scope's call observer (trace context), sent with every attempt. */
+  traceHeaders: Record<string, string> | undefined;
 }
 
 export function createHttp(deps: HttpDeps): HttpClient {
@@ -120,12 +125,14 @@ export function createHttp(deps: HttpDeps): HttpClient {
   async function call<T>(req: HttpRequest<T>, nullOn404: boolean): Promise<T | null> {
     const started = performance.now();
     const info: UpstreamCall = { upstream, method: req.method, path: prefix + req.path };
+    const observer = req.scope.onCallStart?.({ upstream, method: req.method, route: req.route });
     const state: CallState = {
       attempts: 0,
       status: undefined,
       sent: false,
       retried: false,
       waited: false,
+      traceHeaders: observer?.headers,
     };
     const finish = (error: UpstreamError | undefined) => {
       const record: CallRecord = {
@@ -137,6 +144,7 @@ export function createHttp(deps: HttpDeps): HttpClient {
         errorCode: error?.code,
         attempts: state.attempts,
       };
+      observer?.end(record);
       reportCall(logger, record, error, info.path, req.scope);
     };
     try {
@@ -264,7 +272,11 @@ export function createHttp(deps: HttpDeps): HttpClient {
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...req.headers,
+      ...state.traceHeaders,
+    };
     const requestId = req.scope.requestId;
     if (isRequestId(requestId)) headers['x-request-id'] = requestId;
     const hasBody = req.body !== undefined;

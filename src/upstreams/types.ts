@@ -52,6 +52,21 @@ export interface UpstreamScope {
   requestId: string | undefined;
   /** Called once per finished upstream call. */
   onCall?: (record: CallRecord) => void;
+  /** Called when a logical call starts (tracing); its observer sees the call end. */
+  onCallStart?: (call: CallStart) => CallObserver;
+}
+
+export interface CallStart {
+  upstream: UpstreamName;
+  method: string;
+  /** Route template, never the raw path. */
+  route: string;
+}
+
+export interface CallObserver {
+  /** Added to every attempt's request headers (W3C `traceparent`); never credentials. */
+  headers: Record<string, string>;
+  end(record: CallRecord): void;
 }
 
 export type CredentialSource = 'client' | 'server' | 'none';

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { type Config, configFrom } from '../../src/config.ts';
 import { type FakeOptions, type Fakes, startFakes } from '../../src/fakes/index.ts';
 import { createGateway, type Gateway } from '../../src/server/gateway.ts';
+import type { Tracing } from '../../src/server/tracing/provider.ts';
 import { createUpstreams, type Upstreams } from '../../src/upstreams/index.ts';
 import { createPool } from '../../src/upstreams/pool.ts';
 
@@ -13,6 +14,8 @@ export interface StackOptions {
   fakes?: FakeOptions;
   /** Env-style overrides passed to `configFrom` (upstream URLs are filled in). */
   config?: Record<string, string>;
+  /** OpenTelemetry tracing for the gateway (e.g. over an in-memory exporter). */
+  tracing?: Tracing;
 }
 
 export interface GraphQLBody {
@@ -68,6 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     clients: { beluga: upstreams.beluga, wickson: upstreams.wickson },
     logger,
     health: () => upstreams.health(),
+    tracing: options.tracing,
   });
 
   const query: Stack['query'] = async (document, variables, headers) => {

@@ -1,0 +1,139 @@
+/**
+ * One SERVER span per GraphQL request, continued from the caller's W3C `traceparent`, and one
+ * CLIENT child per upstream call whose context goes upstream as `traceparent`. Attributes carry
+ * names, route templates, statuses and codes only: never a document, body, header or credential.
+ */
+import {
+  type Attributes,
+  defaultTextMapSetter,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type TextMapGetter,
+  trace,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_RESEND_COUNT,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+} from '@opentelemetry/semantic-conventions';
+import type { Plugin } from 'graphql-yoga';
+import type { CallObserver, CallStart } from '../../upstreams/types.ts';
+import { getOperationAST } from '../graphql.ts';
+import type { createStateStore } from '../request-state.ts';
+import type { Tracing } from './provider.ts';
+
+// Incubating semantic conventions, copied as the OpenTelemetry docs advise.
+const ATTR_GRAPHQL_OPERATION_NAME = 'graphql.operation.name';
+const ATTR_GRAPHQL_OPERATION_TYPE = 'graphql.operation.type';
+const ATTR_URL_TEMPLATE = 'url.template';
+// The gateway's own.
+const ATTR_UPSTREAM = 'gateway.upstream';
+const ATTR_ATTEMPTS = 'gateway.upstream.attempts';
+const ATTR_ERROR_CODES = 'gateway.graphql.error_codes';
+const ATTR_REQUEST_ID = 'gateway.request_id';
+const ATTR_UPSTREAM_CALLS = 'gateway.upstream_calls';
+
+const propagator = new W3CTraceContextPropagator();
+const headerGetter: TextMapGetter<Headers> = {
+  get: (headers, key) => headers.get(key) ?? undefined,
+  keys: (headers) => [...headers.keys()],
+};
+
+export interface RequestTracing {
+  plugin: Plugin;
+  /** The upstream-call hook for one request's scope: a child span per call. */
+  onCallStart(request: Request): (call: CallStart) => CallObserver;
+}
+
+export function requestTracing(
+  tracing: Tracing,
+  store: ReturnType<typeof createStateStore>,
+): RequestTracing {
+  const { tracer } = tracing;
+  const spans = new WeakMap<Request, Span>();
+
+  const plugin: Plugin = {
+    // onParams runs for GraphQL requests only (not /health, /metrics or GraphiQL's page), and
+    // before any document is parsed, so refused documents are traced too.
+    onParams({ request }) {
+      if (spans.has(request)) return;
+      const parent = propagator.extract(ROOT_CONTEXT, request.headers, headerGetter);
+      const span = tracer.startSpan(
+        'GraphQL Operation',
+        { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: request.method } },
+        parent,
+      );
+      spans.set(request, span);
+    },
+    onExecute({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      const span = request && spans.get(request);
+      const operation = span && getOperationAST(args.document, args.operationName);
+      if (!span || !operation) return;
+      const name = operation.name?.value;
+      span.updateName(name ? `${operation.operation} ${name}` : operation.operation);
+      span.setAttribute(ATTR_GRAPHQL_OPERATION_TYPE, operation.operation);
+      if (name) span.setAttribute(ATTR_GRAPHQL_OPERATION_NAME, name);
+    },
+    onResponse({ request, response }) {
+      const span = spans.get(request);
+      if (!span) return;
+      spans.delete(request);
+      const state = store.get(request);
+      const codes = [...new Set(state?.errorCodes ?? [])];
+      const attributes: Attributes = {
+        [ATTR_HTTP_RESPONSE_STATUS_CODE]: response.status,
+        [ATTR_UPSTREAM_CALLS]: state?.calls?.length ?? 0,
+      };
+      if (state) attributes[ATTR_REQUEST_ID] = state.requestId;
+      if (codes.length) attributes[ATTR_ERROR_CODES] = codes;
+      span.setAttributes(attributes);
+      if (codes.length || response.status >= 500) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(' ') || undefined });
+      }
+      span.end();
+    },
+  };
+
+  const onCallStart =
+    (request: Request) =>
+    (call: CallStart): CallObserver => {
+      const parentSpan = spans.get(request);
+      const parent = parentSpan ? trace.setSpan(ROOT_CONTEXT, parentSpan) : ROOT_CONTEXT;
+      const span = tracer.startSpan(
+        `${call.method} ${call.route}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            [ATTR_HTTP_REQUEST_METHOD]: call.method,
+            [ATTR_URL_TEMPLATE]: call.route,
+            [ATTR_UPSTREAM]: call.upstream,
+          },
+        },
+        parent,
+      );
+      const headers: Record<string, string> = {};
+      propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, defaultTextMapSetter);
+      return {
+        headers,
+        end(record) {
+          const attributes: Attributes = { [ATTR_ATTEMPTS]: record.attempts };
+          if (record.status !== undefined)
+            attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = record.status;
+          if (record.attempts > 1) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = record.attempts - 1;
+          if (record.errorCode) {
+            attributes[ATTR_ERROR_TYPE] = record.errorCode;
+            span.setStatus({ code: SpanStatusCode.ERROR, message: record.errorCode });
+          }
+          span.setAttributes(attributes);
+          span.end();
+        },
+      };
+    };
+
+  return { plugin, onCallStart };
+}
