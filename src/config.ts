@@ -91,6 +91,8 @@ const EnvSchema = z.object({
     ])
     .default('parentbased_always_on'),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  /** Also serve the Apollo Federation v2 subgraph at /subgraph, for a router (README, "Federation"). */
+  FEDERATION_SUBGRAPH: bool.default(false),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -157,6 +159,7 @@ export interface Config {
     /** Ratio for the `traceidratio` samplers. */
     samplerRatio: number;
   };
+  federation: { subgraph: boolean };
 }
 
 export class ConfigError extends Error {
@@ -242,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sampler: e.OTEL_TRACES_SAMPLER,
       samplerRatio: e.OTEL_TRACES_SAMPLER_ARG,
     },
+    federation: { subgraph: e.FEDERATION_SUBGRAPH },
   };
 }
 

@@ -1,4 +1,6 @@
 import SchemaBuilder from '@pothos/core';
+import DirectivesPlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../context.ts';
@@ -12,7 +14,9 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  plugins: [RelayPlugin],
+  // Directives and Federation only matter to the subgraph schema (src/schema/federation.ts):
+  // printSchema ignores applied directives, so the stand-alone SDL is unchanged.
+  plugins: [RelayPlugin, DirectivesPlugin, FederationPlugin],
   // Output fields are non-null unless marked `nullable: true`, as DESIGN.md's SDL reads.
   defaultFieldNullability: false,
   relay: {

@@ -37,6 +37,8 @@ export interface GatewayDeps {
   schema?: GraphQLSchema;
   /** OpenTelemetry tracing (src/server/tracing); none when tracing is off. */
   tracing?: Tracing;
+  /** Where GraphQL is served; defaults to /graphql. */
+  endpoint?: string;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -61,9 +63,10 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const { file, only } = config.persistedOperations;
   const persisted = file ? createPersistedOperations({ file, only }) : undefined;
 
+  const endpoint = deps.endpoint ?? '/graphql';
   const gateway = createYoga<Record<string, unknown>, GatewayContext>({
     schema: deps.schema ?? schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: endpoint,
     graphiql: config.graphiql ? graphiqlOptions() : false,
     renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
@@ -78,6 +81,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         metrics,
         store,
         now,
+        endpoint,
         isShuttingDown: deps.isShuttingDown ?? (() => false),
       }),
       ...(traced ? [traced.plugin] : []),

@@ -11,6 +11,7 @@ import { createGateway } from './gateway.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { createTracing, type Tracing } from './tracing/provider.ts';
+import { createSubgraph, routeSubgraph, SUBGRAPH_PATH } from './subgraph.ts';
 
 export interface RunningServer {
   url: string;
@@ -37,14 +38,15 @@ export async function startServer(
   const upstreams = createUpstreams(config, { logger });
   let shuttingDown = false;
   const metrics = createMetrics({ health: () => upstreams.health(), defaultMetrics: true });
-  const gateway = createGateway(config, {
+  const deps = {
     clients: upstreams,
     logger,
     health: () => upstreams.health(),
     metrics,
     isShuttingDown: () => shuttingDown,
     tracing,
-  });
+  };
+  const gateway = createGateway(config, deps);
 
   const server = createServer({
     maxHeaderSize: 16 * 1024,
@@ -70,7 +72,10 @@ export async function startServer(
     // Runs before the gateway answers: /ready may respond synchronously during the delay.
     if (shuttingDown) res.setHeader('connection', 'close');
   });
-  server.on('request', gateway);
+  server.on(
+    'request',
+    config.federation.subgraph ? routeSubgraph(gateway, createSubgraph(config, deps)) : gateway,
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -88,6 +93,7 @@ export async function startServer(
       graphiql: config.graphiql,
       introspection: config.introspection,
       tracing: tracing !== undefined,
+      subgraph: config.federation.subgraph ? `${url}${SUBGRAPH_PATH}` : undefined,
     },
     'gateway listening',
   );

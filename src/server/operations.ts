@@ -19,6 +19,8 @@ export interface OperationsOptions {
   store: ReturnType<typeof createStateStore>;
   isShuttingDown: () => boolean;
   now: () => number;
+  /** The GraphQL path whose requests are logged and counted as operations. */
+  endpoint?: string;
 }
 
 const json = (body: unknown, status: number) =>
@@ -42,6 +44,7 @@ function partialGraphQLErrors(partials: readonly PartialError[]): GraphQLError[]
 
 export function operationsPlugin(options: OperationsOptions): Plugin {
   const { config, logger, metrics, store, now } = options;
+  const endpoint = options.endpoint ?? '/graphql';
   const stateOf = (request: Request, pathname?: string): RequestState => {
     let state = store.get(request);
     if (!state) {
@@ -114,7 +117,7 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
       }
       final.headers.set('x-request-id', state.requestId);
       const isGraphQL =
-        path === '/graphql' && !final.headers.get('content-type')?.includes('text/html');
+        path === endpoint && !final.headers.get('content-type')?.includes('text/html');
       const durationMs = now() - state.startedAt;
       if (!isGraphQL) {
         if (!logger.isLevelEnabled('debug')) return;
