@@ -9,10 +9,11 @@ import { configFrom } from '../../src/config.ts';
 import { FAKE_MEMBER_TOKEN } from '../../src/fakes/index.ts';
 import { printedSubgraphSchema } from '../../src/schema/federation.ts';
 import { schema } from '../../src/schema/index.ts';
-import type { Gateway } from '../../src/server/gateway.ts';
+import { createGateway, type Gateway } from '../../src/server/gateway.ts';
 import { Kind, parse } from '../../src/server/graphql.ts';
 import { createSubgraph, SUBGRAPH_PATH } from '../../src/server/subgraph.ts';
 import { type GraphQLBody, type Stack, startStack } from '../helpers/stack.ts';
+import { createManifestDir, manifestOf } from '../server/persisted/manifest-file.ts';
 
 const gid = (text: string) => Buffer.from(text).toString('base64url');
 const TEN_PROJECTS = [1, 16, 18, 20, 23, 24, 39, 45, 46, 67];
@@ -100,6 +101,36 @@ describe('_service { sdl }', () => {
     expect((await ask('{ __schema { types { name } } }')).errors?.[0]?.extensions?.code).toBe(
       'GRAPHQL_VALIDATION_FAILED',
     );
+  });
+
+  it('accepts router documents while PERSISTED_OPERATIONS_ONLY locks /graphql', async () => {
+    const manifest = createManifestDir();
+    try {
+      const env = {
+        ...stackEnv(),
+        PERSISTED_OPERATIONS_FILE: manifest.write(
+          manifestOf([{ name: 'Hello', body: 'query Hello { __typename }' }]),
+        ),
+        PERSISTED_OPERATIONS_ONLY: 'true',
+      };
+      const deps = {
+        clients: { beluga: stack.upstreams.beluga, wickson: stack.upstreams.wickson },
+        logger: pino({ level: 'silent' }),
+      };
+      const locked = await createGateway(configFrom(env), deps).fetch(
+        'http://gateway.test/graphql',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ __typename }' }),
+        },
+      );
+      expect(((await locked.json()) as GraphQLBody).errors).toHaveLength(1);
+      const body = await postTo(createSubgraph(configFrom(env), deps), '{ _service { sdl } }');
+      expect(body.data?._service).toEqual({ sdl: printedSubgraphSchema() });
+    } finally {
+      manifest.remove();
+    }
   });
 
   it('the stand-alone graph has no federation fields', async () => {
