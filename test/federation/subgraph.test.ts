@@ -166,6 +166,38 @@ describe('_entities', () => {
     }
   });
 
+  it('ten capture sets and all Wickson collections cost what nodes costs for the same ids', async () => {
+    const listed = await stack.query(
+      '{ beluga: collections(first: 10, filter: { sources: [BELUGA] }) { edges { node { id } } } wickson: collections(first: 10, filter: { sources: [WICKSON] }) { edges { node { id } } } }',
+    );
+    const idsOf = (key: string) =>
+      (listed.body.data?.[key] as { edges: { node: { id: string } }[] }).edges.map(
+        (e) => e.node.id,
+      );
+    const ids = [...idsOf('beluga'), ...idsOf('wickson')];
+    expect(ids).toHaveLength(14);
+    const selection = '... on Collection { source setId: sourceId name description }';
+    stack.resetLedgers();
+    const nodes = await stack.query(`query($ids: [ID!]!) { nodes(ids: $ids) { ${selection} } }`, {
+      ids,
+    });
+    expect(nodes.body.errors).toBeUndefined();
+    const nodesCalls = stack.calls().routes;
+    expect(nodesCalls).toEqual({
+      'beluga:collections.detail': 10,
+      'wickson:collections.detail': 4,
+    });
+
+    stack.resetLedgers();
+    const body = await post(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`,
+      { r: ids.map((id) => ({ __typename: 'Collection', id })) },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?._entities).toEqual(nodes.body.data?.nodes);
+    expect(stack.calls().routes).toEqual(nodesCalls);
+  });
+
   it('resolves collections of both sources and jobs by either key, one call per resource', async () => {
     const body = await post(ENTITIES, {
       representations: [
