@@ -209,6 +209,18 @@ describe('Collection.items: first pages', () => {
   });
 });
 
+describe('Collection.items from a job', () => {
+  it("a job's capture set pages its items with the project from the job: no set detail", async () => {
+    const { body } = await stack.query(`{ job(sourceId: 1146) { collection {
+      items(first: 2) { totalCount edges { node { sourceId collection { name } } } } } } }`);
+    expect(body.errors).toBeUndefined();
+    const items = (body.data!.job as { collection: { items: Page } }).collection.items;
+    expect(items.totalCount).toBe(403);
+    expect(items.edges.map((e) => e.node.sourceId)).toEqual(set21Ids().slice(0, 2));
+    expect(stack.calls().routes).toEqual({ 'beluga:jobs.detail': 1, 'beluga:captures.list': 1 });
+  });
+});
+
 describe('Collection.items: field-aware details', () => {
   it('summary costs one detail per listed item that lacks it (the 2 videos), batched', async () => {
     const page = await itemsPage(
@@ -412,6 +424,17 @@ describe('Collection.items: one upstream failing', () => {
       [['w', 'items'], 'UPSTREAM_UNAVAILABLE'],
     ]);
     expect(JSON.stringify(body)).not.toContain('127.0.0.1');
+  });
+
+  it('a failing captures list nulls only the capture set; Wickson items still answer', async () => {
+    stack.fakes.beluga.control.addFault({ kind: 'status', route: 'captures.list', status: 503 });
+    const { body } = await stack.query(`{
+      b: collection(source: BELUGA, sourceId: "21") { items(first: 2) { totalCount } }
+      w: collection(source: WICKSON, sourceId: "research_papers") { items(first: 2) { totalCount } } }`);
+    expect(body.data).toEqual({ b: null, w: { items: { totalCount: 17 } } });
+    expect(body.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['b', 'items'], 'UPSTREAM_UNAVAILABLE'],
+    ]);
   });
 
   it('a failing media detail nulls only that summary', async () => {
