@@ -10,8 +10,8 @@ import { createUpstreams } from '../upstreams/index.ts';
 import { createGateway } from './gateway.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { createTracing, type Tracing } from './tracing/provider.ts';
 import { createSubgraph, routeSubgraph, SUBGRAPH_PATH } from './subgraph.ts';
+import { createTracing, type Tracing } from './tracing/provider.ts';
 
 export interface RunningServer {
   url: string;

@@ -171,9 +171,7 @@ describe('_entities', () => {
       '{ beluga: collections(first: 10, filter: { sources: [BELUGA] }) { edges { node { id } } } wickson: collections(first: 10, filter: { sources: [WICKSON] }) { edges { node { id } } } }',
     );
     const idsOf = (key: string) =>
-      (listed.body.data?.[key] as { edges: { node: { id: string } }[] }).edges.map(
-        (e) => e.node.id,
-      );
+      (listed.body.data![key] as { edges: { node: { id: string } }[] }).edges.map((e) => e.node.id);
     const ids = [...idsOf('beluga'), ...idsOf('wickson')];
     expect(ids).toHaveLength(14);
     const selection = '... on Collection { source setId: sourceId name description }';
