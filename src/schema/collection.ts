@@ -1,9 +1,9 @@
-import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { CaptureSetDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
 import { collectionJobs } from './collection-jobs.ts';
 import { CollectionMethod, CollectionSource, JobStatus, JobTypeKey } from './enums.ts';
+import { badUserInput } from './errors.ts';
 import { isWicksonId, parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import { JobRef } from './job.ts';
 import { MediaCollectionStatsRef } from './media-stats.ts';
@@ -174,9 +174,7 @@ builder.queryField('collection', (t) =>
     resolve: (_root, { source, sourceId }, ctx) => {
       const valid = source === 'BELUGA' ? parseBelugaId(sourceId) !== null : isWicksonId(sourceId);
       if (!valid) {
-        throw new GraphQLError('The sourceId is not a valid id for this source.', {
-          extensions: { code: 'BAD_USER_INPUT' },
-        });
+        throw badUserInput('The sourceId is not a valid id for this source.');
       }
       return loadCollection(ctx, source, sourceId);
     },

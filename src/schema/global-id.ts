@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
 import { asError } from '../loaders/batch.ts';
+import { invalidId } from './errors.ts';
 
 /** The node types, each with the sources it exists in. */
 const NODE_SOURCES: Record<string, readonly string[]> = {
@@ -19,13 +19,6 @@ const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 const MAX_INT32 = 2_147_483_647;
 /** Joins a Wickson media item's collection and id: a control character, so in neither. */
 const ITEM_SEPARATOR = '\u001f';
-
-/** Thrown for every malformed id; the message is constant and never echoes the input. */
-export function invalidId(): GraphQLError {
-  return new GraphQLError('The id is not a valid id of this graph.', {
-    extensions: { code: 'BAD_USER_INPUT' },
-  });
-}
 
 /** A Beluga primary key as the upstream accepts it, or null. */
 export function parseBelugaId(value: string): number | null {

@@ -1,9 +1,9 @@
-import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { JobDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
 import { CollectionRef, loadCollection } from './collection.ts';
 import { JobStatus, JobTypeKey } from './enums.ts';
+import { badUserInput } from './errors.ts';
 import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import { JobProgressRef } from './job-progress.ts';
 import { type BelugaCollectionStub, type JobModel, jobPayload } from './models.ts';
@@ -157,9 +157,7 @@ builder.queryField('job', (t) =>
     args: { sourceId: t.arg.int({ required: true, description: 'The Beluga job id.' }) },
     resolve: (_root, { sourceId }, ctx) => {
       if (parseBelugaId(String(sourceId)) === null) {
-        throw new GraphQLError('The sourceId is not a valid job id.', {
-          extensions: { code: 'BAD_USER_INPUT' },
-        });
+        throw badUserInput('The sourceId is not a valid job id.');
       }
       return loadJob(ctx, String(sourceId));
     },

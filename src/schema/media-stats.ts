@@ -1,7 +1,7 @@
-import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import { builder } from './builder.ts';
 import { MediaType } from './enums.ts';
+import { notFound } from './errors.ts';
 import {
   type BelugaCollectionParent,
   belugaDto,
@@ -39,9 +39,7 @@ export const MediaCollectionStatsRef = builder.objectRef<CollectionParent>('Medi
 async function wicksonStats(c: WicksonCollectionModel, ctx: GatewayContext) {
   const detail = await wicksonDetail(c, ctx);
   if (!detail) {
-    throw new GraphQLError('The collection is no longer visible to this caller.', {
-      extensions: { code: 'NOT_FOUND' },
-    });
+    throw notFound('The collection is no longer visible to this caller.');
   }
   return detail.stats;
 }

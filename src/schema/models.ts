@@ -3,7 +3,6 @@
  * payload produced it, so fields resolve from it and hydrate (through loaders) only when a
  * selected field is missing from it. Producers: point lookups, node/nodes, list/connection fields.
  */
-import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type {
   CaptureSetDto,
@@ -12,6 +11,7 @@ import type {
   ProjectDto,
 } from '../upstreams/beluga/schemas.ts';
 import type { CollectionDetailDataDto } from '../upstreams/wickson/schemas.ts';
+import { notFound } from './errors.ts';
 
 export type CollectionSourceValue = 'BELUGA' | 'WICKSON';
 
@@ -78,9 +78,7 @@ export async function belugaDto(
     ...(options.counts ? { counts: true } : {}),
   });
   if (!dto) {
-    throw new GraphQLError('The capture set is not visible to this caller.', {
-      extensions: { code: 'NOT_FOUND' },
-    });
+    throw notFound('The capture set is not visible to this caller.');
   }
   return dto;
 }

@@ -1,7 +1,7 @@
-import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { ProjectDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
+import { badUserInput, notFound } from './errors.ts';
 import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import type { ProjectModel } from './models.ts';
 import { belugaTime } from './normalize/time.ts';
@@ -23,9 +23,7 @@ export async function loadProject(
 async function projectDto(p: ProjectModel, ctx: GatewayContext): Promise<ProjectDto> {
   const dto = p.dto ?? (await ctx.loaders.project.load(String(p.sourceId)));
   if (!dto) {
-    throw new GraphQLError('The project is not visible to this caller.', {
-      extensions: { code: 'NOT_FOUND' },
-    });
+    throw notFound('The project is not visible to this caller.');
   }
   return dto;
 }
@@ -86,9 +84,7 @@ builder.queryField('project', (t) =>
     args: { sourceId: t.arg.int({ required: true, description: 'The Beluga project id.' }) },
     resolve: (_root, { sourceId }, ctx, info) => {
       if (parseBelugaId(String(sourceId)) === null) {
-        throw new GraphQLError('The sourceId is not a valid project id.', {
-          extensions: { code: 'BAD_USER_INPUT' },
-        });
+        throw badUserInput('The sourceId is not a valid project id.');
       }
       const project = loadProject(ctx, sourceId);
       // The list calls need only the id: send them with the detail, not after it. Not a list with

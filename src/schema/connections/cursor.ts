@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
 import { z } from 'zod';
+import { badUserInput } from '../errors.ts';
 
 /**
  * A position in a list made of one or more ordered upstream sources. `p[i]` is how many items of
@@ -28,10 +28,6 @@ const CursorSchema = z
   })
   .strict()
   .refine((c) => c.s < c.p.length);
-
-export function badUserInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
-}
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify({ k: cursor.k, p: cursor.p, s: cursor.s })).toString(

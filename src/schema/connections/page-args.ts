@@ -1,4 +1,5 @@
-import { badUserInput, type Cursor, decodeCursor } from './cursor.ts';
+import { badUserInput } from '../errors.ts';
+import { type Cursor, decodeCursor } from './cursor.ts';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
