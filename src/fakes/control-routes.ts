@@ -1,4 +1,4 @@
-/** HTTP control under /__fake/ (Interface 1). Not counted in the ledger. */
+/** HTTP control under /__fake/ (the same control as `FakeControl` in types.ts). Not counted in the ledger. */
 import type { IncomingMessage } from 'node:http';
 import type { ControlState } from './control.ts';
 import { LatencySchema, parseFaultSpec } from './fault-schema.ts';

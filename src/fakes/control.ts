@@ -1,5 +1,5 @@
 /**
- * Per-server test control: latency, fault list and request ledger (Interface 1, FakeControl).
+ * Per-server test control: latency, fault list and request ledger (`FakeControl` in types.ts).
  * Fault probabilities use a seeded PRNG so runs are reproducible.
  */
 import { createRng } from './prng.ts';

@@ -1,4 +1,4 @@
-/** Applies one FaultSpec to a request (Interface 1). Faults run before normal handling. */
+/** Applies one FaultSpec to a request (`FaultSpec` in types.ts). Faults run before normal handling. */
 import type { ServerResponse } from 'node:http';
 import { djangoHtml, renderBody } from './http-utils.ts';
 import type { FakeResponse, FaultSpec, LedgerEntry } from './types.ts';

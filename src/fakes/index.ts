@@ -1,5 +1,5 @@
 /**
- * Fake Beluga and Wickson upstreams (Interface 1 in /work/plan/INTERFACES.md): deterministic
+ * Fake Beluga and Wickson upstreams (their API is `types.ts`): deterministic
  * dataset, contract-faithful routes, latency, faults and a request ledger for tests.
  */
 import { createBelugaService } from './beluga/service.ts';

@@ -1,4 +1,4 @@
-/** Interface 1 (see /work/plan/INTERFACES.md): options, running fakes, control, ledger, faults. */
+/** The fakes' API for tests and the bench: options, running fakes, control, ledger, faults. */
 import type { Dataset, DatasetScale } from './dataset.ts';
 
 export interface Latency {

@@ -17,7 +17,7 @@ export const builder = new SchemaBuilder<{
   // Directives and Federation only matter to the subgraph schema (src/schema/federation.ts):
   // printSchema ignores applied directives, so the stand-alone SDL is unchanged.
   plugins: [RelayPlugin, DirectivesPlugin, FederationPlugin],
-  // Output fields are non-null unless marked `nullable: true`, as DESIGN.md's SDL reads.
+  // Output fields are non-null unless marked `nullable: true`, as ../shared/DESIGN.md's SDL reads.
   defaultFieldNullability: false,
   relay: {
     cursorType: 'String',

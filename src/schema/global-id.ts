@@ -28,7 +28,7 @@ export function parseBelugaId(value: string): number | null {
 }
 
 /**
- * Wickson does not document its id characters (wickson-api.md §9.6), so any name it lists must
+ * Wickson does not document its id characters (../shared/contracts/wickson-api.md §9.6), so any name it lists must
  * round-trip: 1–256 characters without control characters. Only `.` and `..` are refused, as
  * path segments; the client percent-encodes everything else into the URL path.
  */

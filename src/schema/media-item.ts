@@ -1,6 +1,7 @@
 /**
  * `MediaItem`: one thing a collection holds, both sources in one type — a Beluga capture
- * (antenna-api.md §10 "Captures") or a Wickson media item (wickson-api.md §4.2–4.3).
+ * (../shared/contracts/antenna-api.md §10 "Captures") or a Wickson media item
+ * (../shared/contracts/wickson-api.md §4.2–4.3).
  */
 import type { GatewayContext } from '../context.ts';
 import type { CaptureDetailDto, CaptureDto } from '../upstreams/beluga/schemas.ts';

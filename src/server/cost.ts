@@ -1,7 +1,7 @@
 /**
  * Page-aware cost and list-length checks over a validated document plus its variables. graphql-armor's
  * cost-limit only multiplies by literal `first`/`last` and ignores variables
- * (reliability.md §1.5), so this walks the operation with the schema and the raw variable values.
+ * (../shared/reference/reliability.md §1.5), so this walks the operation with the schema and the raw variable values.
  *
  * cost(field) = 1 + multiplier × cost(selections), where the multiplier is the page size
  * (`first`/`last`, default DEFAULT_PAGE_SIZE) for a field taking page arguments, the length of a

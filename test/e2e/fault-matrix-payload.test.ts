@@ -1,4 +1,4 @@
-/** reliability.md §7.1 payload and origin rows through the GraphQL endpoint: U8a–e, U13–U15. */
+/** The fault matrix's payload and origin rows (../shared/reference/reliability.md §7.1), through /graphql. */
 import { describe, expect, it } from 'vitest';
 import { FAKE_MEMBER_TOKEN, FAKE_OUTSIDER_TOKEN } from '../../src/fakes/dataset.ts';
 import { codesAt, startBystander } from './harness.ts';
@@ -18,7 +18,7 @@ const onItems =
   };
 
 describe('fault matrix: payload drift', () => {
-  it('U8a additive unknown fields are stripped and the query succeeds', async () => {
+  it('additive unknown fields are stripped and the query succeeds', async () => {
     const s = await fresh();
     const base = await baseline(s);
     control(s, 'wickson').addFault({
@@ -40,7 +40,7 @@ describe('fault matrix: payload drift', () => {
   it.each([
     ['a required field missing', (item: Json) => delete item.name],
     ['id becomes a string', (item: Json) => Object.assign(item, { id: 'twenty-one' })],
-  ])('U8b %s: only that object gets UPSTREAM_BAD_RESPONSE', async (_name, change) => {
+  ])('%s: only that object gets UPSTREAM_BAD_RESPONSE', async (_name, change) => {
     const s = await fresh();
     const base = await baseline(s);
     control(s, 'beluga').addFault({ kind: 'drift', mutate: onItems(change) });
@@ -55,7 +55,7 @@ describe('fault matrix: payload drift', () => {
   it.each([
     ['results missing', (body: unknown) => ({ ...(body as Json), results: undefined })],
     ['count a string', (body: unknown) => ({ ...(body as Json), count: 'many' })],
-  ])('U8c pagination envelope drift (%s): a field error, not a crash', async (_name, mutate) => {
+  ])('pagination envelope drift (%s): a field error, not a crash', async (_name, mutate) => {
     const s = await fresh();
     const projectId = s.fakes.dataset.captureSets.get(21)?.project;
     const doc = `{
@@ -71,7 +71,7 @@ describe('fault matrix: payload drift', () => {
     });
   });
 
-  it('U8d batch drift: one bad object in a batch errors alone, the rest resolve', async () => {
+  it('batch drift: one bad object in a batch errors alone, the rest resolve', async () => {
     const s = await fresh();
     const ids = ['21', '1', '2'];
     const lookup = await s.query(
@@ -98,7 +98,7 @@ describe('fault matrix: payload drift', () => {
     ]);
   });
 
-  it('U8e upstream null for a non-null field nulls up to the nullable boundary', async () => {
+  it('upstream null for a non-null field nulls up to the nullable boundary', async () => {
     const s = await fresh();
     control(s, 'beluga').addFault({
       kind: 'drift',
@@ -124,7 +124,7 @@ describe('fault matrix: payload drift', () => {
 });
 
 describe('fault matrix: origins and credentials', () => {
-  it('U13 a redirect to another origin is not followed; no credential leaves our origin', async () => {
+  it('a redirect to another origin is not followed; no credential leaves our origin', async () => {
     const s = await fresh();
     const base = await baseline(s);
     const bystander = await startBystander();
@@ -152,7 +152,7 @@ describe('fault matrix: origins and credentials', () => {
     }
   });
 
-  it('U14 an upstream `next` URL on another host is ignored; offsets are computed', async () => {
+  it('an upstream `next` URL on another host is ignored; offsets are computed', async () => {
     const s = await fresh();
     const bystander = await startBystander();
     try {
@@ -190,7 +190,7 @@ describe('fault matrix: origins and credentials', () => {
     }
   });
 
-  it('U15 two users with different tokens, concurrently: one request each, never crossed', async () => {
+  it('two users with different tokens, concurrently: one request each, never crossed', async () => {
     const s = await fresh();
     const draft = s.fakes.dataset.ids.draftCaptureSets[0];
     const doc = `{ belugaC: collection(source: BELUGA, sourceId: "${draft}") { sourceId name } }`;

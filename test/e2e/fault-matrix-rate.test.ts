@@ -1,4 +1,4 @@
-/** reliability.md §7.1 rate-limit rows through the GraphQL endpoint: U5, U5b, U5c, U5d. */
+/** The fault matrix's rate-limit rows (../shared/reference/reliability.md §7.1), through /graphql. */
 import { describe, expect, it } from 'vitest';
 import { codesAt, type GraphQLBody } from './harness.ts';
 import { BOTH, baseline, control, count, expectSplit, useStacks } from './matrix.ts';
@@ -11,7 +11,7 @@ function retryAfter(body: GraphQLBody, field: string): unknown {
 }
 
 describe('fault matrix: rate limits', () => {
-  it('U5 429 with Retry-After: 1 is waited out once, then succeeds', async () => {
+  it('429 with Retry-After: 1 is waited out once, then succeeds', async () => {
     const s = await fresh({ env: WIDE_ENV });
     const base = await baseline(s);
     control(s, 'wickson').addFault({
@@ -34,7 +34,7 @@ describe('fault matrix: rate limits', () => {
   });
 
   it.each(['flat', 'nested'] as const)(
-    'U5b 429 with a reset 30 minutes away (%s body): RATE_LIMITED at once, then short-circuited',
+    '429 with a reset 30 minutes away (%s body): RATE_LIMITED at once, then short-circuited',
     async (shape) => {
       const s = await fresh();
       const base = await baseline(s);
@@ -56,7 +56,7 @@ describe('fault matrix: rate limits', () => {
     },
   );
 
-  it('U5c Retry-After as an HTTP-date is parsed', async () => {
+  it('Retry-After as an HTTP-date is parsed', async () => {
     const s = await fresh();
     const base = await baseline(s);
     const date = new Date(Date.now() + 120_000).toUTCString();
@@ -68,7 +68,7 @@ describe('fault matrix: rate limits', () => {
     expect(seconds).toBeLessThanOrEqual(121);
   });
 
-  it('U5c garbage Retry-After: soon never waits forever and never reports NaN', async () => {
+  it('garbage Retry-After: soon never waits forever and never reports NaN', async () => {
     const s = await fresh();
     const base = await baseline(s);
     control(s, 'wickson').addFault({ kind: 'rate-limit', retryAfter: 'soon', times: 1 });
@@ -90,7 +90,7 @@ describe('fault matrix: rate limits', () => {
     ['the upstream reports X-RateLimit-Remaining: 0', { fakes: { wicksonHourlyLimit: 3 } }],
     ['the configured hourly budget is spent', { env: { WICKSON_HOURLY_BUDGET: '3' } }],
   ])(
-    'U5d proactive quota when %s: RATE_LIMITED before the upstream sends 429',
+    'proactive quota when %s: RATE_LIMITED before the upstream sends 429',
     async (_name, options) => {
       const s = await fresh(options);
       let limited: GraphQLBody | undefined;

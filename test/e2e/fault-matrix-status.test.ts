@@ -1,4 +1,4 @@
-/** reliability.md §7.1 status rows through the GraphQL endpoint: U4a–e, U6, U6b, U6c, U7. */
+/** The fault matrix's status rows (../shared/reference/reliability.md §7.1), through /graphql. */
 import { describe, expect, it } from 'vitest';
 import { CANARY, codesAt } from './harness.ts';
 import { BOTH, baseline, control, count, expectSplit, useStacks } from './matrix.ts';
@@ -22,21 +22,18 @@ const wicksonError = (status: number, code: string, shape: 'nested' | 'flat') =>
       };
 
 describe('fault matrix: upstream statuses (UPSTREAM_TIMEOUT_MS=500)', () => {
-  it.each([502, 503, 504])(
-    'U4a Wickson %i: one retry, then UPSTREAM_UNAVAILABLE',
-    async (status) => {
-      const s = await fresh();
-      const base = await baseline(s);
-      control(s, 'wickson').addFault({ kind: 'status', status, body: { success: false } });
-      const result = await s.query(BOTH);
-      expectSplit(result, base, 'wickson', ['UPSTREAM_UNAVAILABLE']);
-      expect(result.ms).toBeLessThan(1000);
-      expect(count(s, 'wickson')).toBe(2 * base.wickson);
-    },
-  );
+  it.each([502, 503, 504])('Wickson %i: one retry, then UPSTREAM_UNAVAILABLE', async (status) => {
+    const s = await fresh();
+    const base = await baseline(s);
+    control(s, 'wickson').addFault({ kind: 'status', status, body: { success: false } });
+    const result = await s.query(BOTH);
+    expectSplit(result, base, 'wickson', ['UPSTREAM_UNAVAILABLE']);
+    expect(result.ms).toBeLessThan(1000);
+    expect(count(s, 'wickson')).toBe(2 * base.wickson);
+  });
 
   it.each(['nested', 'flat'] as const)(
-    'U4b Wickson 500 PROCESSING_ERROR (%s): at most one retry, masked, request id logged not the body',
+    'Wickson 500 PROCESSING_ERROR (%s): at most one retry, masked, request id logged not the body',
     async (shape) => {
       const s = await fresh();
       const base = await baseline(s);
@@ -56,7 +53,7 @@ describe('fault matrix: upstream statuses (UPSTREAM_TIMEOUT_MS=500)', () => {
     },
   );
 
-  it('U4c Beluga 500 HTML page: no retry, UPSTREAM_BAD_RESPONSE, no HTML echoed', async () => {
+  it('Beluga 500 HTML page: no retry, UPSTREAM_BAD_RESPONSE, no HTML echoed', async () => {
     const s = await fresh();
     const base = await baseline(s);
     control(s, 'beluga').addFault({ kind: 'html', status: 500 });
@@ -65,7 +62,7 @@ describe('fault matrix: upstream statuses (UPSTREAM_TIMEOUT_MS=500)', () => {
     expect(count(s, 'beluga')).toBe(base.beluga);
   });
 
-  it('U4d breaker: opens under consecutive 503s, fails fast with no new requests, one probe recovers', async () => {
+  it('breaker: opens under consecutive 503s, fails fast with no new requests, one probe recovers', async () => {
     const s = await fresh({ env: { BREAKER_HALF_OPEN_MS: '400' } });
     const base = await baseline(s);
     control(s, 'wickson').addFault({ kind: 'status', status: 503, body: { success: false } });
@@ -96,7 +93,7 @@ describe('fault matrix: upstream statuses (UPSTREAM_TIMEOUT_MS=500)', () => {
     expect(healed.body.data).toEqual(base.data);
   });
 
-  it('U4e retry budget: 50 concurrent requests against a 503 upstream cause no retry storm', async () => {
+  it('retry budget: 50 concurrent requests against a 503 upstream cause no retry storm', async () => {
     // Wide deadlines: 50 requests queueing on 2 cores would otherwise hit the 500 ms call deadline.
     const s = await fresh({ env: { UPSTREAM_TIMEOUT_MS: '3000', REQUEST_TIMEOUT_MS: '5000' } });
     const base = await baseline(s);
@@ -113,7 +110,7 @@ describe('fault matrix: upstream statuses (UPSTREAM_TIMEOUT_MS=500)', () => {
     [401, 'INVALID_API_KEY'],
     [403, 'INSUFFICIENT_PERMISSIONS'],
   ])(
-    'U6 Wickson %i %s: UPSTREAM_AUTH_FAILED, no retry, error log without the key',
+    'Wickson %i %s: UPSTREAM_AUTH_FAILED, no retry, error log without the key',
     async (status, code) => {
       const s = await fresh();
       const base = await baseline(s);
@@ -137,7 +134,7 @@ describe('fault matrix: upstream statuses (UPSTREAM_TIMEOUT_MS=500)', () => {
   it.each([
     [401, 'UNAUTHENTICATED', { detail: 'Invalid token.' }, { 'www-authenticate': 'Token' }],
     [403, 'FORBIDDEN', { detail: 'You do not have permission to perform this action.' }, {}],
-  ])('U6b Beluga %i: %s, no retry', async (status, code, body, headers) => {
+  ])('Beluga %i: %s, no retry', async (status, code, body, headers) => {
     const s = await fresh();
     const base = await baseline(s);
     control(s, 'beluga').addFault({ kind: 'status', status, body, headers });
@@ -147,14 +144,14 @@ describe('fault matrix: upstream statuses (UPSTREAM_TIMEOUT_MS=500)', () => {
     expect(count(s, 'beluga')).toBe(base.beluga);
   });
 
-  it('U6b a real invalid caller token on Beluga gives UNAUTHENTICATED; Wickson unaffected', async () => {
+  it('a real invalid caller token on Beluga gives UNAUTHENTICATED; Wickson unaffected', async () => {
     const s = await fresh();
     const base = await baseline(s);
     const result = await s.query(BOTH, undefined, { authorization: `Token ${'f'.repeat(40)}` });
     expectSplit(result, base, 'beluga', ['UNAUTHENTICATED']);
   });
 
-  it('U6c 404 on either side: the nullable lookup is null with no error and no retry', async () => {
+  it('404 on either side: the nullable lookup is null with no error and no retry', async () => {
     const s = await fresh();
     const result = await s.query(`{
       belugaC: collection(source: BELUGA, sourceId: "999999") { name }
@@ -179,7 +176,7 @@ describe('fault matrix: upstream statuses (UPSTREAM_TIMEOUT_MS=500)', () => {
     ['empty body', { kind: 'malformed', body: '' } as const],
     ['a lone {', { kind: 'malformed' } as const],
   ])(
-    'U7 Wickson malformed (%s): UPSTREAM_BAD_RESPONSE, no bytes echoed, no retry',
+    'Wickson malformed (%s): UPSTREAM_BAD_RESPONSE, no bytes echoed, no retry',
     async (_name, fault) => {
       const s = await fresh();
       const base = await baseline(s);
@@ -196,7 +193,7 @@ describe('fault matrix: upstream statuses (UPSTREAM_TIMEOUT_MS=500)', () => {
     ['text/plain', { kind: 'malformed', body: 'NOT JSON', contentType: 'text/plain' } as const],
     ['a lone {', { kind: 'malformed' } as const],
     ['html 200', { kind: 'html', status: 200 } as const],
-  ])('U7 Beluga malformed (%s): UPSTREAM_BAD_RESPONSE, no retry', async (_name, fault) => {
+  ])('Beluga malformed (%s): UPSTREAM_BAD_RESPONSE, no retry', async (_name, fault) => {
     const s = await fresh();
     const base = await baseline(s);
     control(s, 'beluga').addFault(fault);

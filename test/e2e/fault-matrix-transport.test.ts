@@ -1,4 +1,4 @@
-/** reliability.md §7.1 transport rows through the GraphQL endpoint: U1, U1b, U2, U3, U3b, U9–U12. */
+/** The fault matrix's transport rows (../shared/reference/reliability.md §7.1), through /graphql. */
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { closedPort, codesAt, waitFor } from './harness.ts';
@@ -8,7 +8,7 @@ const { fresh } = useStacks();
 const WIDE_ENV = { UPSTREAM_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '8000' };
 
 describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1500)', () => {
-  it('U1 a hanging Wickson times out within the call deadline, no retry, socket destroyed', async () => {
+  it('a hanging Wickson times out within the call deadline, no retry, socket destroyed', async () => {
     const s = await fresh();
     const base = await baseline(s);
     control(s, 'wickson').addFault({ kind: 'hang' });
@@ -22,7 +22,7 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
     expect(await waitFor(() => entries().every((e) => e.closedEarly))).toBe(true);
   });
 
-  it('U1b every upstream hangs: the whole response comes within the request deadline', async () => {
+  it('every upstream hangs: the whole response comes within the request deadline', async () => {
     const s = await fresh({ env: { UPSTREAM_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1000' } });
     control(s, 'beluga').addFault({ kind: 'hang' });
     control(s, 'wickson').addFault({ kind: 'hang' });
@@ -39,7 +39,7 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
     expect(await waitFor(() => all().every((e) => e.closedEarly))).toBe(true);
   });
 
-  it('U2 connection refused: one quick retry, then UPSTREAM_UNAVAILABLE well under the deadline', async () => {
+  it('connection refused: one quick retry, then UPSTREAM_UNAVAILABLE well under the deadline', async () => {
     const port = await closedPort();
     const s = await fresh({ env: { WICKSON_URL: `http://127.0.0.1:${port}` } });
     const result = await s.query(BOTH);
@@ -52,7 +52,7 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
     expect(count(s, 'wickson')).toBe(0);
   });
 
-  it('U3 reset before headers: exactly one retry, then UPSTREAM_UNAVAILABLE', async () => {
+  it('reset before headers: exactly one retry, then UPSTREAM_UNAVAILABLE', async () => {
     const s = await fresh();
     const base = await baseline(s);
     control(s, 'wickson').addFault({ kind: 'reset' });
@@ -62,7 +62,7 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
     expect(count(s, 'wickson')).toBe(2 * base.wickson);
   });
 
-  it('U3b truncated body: bad response or unavailable, never retried after body bytes', async () => {
+  it('truncated body: bad response or unavailable, never retried after body bytes', async () => {
     const s = await fresh();
     const base = await baseline(s);
     control(s, 'wickson').addFault({ kind: 'truncate' });
@@ -72,7 +72,7 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
     expect(count(s, 'wickson')).toBe(base.wickson);
   });
 
-  it('U9 a dripped body trips the deadline: UPSTREAM_TIMEOUT within the call deadline', async () => {
+  it('a dripped body trips the deadline: UPSTREAM_TIMEOUT within the call deadline', async () => {
     const s = await fresh();
     const base = await baseline(s);
     control(s, 'beluga').addFault({ kind: 'slow', chunkDelayMs: 2000 });
@@ -84,7 +84,7 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
     expect(await waitFor(() => entries().every((e) => e.closedEarly))).toBe(true);
   });
 
-  it('U10 a huge body is cut at the response cap: UPSTREAM_BAD_RESPONSE, bounded memory', async () => {
+  it('a huge body is cut at the response cap: UPSTREAM_BAD_RESPONSE, bounded memory', async () => {
     const s = await fresh();
     const base = await baseline(s);
     const rssBefore = process.memoryUsage().rss;
@@ -95,7 +95,7 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 * 1024);
   });
 
-  it('U10 a Content-Length lie does not parse a partial body', async () => {
+  it('a Content-Length lie does not parse a partial body', async () => {
     const s = await fresh();
     const base = await baseline(s);
     control(s, 'wickson').addFault({ kind: 'huge', megabytes: 1, contentLengthLie: 10 });
@@ -104,7 +104,7 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
     expect(count(s, 'wickson')).toBeLessThanOrEqual(2 * base.wickson);
   });
 
-  it('U11 a client disconnect aborts the in-flight upstream request', async () => {
+  it('a client disconnect aborts the in-flight upstream request', async () => {
     const s = await fresh({ env: WIDE_ENV });
     control(s, 'wickson').addFault({ kind: 'hang' });
     const url = await s.listen();
@@ -122,7 +122,7 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
     expect(Date.now() - abortedAt).toBeLessThan(1000);
   });
 
-  it('U12 an unresolvable upstream host gives UPSTREAM_UNAVAILABLE quickly', async () => {
+  it('an unresolvable upstream host gives UPSTREAM_UNAVAILABLE quickly', async () => {
     const s = await fresh({ env: { WICKSON_URL: 'http://nonexistent.invalid' } });
     const result = await s.query(BOTH);
     expect(result.status).toBe(200);

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the fault-matrix suites (reliability.md §7.1): the two-upstream query, a fresh
+ * Shared pieces of the fault-matrix suites (../shared/reference/reliability.md §7.1): the two-upstream query, a fresh
  * stack per row (breaker and quota state must not leak between rows), the clean baseline call
  * counts, and the split assertion every row makes.
  */

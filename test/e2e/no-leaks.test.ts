@@ -1,5 +1,5 @@
 /**
- * reliability.md §7, invariant 4: after close() nothing is left behind — no sockets, no timers —
+ * ../shared/reference/reliability.md §7, invariant 4: after close() nothing is left behind — no sockets, no timers —
  * even when the requests before it hit hangs, slow bodies, deadlines and retries.
  */
 import { expect, it } from 'vitest';

@@ -13,7 +13,7 @@ function capture() {
 }
 
 describe('enum mappers', () => {
-  it('maps the real UNKNOWN job status and unknown job type silently (antenna-api.md §11)', () => {
+  it('maps the real UNKNOWN job status and unknown job type silently', () => {
     const { lines, logger } = capture();
     expect(toJobStatus('UNKNOWN', logger)).toBe('UNKNOWN');
     expect(toJobTypeKey('unknown', logger)).toBe('UNKNOWN');

@@ -1,4 +1,4 @@
-/** Requests the clients send: paths, query params, credentials (U14, U15, S3), call records. */
+/** Requests the clients send: paths, query params, credentials, call records. */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   FAKE_MEMBER_TOKEN,
@@ -148,7 +148,7 @@ describe('Beluga requests', () => {
     ]);
   });
 
-  it('U15: two concurrent callers with different tokens never cross', async () => {
+  it('two concurrent callers with different tokens never cross', async () => {
     const h = harness(fakes);
     const draft = fakes.dataset.ids.draftCaptureSets[0]!;
     const runs = await Promise.all(
@@ -168,7 +168,7 @@ describe('Beluga requests', () => {
     expect(entries.filter((e) => e.headers.authorization === outsider)).toHaveLength(3);
   });
 
-  it('U14: a `next` URL pointing at another host is never fetched; offsets are computed', async () => {
+  it('a `next` URL pointing at another host is never fetched; offsets are computed', async () => {
     const recorder = await startRecorder();
     const other = await startFakes({ belugaPublicUrl: recorder.url });
     try {

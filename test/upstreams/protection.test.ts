@@ -1,4 +1,4 @@
-/** U4d breaker and U4e retry budget. */
+/** The circuit breaker and the retry budget. */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Fakes } from '../../src/fakes/index.ts';
 import { UpstreamUnavailableError } from '../../src/upstreams/errors.ts';
@@ -16,7 +16,7 @@ afterEach(closeHarnesses);
 const breakerOf = (h: ReturnType<typeof harness>, name: 'beluga' | 'wickson') =>
   h.upstreams.health().find((x) => x.upstream === name)?.breaker;
 
-describe('circuit breaker (U4d)', () => {
+describe('circuit breaker', () => {
   it('opens on consecutive 503s, fails fast with no new requests, then one probe closes it', async () => {
     const h = harness(fakes);
     const ledger = fakes.beluga.control.ledger;
@@ -76,7 +76,7 @@ describe('circuit breaker (U4d)', () => {
   });
 });
 
-describe('retry budget (U4e)', () => {
+describe('retry budget', () => {
   it('50 concurrent calls against a 503 upstream cause no retry storm', async () => {
     const h = harness(fakes, { UPSTREAM_TIMEOUT_MS: '2000' });
     fakes.beluga.control.addFault({ route: 'jobs.detail', kind: 'status', status: 503 });

@@ -1,4 +1,4 @@
-/** U5–U5d: 429 handling, the Wickson quota guard and the proactive hourly budget. */
+/** 429 handling, the Wickson quota guard and the proactive hourly budget. */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Fakes } from '../../src/fakes/index.ts';
 import { RateLimitedError } from '../../src/upstreams/errors.ts';
@@ -16,7 +16,7 @@ afterEach(closeHarnesses);
 const wickson = () => fakes.wickson.control;
 
 describe('429', () => {
-  it('U5: Retry-After: 1 is waited out once, then the call succeeds', async () => {
+  it('Retry-After: 1 is waited out once, then the call succeeds', async () => {
     const h = harness(fakes, { UPSTREAM_TIMEOUT_MS: '3000' });
     wickson().addFault({
       route: 'collections.list',
@@ -33,7 +33,7 @@ describe('429', () => {
     expect(h.calls[0]).toMatchObject({ attempts: 2, status: 200, errorCode: undefined });
   });
 
-  it('U5: a Retry-After: 1 that does not fit the deadline is rate limited at once', async () => {
+  it('a Retry-After: 1 that does not fit the deadline is rate limited at once', async () => {
     const h = harness(fakes, { UPSTREAM_TIMEOUT_MS: '800' });
     wickson().addFault({
       route: 'collections.list',
@@ -51,7 +51,7 @@ describe('429', () => {
   });
 
   it.each(['flat', 'nested'] as const)(
-    'U5b: a reset 1800 s away (%s body) fails at once and short-circuits Wickson only',
+    'a reset 1800 s away (%s body) fails at once and short-circuits Wickson only',
     async (shape) => {
       const h = harness(fakes);
       wickson().addFault({
@@ -81,7 +81,7 @@ describe('429', () => {
     },
   );
 
-  it('U5c: an HTTP-date Retry-After is honoured; garbage falls back to X-RateLimit-Reset', async () => {
+  it('an HTTP-date Retry-After is honoured; garbage falls back to X-RateLimit-Reset', async () => {
     const h = harness(fakes);
     const date = new Date(Date.now() + 120_000).toUTCString();
     wickson().addFault({ route: 'media.detail', kind: 'rate-limit', retryAfter: date, times: 1 });
@@ -103,7 +103,7 @@ describe('429', () => {
     expect(seconds).toBeLessThanOrEqual(31);
   });
 
-  it('U5c: Retry-After and reset parsing never yields NaN', () => {
+  it('Retry-After and reset parsing never yields NaN', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(parseRetryAfterMs('1', now)).toBe(1000);
     expect(parseRetryAfterMs('Thu, 01 Jan 2026 00:02:00 GMT', now)).toBe(120_000);
@@ -144,7 +144,7 @@ describe('429', () => {
 });
 
 describe('quota guard', () => {
-  it('U5d: the local hourly budget refuses calls before the upstream sends 429', async () => {
+  it('the local hourly budget refuses calls before the upstream sends 429', async () => {
     const h = harness(fakes, { WICKSON_HOURLY_BUDGET: '5' });
     const outcomes = [];
     for (let i = 0; i < 8; i++) {

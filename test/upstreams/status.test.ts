@@ -1,4 +1,4 @@
-/** U4a–c, U6–U8: status mapping, auth, 404 → null, malformed bodies and schema drift. */
+/** Status mapping, auth, 404 → null, malformed bodies and schema drift. */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_MEMBER_TOKEN, type Fakes, WICKSON_NO_READ_KEY } from '../../src/fakes/index.ts';
 import {
@@ -23,7 +23,7 @@ const beluga = () => fakes.beluga.control;
 const wickson = () => fakes.wickson.control;
 
 describe('5xx', () => {
-  it.each([502, 503, 504])('U4a: %i is retried once, then unavailable', async (status) => {
+  it.each([502, 503, 504])('%i is retried once, then unavailable', async (status) => {
     const h = harness(fakes);
     beluga().addFault({ route: 'jobs.detail', kind: 'status', status });
     const { value: error, ms } = await timed(() =>
@@ -36,7 +36,7 @@ describe('5xx', () => {
     expect(ms).toBeLessThan(450);
   });
 
-  it('U4b: Wickson 500 PROCESSING_ERROR (nested) gets one retry; request_id logged, body not', async () => {
+  it('Wickson 500 PROCESSING_ERROR (nested) gets one retry; request_id logged, body not', async () => {
     const h = harness(fakes);
     wickson().addFault({ route: 'collections.detail', kind: 'status', status: 500 });
     const error = await rejection(h.upstreams.wickson.getCollection('research_papers', h.scope()));
@@ -49,7 +49,7 @@ describe('5xx', () => {
     expect(logs).not.toContain('Injected error');
   });
 
-  it('U4b: Wickson 500 processing_error (flat) gets one retry', async () => {
+  it('Wickson 500 processing_error (flat) gets one retry', async () => {
     const h = harness(fakes);
     wickson().addFault({
       route: 'collections.list',
@@ -71,7 +71,7 @@ describe('5xx', () => {
     expect(h.logs.join('')).not.toContain('secret-ish');
   });
 
-  it('U4c: an Antenna HTML 500 is a bad response without retry', async () => {
+  it('an Antenna HTML 500 is a bad response without retry', async () => {
     const h = harness(fakes);
     beluga().addFault({ route: 'collections.list', kind: 'html', status: 500 });
     const error = await rejection(
@@ -84,7 +84,7 @@ describe('5xx', () => {
 });
 
 describe('auth and absence', () => {
-  it('U6: Wickson 401 INVALID_API_KEY is upstream auth failed, no retry, key never logged', async () => {
+  it('Wickson 401 INVALID_API_KEY is upstream auth failed, no retry, key never logged', async () => {
     const key = 'wk_CANARY_5b1f0e';
     const h = harness(fakes, { WICKSON_API_KEY: key });
     const error = await rejection(h.upstreams.wickson.listCollections(h.scope()));
@@ -95,7 +95,7 @@ describe('auth and absence', () => {
     expect(h.logs.join('')).not.toContain(key);
   });
 
-  it('U6: Wickson 403 INSUFFICIENT_PERMISSIONS is upstream auth failed', async () => {
+  it('Wickson 403 INSUFFICIENT_PERMISSIONS is upstream auth failed', async () => {
     const h = harness(fakes, { WICKSON_API_KEY: WICKSON_NO_READ_KEY });
     const error = await rejection(h.upstreams.wickson.getCollection('research_papers', h.scope()));
     expect(error).toBeInstanceOf(UpstreamAuthFailedError);
@@ -103,7 +103,7 @@ describe('auth and absence', () => {
     expect(wickson().ledger.count()).toBe(1);
   });
 
-  it('U6b: Antenna 401 is unauthenticated and 403 forbidden (the caller, not us)', async () => {
+  it('Antenna 401 is unauthenticated and 403 forbidden (the caller, not us)', async () => {
     const h = harness(fakes);
     const bad = `Token ${'f'.repeat(40)}`;
     const e401 = await rejection(
@@ -118,7 +118,7 @@ describe('auth and absence', () => {
     expect(h.logs.join('')).not.toContain('f'.repeat(40));
   });
 
-  it('U6b: Antenna 401/403 on the server BELUGA_TOKEN is upstream auth failed (ours)', async () => {
+  it('Antenna 401/403 on the server BELUGA_TOKEN is upstream auth failed (ours)', async () => {
     const h = harness(fakes);
     const bad = `Token ${'e'.repeat(40)}`;
     const server = h.scope({ authorization: bad, credentialSource: 'server' });
@@ -135,7 +135,7 @@ describe('auth and absence', () => {
     expect(beluga().ledger.count()).toBe(3);
   });
 
-  it('U6c: a JSON 404 makes detail getters resolve null, not an error', async () => {
+  it('a JSON 404 makes detail getters resolve null, not an error', async () => {
     const h = harness(fakes);
     expect(await h.upstreams.beluga.getCaptureSet(987_654, h.scope())).toBeNull();
     expect(await h.upstreams.beluga.getJob(987_654, h.scope())).toBeNull();
@@ -148,7 +148,7 @@ describe('auth and absence', () => {
     ).toBe(true);
   });
 
-  it('U6c: a draft capture set is null anonymously and visible to a member', async () => {
+  it('a draft capture set is null anonymously and visible to a member', async () => {
     const h = harness(fakes);
     const id = fakes.dataset.ids.draftCaptureSets[0]!;
     expect(await h.upstreams.beluga.getCaptureSet(id, h.scope())).toBeNull();
@@ -175,7 +175,7 @@ describe('auth and absence', () => {
   });
 });
 
-describe('malformed bodies (U7)', () => {
+describe('malformed bodies', () => {
   it.each([
     ['an unterminated JSON body', { kind: 'malformed' as const }],
     ['an HTML 200 page', { kind: 'html' as const, status: 200 }],
@@ -192,7 +192,7 @@ describe('malformed bodies (U7)', () => {
   });
 });
 
-describe('schema drift (U8)', () => {
+describe('schema drift', () => {
   it('strips additive unknown fields', async () => {
     const h = harness(fakes);
     beluga().addFault({

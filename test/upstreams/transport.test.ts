@@ -1,4 +1,4 @@
-/** U1–U3b, U9–U13: deadlines, refused/reset, truncated/slow/huge bodies, abort, DNS, redirects. */
+/** Deadlines, refused/reset, truncated/slow/huge bodies, abort, DNS, redirects. */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Fakes } from '../../src/fakes/index.ts';
 import {
@@ -26,7 +26,7 @@ async function eventually(check: () => boolean, ms = 1000): Promise<boolean> {
 }
 
 describe('deadlines', () => {
-  it('U1: a hanging Wickson GET times out within the deadline, once, while Beluga resolves', async () => {
+  it('a hanging Wickson GET times out within the deadline, once, while Beluga resolves', async () => {
     const h = harness(fakes);
     fakes.wickson.control.addFault({ route: 'collections.detail', kind: 'hang' });
     const { value, ms } = await timed(() =>
@@ -53,7 +53,7 @@ describe('deadlines', () => {
     expect(closed).toBe(true);
   });
 
-  it('U9: a body dripped slower than the deadline times out, without retry', async () => {
+  it('a body dripped slower than the deadline times out, without retry', async () => {
     const h = harness(fakes);
     fakes.beluga.control.addFault({ route: 'collections.detail', kind: 'slow', chunkDelayMs: 150 });
     const { value: error, ms } = await timed(() =>
@@ -64,7 +64,7 @@ describe('deadlines', () => {
     expect(fakes.beluga.control.ledger.count({ route: 'collections.detail' })).toBe(1);
   });
 
-  it('U11: aborting the caller signal stops the upstream request and nothing retries', async () => {
+  it('aborting the caller signal stops the upstream request and nothing retries', async () => {
     const h = harness(fakes, { UPSTREAM_TIMEOUT_MS: '3000' });
     fakes.beluga.control.addFault({ route: 'jobs.detail', kind: 'hang' });
     const controller = new AbortController();
@@ -82,7 +82,7 @@ describe('deadlines', () => {
     expect(fakes.beluga.control.ledger.count({ route: 'jobs.detail' })).toBe(1);
   });
 
-  it('U11: an already aborted signal sends nothing', async () => {
+  it('an already aborted signal sends nothing', async () => {
     const h = harness(fakes);
     const error = await rejection(
       h.upstreams.beluga.getJob(1146, h.scope({ signal: AbortSignal.abort() })),
@@ -94,7 +94,7 @@ describe('deadlines', () => {
 });
 
 describe('transport errors', () => {
-  it('U2: connection refused is retried once after a jitter, then unavailable', async () => {
+  it('connection refused is retried once after a jitter, then unavailable', async () => {
     const port = await closedPort();
     const h = harness(fakes, { BELUGA_URL: `http://127.0.0.1:${port}` });
     const { value: error, ms } = await timed(() =>
@@ -106,7 +106,7 @@ describe('transport errors', () => {
     expect(ms).toBeLessThan(450);
   });
 
-  it('U3: a reset before headers is retried once, then unavailable', async () => {
+  it('a reset before headers is retried once, then unavailable', async () => {
     const h = harness(fakes);
     fakes.beluga.control.addFault({ route: 'projects.detail', kind: 'reset' });
     const { value: error, ms } = await timed(() =>
@@ -117,7 +117,7 @@ describe('transport errors', () => {
     expect(ms).toBeLessThan(450);
   });
 
-  it('U3: a single reset is absorbed by the retry', async () => {
+  it('a single reset is absorbed by the retry', async () => {
     const h = harness(fakes);
     fakes.beluga.control.addFault({ route: 'collections.detail', kind: 'reset', times: 1 });
     const set = await h.upstreams.beluga.getCaptureSet(21, h.scope());
@@ -126,7 +126,7 @@ describe('transport errors', () => {
     expect(h.calls[0]).toMatchObject({ attempts: 2, status: 200, errorCode: undefined });
   });
 
-  it('U3b: a truncated body is a bad response and is not retried', async () => {
+  it('a truncated body is a bad response and is not retried', async () => {
     const h = harness(fakes);
     fakes.beluga.control.addFault({ route: 'collections.detail', kind: 'truncate' });
     const { value: error, ms } = await timed(() =>
@@ -137,7 +137,7 @@ describe('transport errors', () => {
     expect(fakes.beluga.control.ledger.count({ route: 'collections.detail' })).toBe(1);
   });
 
-  it('U10: a body over maxResponseSize is a bad response, also with a Content-Length lie', async () => {
+  it('a body over maxResponseSize is a bad response, also with a Content-Length lie', async () => {
     const h = harness(fakes, {
       UPSTREAM_MAX_RESPONSE_BYTES: String(256 * 1024),
       UPSTREAM_TIMEOUT_MS: '2000',
@@ -166,7 +166,7 @@ describe('transport errors', () => {
     expect(fakes.wickson.control.ledger.count({ route: 'collections.list' })).toBe(2);
   });
 
-  it('U12: a DNS failure is unavailable, quickly', async () => {
+  it('a DNS failure is unavailable, quickly', async () => {
     const h = harness(fakes, {
       BELUGA_URL: 'http://nonexistent.invalid',
       UPSTREAM_TIMEOUT_MS: '3000',
@@ -179,7 +179,7 @@ describe('transport errors', () => {
     expect(ms).toBeLessThan(2500);
   });
 
-  it('U13: a redirect to another origin is not followed and carries no credential there', async () => {
+  it('a redirect to another origin is not followed and carries no credential there', async () => {
     const recorder = await startRecorder();
     try {
       const h = harness(fakes);

@@ -1,4 +1,7 @@
-/** Beluga (Antenna) fake: route table, auth, DRF error bodies (contract §2–§4). */
+/**
+ * Beluga (Antenna) fake: route table, auth, DRF error bodies. "Contract §N" in this folder means
+ * ../shared/contracts/antenna-api.md §N (§2–§4 here).
+ */
 import type { Dataset } from '../dataset.ts';
 import { djangoHtml, html, json } from '../http-utils.ts';
 import type { FakeRequest, FakeResponse, FakeService } from '../types.ts';

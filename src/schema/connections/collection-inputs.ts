@@ -25,7 +25,7 @@ export const OrderDirection = builder.enumType('OrderDirection', {
 });
 
 export const CollectionOrder = builder.inputType('CollectionOrder', {
-  description: `How to sort collections. Missing values sort last in both directions; ties are broken by source (Beluga first when ascending) and id. Default: ${DEFAULT_COLLECTION_ORDER.field} ${DEFAULT_COLLECTION_ORDER.direction}.`,
+  description: `How to sort collections (default ${DEFAULT_COLLECTION_ORDER.field} ${DEFAULT_COLLECTION_ORDER.direction}). Missing values sort last in both directions; ties go by source (Beluga first when ascending), then id.`,
   fields: (t) => ({
     field: t.field({
       type: CollectionOrderField,

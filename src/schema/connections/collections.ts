@@ -124,7 +124,7 @@ builder.queryField('collections', (t) =>
   t.field({
     type: CollectionConnection,
     description:
-      "Collections of both sources in one list, sorted by `orderBy` (default NAME ascending). Without a Beluga-only filter, Beluga capture sets and Wickson collections are merged, and the cursors carry each source's position, so paging through every page in either direction yields each collection exactly once. Cost per page: one Beluga list call and one Wickson list call. If one source fails, the page holds the other source's collections and `errors` has one entry for the failed source at this field's path; the cursors keep the failed source's position, so paging on once it recovers still yields each of its collections, though some may then come after the place the order would have given them (and after a `last` page without `before`, only when paging forward). `totalCount` then counts the answering source only. If both fail, or the filter selects one source and it fails, the field fails.",
+      'Collections of both sources in one list, sorted by `orderBy` (default NAME ascending); paging either way yields each collection once. If one source fails, the page holds the other\'s collections and one error names the failed source (README, "The merged collections list").',
     args: {
       first: t.arg.int({ description: forwardArgDocs.first }),
       after: t.arg.string({ description: forwardArgDocs.after }),
