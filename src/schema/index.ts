@@ -8,5 +8,6 @@ import './job.ts';
 import './media-item.ts';
 import './collection-items.ts';
 import './connections/index.ts';
+import './project-connections.ts';
 
 export const schema = builder.toSchema();

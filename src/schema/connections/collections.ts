@@ -2,10 +2,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../../context.ts';
 import { builder } from '../builder.ts';
 import { belugaCollection, CollectionRef } from '../collection.ts';
-import { CollectionMethod } from '../enums.ts';
 import type { CollectionModel } from '../models.ts';
 import { toUpstream } from '../normalize/enums.ts';
-import { ProjectRef } from '../project.ts';
 import { selectsCounts } from '../selection.ts';
 import { backwardArgDocs, forwardArgDocs } from './args.ts';
 import { CollectionFilter, CollectionOrder } from './collection-inputs.ts';
@@ -143,40 +141,6 @@ builder.queryField('collections', (t) =>
           projectId: args.filter?.projectId,
           method: args.filter?.method,
           sources: args.filter?.sources,
-          orderBy: args.orderBy,
-        },
-        ctx,
-        info,
-      ),
-  }),
-);
-
-builder.objectField(ProjectRef, 'collections', (t) =>
-  t.field({
-    type: CollectionConnection,
-    description:
-      "The project's capture sets, sorted by `orderBy` (default NAME ascending). One Beluga list call per page; selecting `stats { occurrencesCount }` or `taxaCount` adds `with_counts` to that same call.",
-    args: {
-      first: t.arg.int({ description: forwardArgDocs.first }),
-      after: t.arg.string({ description: forwardArgDocs.after }),
-      last: t.arg.int({ description: backwardArgDocs.last }),
-      before: t.arg.string({ description: backwardArgDocs.before }),
-      method: t.arg({
-        type: CollectionMethod,
-        description: 'Only capture sets sampled with this method (UNKNOWN matches nothing).',
-      }),
-      orderBy: t.arg({
-        type: CollectionOrder,
-        description: 'Sort order (default NAME ascending).',
-      }),
-    },
-    resolve: (project, args, ctx, info) =>
-      resolveCollections(
-        args,
-        {
-          projectId: project.sourceId,
-          method: args.method,
-          sources: ['BELUGA'],
           orderBy: args.orderBy,
         },
         ctx,

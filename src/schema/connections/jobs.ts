@@ -1,18 +1,12 @@
 import type { GatewayContext } from '../../context.ts';
 import type { JobDto } from '../../upstreams/beluga/schemas.ts';
-import { builder } from '../builder.ts';
-import { JobStatus, JobTypeKey } from '../enums.ts';
 import { badUserInput } from '../errors.ts';
 import { JobRef } from '../job.ts';
 import type { JobModel } from '../models.ts';
 import { JOB_STATUSES, JOB_TYPE_KEYS, toUpstream } from '../normalize/enums.ts';
 import { belugaTime } from '../normalize/time.ts';
-import { ProjectRef } from '../project.ts';
-import { forwardArgDocs } from './args.ts';
 import { millis } from './collection-order.ts';
-import { listKey } from './cursor.ts';
-import { parsePageArgs } from './page-args.ts';
-import { type PagedSource, resolvePage } from './paging.ts';
+import type { PagedSource } from './paging.ts';
 import { connectionType } from './types.ts';
 
 export const JobConnection = connectionType('Job', JobRef, { one: 'job', many: 'jobs' });
@@ -51,11 +45,11 @@ export function jobFilterCombinations(
 
 const ORDERING = '-created_at,-id';
 
-function createdMillis(dto: JobDto, timeZone: string): number {
+export function createdMillis(dto: JobDto, timeZone: string): number {
   return millis(belugaTime(dto.created_at, timeZone)) ?? 0;
 }
 
-function jobSource(
+export function jobSource(
   ctx: GatewayContext,
   projectId: number,
   filter: { status?: string; jobTypeKey?: string },
@@ -76,32 +70,3 @@ function jobSource(
     count: async () => (await load(ORDERING, 0, 1)).count,
   };
 }
-
-builder.objectField(ProjectRef, 'jobs', (t) =>
-  t.field({
-    type: JobConnection,
-    description: `The project's jobs, newest first. Beluga filters take one value each, so a page costs one Beluga list call per (status, type) pair asked for, merged here newest first (one call without filters, or when a list names every value); at most ${MAX_JOB_FILTER_CALLS} pairs.`,
-    args: {
-      first: t.arg.int({ description: forwardArgDocs.first }),
-      after: t.arg.string({ description: forwardArgDocs.after }),
-      status: t.arg({
-        type: [JobStatus],
-        description: 'Only jobs in one of these states (empty or absent: all).',
-      }),
-      type: t.arg({
-        type: [JobTypeKey],
-        description: 'Only jobs of one of these types (empty or absent: all).',
-      }),
-    },
-    resolve: (project, args, ctx) => {
-      const pairs = jobFilterCombinations(args.status, args.type);
-      const key = listKey(['jobs', project.sourceId, JSON.stringify(pairs)]);
-      const request = parsePageArgs(args, key, pairs.length);
-      const zone = ctx.config.beluga.timeZone;
-      const newestFirst = (a: JobModel, b: JobModel) =>
-        createdMillis(b.dto!, zone) - createdMillis(a.dto!, zone) || b.sourceId - a.sourceId;
-      const sources = pairs.map((pair) => jobSource(ctx, project.sourceId, pair));
-      return resolvePage(request, sources, newestFirst, key);
-    },
-  }),
-);

@@ -1,0 +1,85 @@
+/**
+ * The Project type's connection fields, `Project.collections` and `Project.jobs`: beside
+ * `project.ts` rather than in it because they build on the Collection and Job connections,
+ * which import `project.ts` themselves.
+ */
+import { builder } from './builder.ts';
+import { backwardArgDocs, forwardArgDocs } from './connections/args.ts';
+import { CollectionOrder } from './connections/collection-inputs.ts';
+import { CollectionConnection, resolveCollections } from './connections/collections.ts';
+import { listKey } from './connections/cursor.ts';
+import {
+  createdMillis,
+  JobConnection,
+  jobFilterCombinations,
+  jobSource,
+  MAX_JOB_FILTER_CALLS,
+} from './connections/jobs.ts';
+import { parsePageArgs } from './connections/page-args.ts';
+import { resolvePage } from './connections/paging.ts';
+import { CollectionMethod, JobStatus, JobTypeKey } from './enums.ts';
+import type { JobModel } from './models.ts';
+import { ProjectRef } from './project.ts';
+
+builder.objectField(ProjectRef, 'collections', (t) =>
+  t.field({
+    type: CollectionConnection,
+    description:
+      "The project's capture sets, sorted by `orderBy` (default NAME ascending). One Beluga list call per page; selecting `stats { occurrencesCount }` or `taxaCount` adds `with_counts` to that same call.",
+    args: {
+      first: t.arg.int({ description: forwardArgDocs.first }),
+      after: t.arg.string({ description: forwardArgDocs.after }),
+      last: t.arg.int({ description: backwardArgDocs.last }),
+      before: t.arg.string({ description: backwardArgDocs.before }),
+      method: t.arg({
+        type: CollectionMethod,
+        description: 'Only capture sets sampled with this method (UNKNOWN matches nothing).',
+      }),
+      orderBy: t.arg({
+        type: CollectionOrder,
+        description: 'Sort order (default NAME ascending).',
+      }),
+    },
+    resolve: (project, args, ctx, info) =>
+      resolveCollections(
+        args,
+        {
+          projectId: project.sourceId,
+          method: args.method,
+          sources: ['BELUGA'],
+          orderBy: args.orderBy,
+        },
+        ctx,
+        info,
+      ),
+  }),
+);
+
+builder.objectField(ProjectRef, 'jobs', (t) =>
+  t.field({
+    type: JobConnection,
+    description: `The project's jobs, newest first. Beluga filters take one value each, so a page costs one Beluga list call per (status, type) pair asked for, merged here newest first (one call without filters, or when a list names every value); at most ${MAX_JOB_FILTER_CALLS} pairs.`,
+    args: {
+      first: t.arg.int({ description: forwardArgDocs.first }),
+      after: t.arg.string({ description: forwardArgDocs.after }),
+      status: t.arg({
+        type: [JobStatus],
+        description: 'Only jobs in one of these states (empty or absent: all).',
+      }),
+      type: t.arg({
+        type: [JobTypeKey],
+        description: 'Only jobs of one of these types (empty or absent: all).',
+      }),
+    },
+    resolve: (project, args, ctx) => {
+      const pairs = jobFilterCombinations(args.status, args.type);
+      const key = listKey(['jobs', project.sourceId, JSON.stringify(pairs)]);
+      const request = parsePageArgs(args, key, pairs.length);
+      const zone = ctx.config.beluga.timeZone;
+      const newestFirst = (a: JobModel, b: JobModel) =>
+        createdMillis(b.dto!, zone) - createdMillis(a.dto!, zone) || b.sourceId - a.sourceId;
+      const sources = pairs.map((pair) => jobSource(ctx, project.sourceId, pair));
+      return resolvePage(request, sources, newestFirst, key);
+    },
+  }),
+);
