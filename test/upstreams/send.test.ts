@@ -79,7 +79,7 @@ function http(overrides: Partial<HttpDeps> = {}): HttpClient {
     dispatcher,
     logger: pino({ level: 'silent' }),
     now: () => 1_700_000_000_000,
-    timeoutMs: 300,
+    timeoutMs: 2_000,
     breaker: createBreaker({ failureRatio: 0.99, halfOpenAfterMs: 1_000 }),
     budget: createRetryBudget({ ratio: 1, now: () => 1_700_000_000_000 }),
     random: () => 0,
@@ -152,7 +152,7 @@ describe('send', () => {
 
   it('a timeout after sending leaves the outcome unknown (sent, no status)', async () => {
     script.push(() => undefined);
-    const error = (await rejection(http().send(post()))) as UpstreamError;
+    const error = (await rejection(http({ timeoutMs: 300 }).send(post()))) as UpstreamError;
     expect(error).toBeInstanceOf(UpstreamTimeoutError);
     expect(error).toMatchObject({ sent: true, status: undefined });
     expect(seen).toHaveLength(1);
