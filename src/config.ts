@@ -2,16 +2,32 @@
  * The only reader of process.env. Every setting is parsed with zod at start; a missing or bad
  * value stops start-up with a message that names the variable and never echoes its value.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
-const httpUrl = z
+/** An upstream's origin: the clients add the API paths (/api/v2/…, /v1/…) themselves. */
+const originUrl = z
   .url({ protocol: /^https?$/ })
-  .transform((u) => u.replace(/\/+$/, ''))
-  .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not carry a query or fragment');
+  .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not carry a query or fragment')
+  .refine(
+    (u) => new URL(u).pathname === '/',
+    'must be an origin such as http://127.0.0.1:4010, without a path (the gateway adds the API paths)',
+  )
+  .transform((u) => new URL(u).origin);
+const HOST_NAME =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+/** An IP address, or a host name whose last label is not all digits (so 999.1.1.1 is neither). */
+export const hostSchema = z
+  .string()
+  .trim()
+  .refine(
+    (h) => isIP(h) !== 0 || HOST_NAME.test(h),
+    'must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name of this machine',
+  );
 const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -26,14 +42,14 @@ const secret = z.string().trim().min(1, 'must not be empty');
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(0, 65_535).default(4000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: hostSchema.default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-  BELUGA_URL: httpUrl.default('https://api.beluga.insectai.org'),
+  BELUGA_URL: originUrl.default('https://api.beluga.insectai.org'),
   BELUGA_TOKEN: secret.optional(),
   BELUGA_TIMEZONE: timeZone.default('America/New_York'),
   BELUGA_CONCURRENCY: int(1, 256).default(64),
-  WICKSON_URL: httpUrl.default('https://api.wickson.ai'),
+  WICKSON_URL: originUrl.default('https://api.wickson.ai'),
   WICKSON_API_KEY: secret,
   WICKSON_HOURLY_BUDGET: int(1, 1_000_000).default(1000),
   WICKSON_CONCURRENCY: int(1, 256).default(64),

@@ -2,28 +2,60 @@
  * `npm run demo`: both fake upstreams and the gateway wired to them, offline. Ctrl-C stops all.
  * Ports: PORT (gateway, 4000), BELUGA_FAKE_PORT (4010), WICKSON_FAKE_PORT (4020).
  */
-import { configFrom } from './config.ts';
+import { z } from 'zod';
+import { ConfigError, configFrom } from './config.ts';
 import { FAKE_MEMBER_TOKEN, FAKE_OUTSIDER_TOKEN, startFakes } from './fakes/index.ts';
+import { listenErrorMessage } from './server/listen-errors.ts';
 import { startServer } from './server/main.ts';
 
-const port = (value: string | undefined, fallback: number) => (value ? Number(value) : fallback);
+const port = z.coerce.number().int().min(0).max(65_535);
+const parsed = z
+  .object({
+    PORT: port.default(4000),
+    BELUGA_FAKE_PORT: port.default(4010),
+    WICKSON_FAKE_PORT: port.default(4020),
+  })
+  .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
+if (!parsed.success) {
+  for (const issue of parsed.error.issues)
+    console.error(`demo: ${issue.path.join('.')} must be a port number (0-65535)`);
+  process.exit(1);
+}
+const ports = parsed.data;
+
+/** Exits with one line for a busy port or a bad setting; anything else keeps its stack. */
+function exitOnStartError(error: unknown): never {
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : listenErrorMessage(error, { ports, host: ['HOST', '127.0.0.1'] });
+  if (!message) throw error;
+  console.error(`demo: ${message}`);
+  process.exit(1);
+}
 
 const fakes = await startFakes({
-  belugaPort: port(process.env.BELUGA_FAKE_PORT, 4010),
-  wicksonPort: port(process.env.WICKSON_FAKE_PORT, 4020),
+  belugaPort: ports.BELUGA_FAKE_PORT,
+  wicksonPort: ports.WICKSON_FAKE_PORT,
   wicksonApiKey: 'demo-key',
-});
-const config = configFrom({
-  PORT: process.env.PORT || '4000',
-  HOST: '127.0.0.1',
-  BELUGA_URL: fakes.beluga.url,
-  WICKSON_URL: fakes.wickson.url,
-  WICKSON_API_KEY: 'demo-key',
-  LOG_LEVEL: process.env.LOG_LEVEL || 'info',
-});
+}).catch(exitOnStartError);
+const config = (() => {
+  try {
+    return configFrom({
+      PORT: String(ports.PORT),
+      HOST: '127.0.0.1',
+      BELUGA_URL: fakes.beluga.url,
+      WICKSON_URL: fakes.wickson.url,
+      WICKSON_API_KEY: 'demo-key',
+      LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+    });
+  } catch (error) {
+    return exitOnStartError(error);
+  }
+})();
 const server = await startServer(config).catch(async (error: unknown) => {
   await fakes.close();
-  throw error;
+  return exitOnStartError(error);
 });
 
 process.stdout.write(

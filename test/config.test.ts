@@ -72,6 +72,32 @@ describe('loadConfig', () => {
   });
 });
 
+describe('upstream URLs and HOST', () => {
+  it('takes origins only: a pasted API path is refused by name', () => {
+    expect(
+      problems({
+        WICKSON_API_KEY: 'k',
+        BELUGA_URL: 'http://127.0.0.1:4010/api/v2/captures/collections/',
+        WICKSON_URL: 'http://127.0.0.1:4020/v1/media/collections',
+      }),
+    ).toEqual([
+      'BELUGA_URL must be an origin such as http://127.0.0.1:4010, without a path (the gateway adds the API paths)',
+      'WICKSON_URL must be an origin such as http://127.0.0.1:4010, without a path (the gateway adds the API paths)',
+    ]);
+    expect(
+      loadConfig({ WICKSON_API_KEY: 'k', WICKSON_URL: 'HTTP://Example.ORG:80/' }).wickson.url,
+    ).toBe('http://example.org');
+  });
+
+  it('HOST: an IP address or a host name; 999.1.1.1 is neither', () => {
+    expect(problems({ WICKSON_API_KEY: 'k', HOST: '999.1.1.1' })).toEqual([
+      'HOST must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name of this machine',
+    ]);
+    for (const host of ['127.0.0.1', '::', 'localhost', 'gateway-1.internal'])
+      expect(loadConfig({ WICKSON_API_KEY: 'k', HOST: host }).host).toBe(host);
+  });
+});
+
 describe('README', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   it('documents every variable in its configuration table', () => {

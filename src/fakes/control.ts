@@ -26,7 +26,15 @@ function matches(entry: LedgerEntry, filter?: LedgerFilter): boolean {
   return true;
 }
 
-export function createControl(initialLatency: Latency | undefined, seed: number): ControlState {
+/**
+ * `routes` are the service's route names: a fault naming any other (a typo that would never fire)
+ * is refused, so POST /__fake/faults answers 400.
+ */
+export function createControl(
+  initialLatency: Latency | undefined,
+  seed: number,
+  routes: readonly string[],
+): ControlState {
   let latency: Latency = initialLatency ?? { fixedMs: 0 };
   let faults: ActiveFault[] = [];
   let entries: LedgerEntry[] = [];
@@ -48,6 +56,9 @@ export function createControl(initialLatency: Latency | undefined, seed: number)
       latency = { fixedMs: Math.max(0, next.fixedMs), jitterMs: Math.max(0, next.jitterMs ?? 0) };
     },
     addFault(spec) {
+      if (spec.route !== undefined && spec.route !== '*' && !routes.includes(spec.route)) {
+        throw new Error(`unknown route ${spec.route}; routes: *, ${routes.join(', ')}`);
+      }
       const id = `fault-${nextId++}`;
       faults.push({ id, spec, remaining: spec.times ?? Number.POSITIVE_INFINITY });
       return id;

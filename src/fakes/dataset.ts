@@ -23,6 +23,14 @@ export interface DatasetScale {
   wicksonLargeItems: number;
 }
 
+/** The seed records alone: smaller scales are refused (`generateDataset` throws). */
+export const MIN_SCALE: DatasetScale = {
+  projects: 14,
+  captureSets: 81,
+  jobs: 28,
+  wicksonCollections: 4,
+};
+
 export const DEFAULT_SCALE: DatasetScale = {
   projects: 14,
   captureSets: 81,
@@ -143,6 +151,11 @@ export function generateDataset(
 ): Dataset {
   const seed = options.seed ?? 1;
   const scale = { ...DEFAULT_SCALE, ...options.scale };
+  for (const key of Object.keys(MIN_SCALE) as (keyof DatasetScale)[]) {
+    if (!(scale[key] >= MIN_SCALE[key])) {
+      throw new RangeError(`scale.${key} must be at least ${MIN_SCALE[key]} (the seed records)`);
+    }
+  }
   const rng = createRng(seed);
   const beluga = generateBeluga(rng, scale);
   const wickson = generateWickson(

@@ -11,42 +11,42 @@ const base = {
 };
 
 export const FaultSpecSchema = z.discriminatedUnion('kind', [
-  z.object({
+  z.strictObject({
     ...base,
     kind: z.literal('status'),
     status: z.number().int().min(100).max(599),
     body: z.unknown().optional(),
     headers: z.record(z.string(), z.string()).optional(),
   }),
-  z.object({
+  z.strictObject({
     ...base,
     kind: z.literal('rate-limit'),
     retryAfter: z.string().optional(),
     resetInSeconds: z.number().int().nonnegative().optional(),
     shape: z.enum(['nested', 'flat']).optional(),
   }),
-  z.object({ ...base, kind: z.literal('hang') }),
-  z.object({ ...base, kind: z.literal('reset') }),
-  z.object({
+  z.strictObject({ ...base, kind: z.literal('hang') }),
+  z.strictObject({ ...base, kind: z.literal('reset') }),
+  z.strictObject({
     ...base,
     kind: z.literal('malformed'),
     body: z.string().optional(),
     contentType: z.string().optional(),
   }),
-  z.object({
+  z.strictObject({
     ...base,
     kind: z.literal('html'),
     status: z.number().int().min(100).max(599).optional(),
   }),
-  z.object({ ...base, kind: z.literal('truncate') }),
-  z.object({ ...base, kind: z.literal('slow'), chunkDelayMs: z.number().nonnegative() }),
-  z.object({
+  z.strictObject({ ...base, kind: z.literal('truncate') }),
+  z.strictObject({ ...base, kind: z.literal('slow'), chunkDelayMs: z.number().nonnegative() }),
+  z.strictObject({
     ...base,
     kind: z.literal('huge'),
     megabytes: z.number().positive().max(1024),
     contentLengthLie: z.number().int().nonnegative().optional(),
   }),
-  z.object({
+  z.strictObject({
     ...base,
     kind: z.literal('redirect'),
     location: z.string().min(1),
@@ -58,7 +58,7 @@ export function parseFaultSpec(input: unknown): FaultSpec {
   return FaultSpecSchema.parse(input) as FaultSpec;
 }
 
-export const LatencySchema = z.object({
+export const LatencySchema = z.strictObject({
   fixedMs: z.number().nonnegative(),
   jitterMs: z.number().nonnegative().optional(),
 });

@@ -33,9 +33,10 @@ export async function startFakes(options: FakeOptions = {}): Promise<Fakes> {
   const host = options.host ?? '127.0.0.1';
   const seed = options.seed ?? 1;
   const dataset = generateDataset({ seed, scale: options.scale });
+  const belugaService = createBelugaService(dataset, { now: options.now });
   const beluga = await startFakeServer(
-    createBelugaService(dataset, { now: options.now }),
-    createControl(options.latency, seed),
+    belugaService,
+    createControl(options.latency, seed, belugaService.routes),
     {
       host,
       port: options.belugaPort ?? 0,
@@ -50,10 +51,14 @@ export async function startFakes(options: FakeOptions = {}): Promise<Fakes> {
       apiKey: options.wicksonApiKey ?? 'demo-key',
       hourlyLimit: options.wicksonHourlyLimit ?? 1000,
     });
-    wickson = await startFakeServer(service, createControl(options.latency, seed + 1), {
-      host,
-      port: options.wicksonPort ?? 0,
-    });
+    wickson = await startFakeServer(
+      service,
+      createControl(options.latency, seed + 1, service.routes),
+      {
+        host,
+        port: options.wicksonPort ?? 0,
+      },
+    );
   } catch (error) {
     await beluga.close();
     throw error;

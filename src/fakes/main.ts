@@ -3,6 +3,9 @@
  * gateway, so it reads its own environment (validated with zod).
  */
 import { z } from 'zod';
+import { hostSchema } from '../config.ts';
+import { listenErrorMessage } from '../server/listen-errors.ts';
+import { MIN_SCALE } from './dataset.ts';
 import {
   FAKE_MEMBER_TOKEN,
   FAKE_OUTSIDER_TOKEN,
@@ -30,6 +33,12 @@ const scale = z
           code: 'custom',
           message: `unknown key ${key}; known: ${scaleKeys.join(', ')}`,
         });
+      } else if (Number(value) < MIN_SCALE[key as (typeof scaleKeys)[number]]) {
+        const min = MIN_SCALE[key as (typeof scaleKeys)[number]];
+        ctx.addIssue({
+          code: 'custom',
+          message: `${key} must be at least ${min} (the seed records need them)`,
+        });
       }
       out[key] = Number(value);
     }
@@ -43,10 +52,12 @@ const Env = z.object({
   FAKE_SEED: z.coerce.number().int().default(1),
   FAKE_SCALE: scale.optional(),
   FAKE_LATENCY_MS: z.coerce.number().min(0).max(60_000).default(0),
-  FAKE_HOST: z.string().min(1).default('127.0.0.1'),
+  FAKE_HOST: hostSchema.default('127.0.0.1'),
 });
 
-const parsed = Env.safeParse(process.env);
+const parsed = Env.safeParse(
+  Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== '')),
+);
 if (!parsed.success) {
   for (const issue of parsed.error.issues)
     console.error(`fakes: ${issue.path.join('.')}: ${issue.message}`);
@@ -61,11 +72,24 @@ const fakes = await startFakes({
   scale: env.FAKE_SCALE,
   wicksonApiKey: env.WICKSON_API_KEY,
   latency: { fixedMs: env.FAKE_LATENCY_MS },
+}).catch((error: unknown) => {
+  const message = listenErrorMessage(error, {
+    ports: { BELUGA_FAKE_PORT: env.BELUGA_FAKE_PORT, WICKSON_FAKE_PORT: env.WICKSON_FAKE_PORT },
+    host: ['FAKE_HOST', env.FAKE_HOST],
+  });
+  if (!message) throw error;
+  console.error(`fakes: ${message}`);
+  process.exit(1);
 });
 const { dataset } = fakes;
-console.log(`Fake Beluga:  ${fakes.beluga.url}/api/v2/captures/collections/`);
 console.log(
-  `Fake Wickson: ${fakes.wickson.url}/v1/media/collections (X-Api-Key: <WICKSON_API_KEY>)`,
+  `Fake Beluga:  ${fakes.beluga.url}   (e.g. ${fakes.beluga.url}/api/v2/captures/collections/)`,
+);
+console.log(
+  `Fake Wickson: ${fakes.wickson.url}   (e.g. ${fakes.wickson.url}/v1/media/collections, X-Api-Key: ${env.WICKSON_API_KEY})`,
+);
+console.log(
+  `Gateway on them: BELUGA_URL=${fakes.beluga.url} WICKSON_URL=${fakes.wickson.url} WICKSON_API_KEY=${env.WICKSON_API_KEY} npm start`,
 );
 console.log(
   `Dataset seed ${dataset.seed}: ${dataset.projects.size} projects, ${dataset.captureSets.size} capture sets, ` +

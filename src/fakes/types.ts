@@ -121,6 +121,8 @@ export interface RouteMatch {
 
 export interface FakeService {
   name: 'beluga' | 'wickson';
+  /** Route names (`collections.list`, …): what faults and ledger filters may name. */
+  routes: readonly string[];
   match(req: FakeRequest): RouteMatch | null;
   /** Response for a path no route matches. */
   notFound(req: FakeRequest): FakeResponse;

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createUpstreams } from '../upstreams/index.ts';
 import { createGateway } from './gateway.ts';
+import { listenErrorMessage } from './listen-errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { createSubgraph, routeSubgraph, SUBGRAPH_PATH } from './subgraph.ts';
@@ -136,7 +137,15 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
-  const running = await startServer(config, { logger });
+  const running = await startServer(config, { logger }).catch((error: unknown) => {
+    const message = listenErrorMessage(error, {
+      ports: { PORT: config.port },
+      host: ['HOST', config.host],
+    });
+    if (!message) throw error;
+    process.stderr.write(`gateway: ${message}\n`);
+    process.exit(1);
+  });
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     running.close().then(

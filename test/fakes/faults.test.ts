@@ -202,6 +202,29 @@ describe('fault injection, latency, ledger and control routes', () => {
     expect(control().ledger.count()).toBe(0);
   });
 
+  it('refuses a fault naming an unknown route or field (400 over HTTP), listing the routes', async () => {
+    const url = fakes().beluga.url;
+    const post = async (body: unknown) => {
+      const res = await request(`${url}/__fake/faults`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
+      return { status: res.statusCode, text: await res.body.text() };
+    };
+    const typo = await post({ kind: 'status', status: 503, route: 'collection.list' });
+    expect(typo.status).toBe(400);
+    expect(typo.text).toContain('unknown route collection.list');
+    expect(typo.text).toContain('collections.list');
+    expect((await post({ kind: 'slow', delayMs: 200 })).status).toBe(400);
+    expect((await post({ kind: 'slow', chunkDelayMs: 200, tims: 1 })).status).toBe(400);
+    expect((await post({ kind: 'huge' })).status).toBe(400);
+    expect((await post({ kind: 'redirect' })).status).toBe(400);
+    expect(() => fakes().wickson.control.addFault({ kind: 'hang', route: 'jobs.list' })).toThrow(
+      /unknown route jobs\.list; routes: \*, collections\.list/,
+    );
+    expect((await beluga()).status).toBe(200);
+  });
+
   it('close() ends hanging and slow responses promptly', async () => {
     const own = await startFakes();
     own.beluga.control.addFault({ kind: 'hang' });

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { MIN_SCALE } from '../../src/fakes/dataset.ts';
 import { generateDataset } from '../../src/fakes/index.ts';
 import { loadSeedFile, SEED_FILES } from '../../src/fakes/seeds.ts';
 import { useFakes } from '../helpers/fakes.ts';
@@ -128,5 +129,24 @@ describe('dataset', () => {
     for (const set of d.captureSets.values()) {
       for (const id of set.jobIds) expect(d.jobs.get(id)!.captureSet).toBe(set.id);
     }
+  });
+
+  it('honours any scale down to the seed records and refuses a smaller one', () => {
+    const d = generateDataset({ scale: MIN_SCALE });
+    expect([
+      d.projects.size,
+      d.captureSets.size,
+      d.jobs.size,
+      d.wickson.collections.length,
+    ]).toEqual([
+      MIN_SCALE.projects,
+      MIN_SCALE.captureSets,
+      MIN_SCALE.jobs,
+      MIN_SCALE.wicksonCollections,
+    ]);
+    expect(generateDataset({ scale: { jobs: 50 } }).jobs.size).toBe(50);
+    expect(() => generateDataset({ scale: { captureSets: 80 } })).toThrow(
+      'scale.captureSets must be at least 81',
+    );
   });
 });

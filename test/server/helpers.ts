@@ -14,7 +14,7 @@ export interface StubClients {
   calls: string[];
 }
 
-type Impl = Record<string, (...args: any[]) => Promise<unknown>>;
+type Impl = Record<string, (...args: never[]) => Promise<unknown>>;
 
 /** Every method records its call; without an override it throws (a limit let a query through). */
 export function stubClients(overrides: { beluga?: Impl; wickson?: Impl } = {}): StubClients {
@@ -28,7 +28,7 @@ export function stubClients(overrides: { beluga?: Impl; wickson?: Impl } = {}): 
           async (...args: unknown[]) => {
             calls.push(`${name}.${String(method)}`);
             const impl = overrides[name]?.[String(method)];
-            if (impl) return impl(...args);
+            if (impl) return (impl as (...a: unknown[]) => Promise<unknown>)(...args);
             throw new Error(`stub ${name}.${String(method)} must not be called`);
           },
       },
@@ -44,6 +44,7 @@ export interface TestGateway {
   post(
     body: unknown,
     headers?: Record<string, string>,
+    // biome-ignore lint/suspicious/noExplicitAny: assertions read the parsed JSON body loosely
   ): Promise<{ status: number; body: any; headers: Headers }>;
 }
 

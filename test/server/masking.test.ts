@@ -6,6 +6,7 @@ import {
   UpstreamBadResponseError,
   UpstreamTimeoutError,
 } from '../../src/upstreams/errors.ts';
+import type { UpstreamScope } from '../../src/upstreams/types.ts';
 import { testGateway } from './helpers.ts';
 
 const CANARY = `wk_CANARY_${Math.random().toString(36).slice(2)}`;
@@ -59,7 +60,7 @@ for (const NODE_ENV of ['production', 'development']) {
       const { status, body } = await t.post({ query: '{ wickson beluga fast }' });
       expect(status).toBe(200);
       expect(body.data).toEqual({ wickson: null, beluga: null, fast: 'fast' });
-      const byPath = Object.fromEntries(body.errors.map((e: any) => [e.path[0], e]));
+      const byPath = Object.fromEntries(body.errors.map((e: { path: string[] }) => [e.path[0], e]));
       expect(byPath.wickson).toEqual({
         message: 'The gateway could not authenticate with an upstream service.',
         locations: [{ line: 1, column: 3 }],
@@ -95,7 +96,7 @@ for (const NODE_ENV of ['production', 'development']) {
 
     it('passes schema errors with a closed-set code, masks those without', async () => {
       const { body } = await t.post({ query: '{ badInput rawGraphQLError }' });
-      const byPath = Object.fromEntries(body.errors.map((e: any) => [e.path[0], e]));
+      const byPath = Object.fromEntries(body.errors.map((e: { path: string[] }) => [e.path[0], e]));
       expect(byPath.badInput.message).toBe('The page size must be between 1 and 100.');
       expect(byPath.badInput.extensions).toEqual({
         code: 'BAD_USER_INPUT',
@@ -161,13 +162,13 @@ describe('deadline', () => {
   });
 
   it('hands upstream clients the request id and the caller authorization in the scope', async () => {
-    let scope: any;
+    let scope: UpstreamScope | undefined;
     const t = testGateway(
       {},
       {
         beluga: {
           getCaptureSet: async (_id: number, s: unknown) => {
-            scope = s;
+            scope = s as UpstreamScope;
             return null;
           },
         },
@@ -177,9 +178,9 @@ describe('deadline', () => {
       { query: '{ beluga }' },
       { 'x-request-id': 'abc.DEF-1_2', authorization: `Token ${TOKEN}` },
     );
-    expect(scope.requestId).toBe('abc.DEF-1_2');
-    expect(scope.authorization).toBe(`Token ${TOKEN}`);
-    expect(scope.signal.aborted).toBe(false);
+    expect(scope?.requestId).toBe('abc.DEF-1_2');
+    expect(scope?.authorization).toBe(`Token ${TOKEN}`);
+    expect(scope?.signal?.aborted).toBe(false);
   });
 
   it('reports a bad response from the upstream without echoing it', async () => {

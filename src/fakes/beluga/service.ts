@@ -105,6 +105,7 @@ export function createBelugaService(
   const routes = routeTable(store);
   return {
     name: 'beluga',
+    routes: routes.map(([, route]) => route),
     match(req) {
       for (const [pattern, route, methods] of routes) {
         const m = pattern.exec(req.path);

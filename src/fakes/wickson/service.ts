@@ -60,6 +60,7 @@ export function createWicksonService(
 
   return {
     name: 'wickson',
+    routes: ROUTES.map(([, route]) => route),
     match(req) {
       const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
       for (const [pattern, route, handler] of ROUTES) {
