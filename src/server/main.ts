@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createUpstreams } from '../upstreams/index.ts';
+import { withCompression } from './compress.ts';
 import { createGateway } from './gateway.ts';
 import { listenErrorMessage } from './listen-errors.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -75,7 +76,9 @@ export async function startServer(
   });
   server.on(
     'request',
-    config.federation.subgraph ? routeSubgraph(gateway, createSubgraph(config, deps)) : gateway,
+    withCompression(
+      config.federation.subgraph ? routeSubgraph(gateway, createSubgraph(config, deps)) : gateway,
+    ),
   );
 
   await new Promise<void>((resolve, reject) => {

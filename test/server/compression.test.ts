@@ -1,0 +1,80 @@
+/**
+ * Responses of 1 KB and more are compressed by Accept-Encoding (br preferred, then gzip) on the
+ * real listener: the GraphiQL page and large results; small answers are sent as they are.
+ */
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { request } from 'undici';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { configFrom } from '../../src/config.ts';
+import { type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { createLogger } from '../../src/server/logger.ts';
+import { type RunningServer, startServer } from '../../src/server/main.ts';
+
+let fakes: Fakes;
+let running: RunningServer;
+beforeAll(async () => {
+  fakes = await startFakes();
+  const config = configFrom({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BELUGA_URL: fakes.beluga.url,
+    WICKSON_URL: fakes.wickson.url,
+  });
+  running = await startServer(config, { logger: createLogger(config, { write: () => {} }) });
+});
+afterAll(async () => {
+  await running.close();
+  await fakes.close();
+});
+
+async function post(query: string, acceptEncoding?: string) {
+  const res = await request(`${running.url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}),
+    },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    encoding: res.headers['content-encoding'],
+    bytes: Buffer.from(await res.body.arrayBuffer()),
+  };
+}
+
+const LARGE =
+  '{ collections(first: 100) { edges { node { id source sourceId name createdAt } } } }';
+
+it('serves the GraphiQL page brotli-compressed to a browser', async () => {
+  const res = await request(`${running.url}/graphql`, {
+    headers: { accept: 'text/html', 'accept-encoding': 'gzip, deflate, br, zstd' },
+  });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-encoding']).toBe('br');
+  const compressed = Buffer.from(await res.body.arrayBuffer());
+  const page = brotliDecompressSync(compressed).toString('utf8');
+  expect(page.trimStart().startsWith('<!doctype html>')).toBe(true);
+  expect(compressed.length).toBeLessThan(page.length / 3);
+});
+
+it('compresses a large result by Accept-Encoding, the same JSON once decoded', async () => {
+  const plain = await post(LARGE);
+  expect(plain.encoding).toBeUndefined();
+  expect(plain.bytes.length).toBeGreaterThan(4096);
+  const gzip = await post(LARGE, 'gzip');
+  expect(gzip.encoding).toBe('gzip');
+  expect(JSON.parse(gunzipSync(gzip.bytes).toString())).toEqual(JSON.parse(plain.bytes.toString()));
+  expect(gzip.bytes.length).toBeLessThan(plain.bytes.length / 2);
+  const br = await post(LARGE, 'gzip;q=0.5, br');
+  expect(br.encoding).toBe('br');
+  expect(JSON.parse(brotliDecompressSync(br.bytes).toString())).toEqual(
+    JSON.parse(plain.bytes.toString()),
+  );
+});
+
+it('sends a small answer uncompressed', async () => {
+  const small = await post('{ __typename }', 'gzip, br');
+  expect(small.encoding).toBeUndefined();
+  expect(JSON.parse(small.bytes.toString())).toEqual({ data: { __typename: 'Query' } });
+});
