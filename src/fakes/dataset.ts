@@ -29,6 +29,7 @@ export const MIN_SCALE: DatasetScale = {
   captureSets: 81,
   jobs: 28,
   wicksonCollections: 4,
+  wicksonLargeItems: 0,
 };
 
 export const DEFAULT_SCALE: DatasetScale = {
