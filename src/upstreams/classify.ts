@@ -6,6 +6,7 @@
  * was sent. Upstream-specific knowledge arrives as an `ErrorBodyReader`; nothing here names one.
  */
 import {
+  type FieldIssue,
   ForbiddenError,
   NotFoundError,
   RateLimitedError,
@@ -28,6 +29,8 @@ import type { CredentialSource } from './types.ts';
 
 /** What an upstream's error body says, read by that upstream's own reader. */
 export interface ErrorBody {
+  /** Per-field validation errors of a 400 (DRF bodies), for a mutation's `userErrors`. */
+  fieldErrors?: FieldIssue[];
   /** Upper-case error code, safe to log. */
   code?: string;
   requestId?: string;
@@ -173,7 +176,9 @@ export function classifyStatus(
   if (status >= 300 && status < 400) {
     return fail(new UpstreamBadResponseError(call, `${what}, a redirect that is not followed`));
   }
-  if (status === 400) return fail(new UpstreamBadRequestError(call, what));
+  if (status === 400) {
+    return fail(new UpstreamBadRequestError(call, what, { fieldErrors: body.fieldErrors }));
+  }
   if (status === 401 || status === 403) {
     // Rejecting the gateway's own credential (an API key, BELUGA_TOKEN) is ours to fix.
     if (credentialSource === 'server') {

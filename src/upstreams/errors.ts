@@ -124,9 +124,26 @@ export class RateLimitedError extends UpstreamError {
   }
 }
 
-/** A request parameter the upstream rejected with 400 (e.g. a bad filter value). */
+/** One field of a rejected body: the upstream's field path (`[]` = the whole body). */
+export interface FieldIssue {
+  path: string[];
+  /** The upstream's sentence when it is a plain one, else undefined (never echoed raw). */
+  message: string | undefined;
+}
+
+/** A request the upstream rejected with 400 (a bad filter value, a write's invalid field). */
 export class UpstreamBadRequestError extends UpstreamError {
   readonly code = 'BAD_USER_INPUT';
+  /** What the error body said per field, when this upstream's reader understood it. */
+  readonly fieldErrors: FieldIssue[] | undefined;
+  constructor(
+    call: UpstreamCall,
+    what: string,
+    options?: { cause?: unknown; fieldErrors?: FieldIssue[] },
+  ) {
+    super(call, what, options);
+    this.fieldErrors = options?.fieldErrors;
+  }
 }
 
 export function isUpstreamError(error: unknown): error is UpstreamError {

@@ -8,8 +8,8 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config.ts';
 import { createBelugaClient } from './beluga/client.ts';
+import { readBelugaErrorBody } from './beluga/error-body.ts';
 import { createBreaker } from './breaker.ts';
-import { noErrorBody } from './classify.ts';
 import type { UpstreamName } from './errors.ts';
 import { createHttp } from './http.ts';
 import { createPool } from './pool.ts';
@@ -63,10 +63,10 @@ export function createUpstreams(config: Config, deps: UpstreamsDeps): Upstreams 
     random: deps.random,
   });
 
-  // DRF error bodies carry only human text (`detail`): nothing to log or act on.
+  // DRF error bodies: only a 400's field errors are read (for a mutation's userErrors).
   const belugaHttp = createHttp({
     ...shared('beluga', config.beluga.url),
-    readErrorBody: noErrorBody,
+    readErrorBody: readBelugaErrorBody,
   });
   const wicksonHttp = createHttp({
     ...shared('wickson', config.wickson.url),

@@ -9,6 +9,7 @@ import type {
   JobDetailDto,
   JobDto,
   PageDto,
+  PopulateResultDto,
   ProjectDetailDto,
   ProjectDto,
 } from './beluga/schemas.ts';
@@ -129,7 +130,38 @@ export interface BelugaClient {
   getJob(id: number, scope: UpstreamScope): Promise<JobDetailDto | null>;
   listCaptures(params: ListCapturesParams, scope: UpstreamScope): Promise<CapturePage>;
   getCapture(id: number, scope: UpstreamScope): Promise<CaptureDetailDto | null>;
+  /**
+   * Writes (contract §7–§8): never retried; `scope` must carry the caller's own token. A DRF
+   * 400 rejects with `UpstreamBadRequestError` carrying `fieldErrors`; a 404 with `NotFoundError`.
+   */
+  createCaptureSet(body: CaptureSetWrite, scope: UpstreamScope): Promise<CaptureSetDto>;
+  /** PATCH: only the fields present change. */
+  updateCaptureSet(id: number, body: CaptureSetWrite, scope: UpstreamScope): Promise<CaptureSetDto>;
+  deleteCaptureSet(id: number, scope: UpstreamScope): Promise<void>;
+  populateCaptureSet(id: number, scope: UpstreamScope): Promise<PopulateResultDto>;
+  createJob(body: JobWrite, startNow: boolean, scope: UpstreamScope): Promise<JobDetailDto>;
+  jobAction(id: number, action: JobAction, scope: UpstreamScope): Promise<JobDetailDto>;
 }
+
+/** A capture-set body in Beluga's field names; absent keys are not sent. */
+export interface CaptureSetWrite {
+  name?: string | null;
+  project?: number;
+  method?: string | null;
+  kwargs?: unknown;
+  description?: string | null;
+}
+
+/** A job body in Beluga's field names (`delay` is required upstream; the gateway sends 0). */
+export interface JobWrite {
+  name: string;
+  project_id: number;
+  pipeline_id?: number;
+  source_image_collection_id?: number;
+  job_type_key?: string;
+}
+
+export type JobAction = 'run' | 'retry' | 'cancel';
 
 /** Wickson reads, always with the server's key. `getCollection` resolves `null` on 404. */
 export interface WicksonClient {

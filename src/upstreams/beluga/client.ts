@@ -1,8 +1,9 @@
 /**
- * Beluga (Antenna) reads over `${BELUGA_URL}/api/v2/...`. Every route ends in a slash (Django's
- * APPEND_SLASH would otherwise redirect). `Authorization` is the caller's (the context already
- * falls back to BELUGA_TOKEN), else none. `next`/`previous` URLs are never fetched: callers pass
- * offsets. Detail getters resolve null on a JSON 404 (missing, or a draft hidden from this user).
+ * Beluga (Antenna) reads over `${BELUGA_URL}/api/v2/...`, plus the writes of `writes.ts`. Every
+ * route ends in a slash (Django's APPEND_SLASH would otherwise redirect). `Authorization` is
+ * the caller's (the context already falls back to BELUGA_TOKEN), else none. `next`/`previous`
+ * URLs are never fetched: callers pass offsets. Detail getters resolve null on a JSON 404
+ * (missing, or a draft hidden from this user).
  */
 import { UpstreamBadRequestError } from '../errors.ts';
 import type { GetRequest, HttpClient } from '../http.ts';
@@ -17,10 +18,14 @@ import {
   ProjectDetailDto,
   ProjectPageDto,
 } from './schemas.ts';
+import { createBelugaWrites, type WriteEviction } from './writes.ts';
 
 type Query = GetRequest<unknown>['query'];
 
-export function createBelugaClient(http: HttpClient): BelugaClient {
+export function createBelugaClient(
+  http: HttpClient,
+  options: { eviction?: WriteEviction } = {},
+): BelugaClient {
   const headers = (scope: UpstreamScope): Record<string, string> =>
     scope.authorization ? { authorization: scope.authorization } : {};
 
@@ -60,6 +65,8 @@ export function createBelugaClient(http: HttpClient): BelugaClient {
     });
 
   return {
+    ...createBelugaWrites(http, options.eviction),
+
     listCaptureSets: (params, scope) =>
       list(
         '/api/v2/captures/collections/',

@@ -158,3 +158,7 @@ export const CaptureDetailDto = CaptureDto.extend({
   collections: z.array(NamedRefDto.extend({ method: z.string() })),
 });
 export type CaptureDetailDto = z.infer<typeof CaptureDetailDto>;
+
+/** `POST captures/collections/{id}/populate/` answers the job it created (§7 "Writes"). */
+export const PopulateResultDto = z.object({ job_id: id, project_id: id });
+export type PopulateResultDto = z.infer<typeof PopulateResultDto>;

@@ -1,0 +1,151 @@
+/**
+ * Beluga writes (../shared/contracts/antenna-api.md §7 "Writes", §8 "Writes and actions"): one
+ * non-idempotent `send` each, so the HTTP layer never retries them. The caller's token only:
+ * the schema refuses a write before it gets here when the caller sent none.
+ *
+ * Afterwards the shared cache drops every answer the write may have changed, for every caller:
+ * after a success, and after a failure that may have reached Beluga (its outcome is unknown). A
+ * 4xx was not applied and evicts nothing.
+ */
+import { z } from 'zod';
+import { isUpstreamError } from '../errors.ts';
+import type { HttpClient, HttpMethod, HttpRequest } from '../http.ts';
+import type { BelugaClient, UpstreamScope } from '../types.ts';
+import { CaptureSetDto, JobDetailDto, PopulateResultDto } from './schemas.ts';
+
+/** The shared cache's invalidation hooks (src/upstreams/cache/), when a cache is configured. */
+export interface WriteEviction {
+  evictPath(path: string): Promise<number>;
+  evictPrefix(prefix: string): Promise<number>;
+}
+
+type Writes = Pick<
+  BelugaClient,
+  | 'createCaptureSet'
+  | 'updateCaptureSet'
+  | 'deleteCaptureSet'
+  | 'populateCaptureSet'
+  | 'createJob'
+  | 'jobAction'
+>;
+
+const SETS = '/api/v2/captures/collections/';
+const JOBS = '/api/v2/jobs/';
+const setPath = (id: number) => `${SETS}${id}/`;
+const jobPath = (id: number) => `${JOBS}${id}/`;
+
+/** What a write changed, as cached paths: `paths` exactly (any query), `prefixes` and below. */
+interface Stale {
+  paths: string[];
+  prefixes?: string[];
+}
+
+/** A failed write that may still have been applied: it was sent and no 4xx came back. */
+export function mayHaveApplied(error: unknown): boolean {
+  if (!isUpstreamError(error)) return true;
+  return error.sent && (error.status === undefined || error.status >= 500);
+}
+
+export function createBelugaWrites(http: HttpClient, eviction?: WriteEviction): Writes {
+  const evict = async (stale: Stale) => {
+    if (!eviction) return;
+    await Promise.all([
+      ...stale.paths.map((path) => eviction.evictPath(path)),
+      ...(stale.prefixes ?? []).map((prefix) => eviction.evictPrefix(prefix)),
+      // The cache logs its own store failures; a write's answer does not wait on them.
+    ]).catch(() => undefined);
+  };
+
+  /** Antenna pks are positive integers; the schema checks ids before it calls. */
+  const pk = (id: number): number => {
+    if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError('not a Beluga id');
+    return id;
+  };
+
+  async function write<T>(
+    method: HttpMethod,
+    route: string,
+    path: string,
+    schema: HttpRequest<T>['schema'],
+    scope: UpstreamScope,
+    options: { body?: unknown; query?: HttpRequest<T>['query']; stale: (value?: T) => Stale },
+  ): Promise<T> {
+    const headers: Record<string, string> = scope.authorization
+      ? { authorization: scope.authorization }
+      : {};
+    try {
+      const value = await http.send({
+        method,
+        path,
+        route,
+        headers,
+        schema,
+        scope,
+        idempotent: false,
+        ...(options.body !== undefined ? { body: options.body } : {}),
+        ...(options.query ? { query: options.query } : {}),
+      });
+      await evict(options.stale(value));
+      return value;
+    } catch (error) {
+      if (mayHaveApplied(error)) await evict(options.stale());
+      throw error;
+    }
+  }
+
+  const setChanged = (id: number): Stale => ({
+    paths: [SETS, setPath(id)],
+    // Jobs embed their set's name and method.
+    prefixes: [JOBS],
+  });
+
+  return {
+    createCaptureSet: (body, scope) =>
+      write('POST', SETS, SETS, CaptureSetDto, scope, { body, stale: () => ({ paths: [SETS] }) }),
+
+    updateCaptureSet: (id, body, scope) =>
+      write('PATCH', `${SETS}{id}/`, setPath(pk(id)), CaptureSetDto, scope, {
+        body,
+        stale: () => setChanged(id),
+      }),
+
+    deleteCaptureSet: async (id, scope) => {
+      await write('DELETE', `${SETS}{id}/`, setPath(pk(id)), z.null(), scope, {
+        stale: () => setChanged(id),
+      });
+    },
+
+    populateCaptureSet: (id, scope) =>
+      write(
+        'POST',
+        `${SETS}{id}/populate/`,
+        `${setPath(pk(id))}populate/`,
+        PopulateResultDto,
+        scope,
+        {
+          stale: () => ({ paths: [SETS, setPath(id), JOBS] }),
+        },
+      ),
+
+    createJob: (body, startNow, scope) =>
+      write('POST', JOBS, JOBS, JobDetailDto, scope, {
+        body: { delay: 0, ...body },
+        ...(startNow ? { query: { start_now: 1 } } : {}),
+        stale: () => {
+          const set = body.source_image_collection_id;
+          return { paths: set === undefined ? [JOBS] : [JOBS, SETS, setPath(set)] };
+        },
+      }),
+
+    jobAction: (id, action, scope) =>
+      write('POST', `${JOBS}{id}/${action}/`, `${jobPath(pk(id))}${action}/`, JobDetailDto, scope, {
+        // Sets embed their jobs' status: the job's own set when the answer names it, else all.
+        stale: (job) => {
+          const paths = [JOBS, jobPath(id)];
+          if (!job) return { paths, prefixes: [SETS] };
+          const set = job.source_image_collection;
+          return { paths: set ? [...paths, SETS, setPath(set.id)] : paths };
+        },
+      }),
+  };
+}
