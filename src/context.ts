@@ -19,6 +19,8 @@ export interface GatewayContext {
   config: Config;
   logger: Logger;
   scope: UpstreamScope;
+  /** The upstream clients, for writes (reads go through `loaders`). */
+  clients: UpstreamClients;
   /** Every upstream call this request made, in completion order. */
   calls: CallRecord[];
   loaders: Loaders;
@@ -78,6 +80,7 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
     config: input.config,
     logger: input.logger,
     scope,
+    clients: input.clients,
     calls,
     loaders: createLoaders({
       clients: input.clients,

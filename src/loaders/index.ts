@@ -45,6 +45,12 @@ export interface CoreLoaders {
   /** Every job of a capture set. */
   jobsByCaptureSet: DataLoader<JobsOfSetKey, JobDto[] | null, string>;
   wicksonCollection: DataLoader<string, CollectionDetailDataDto | null, string>;
+  /**
+   * After a Beluga write: forgets every Beluga read of this request except projects (sets,
+   * counts, dates, jobs, lists, captures) and where jobs and sets belong, then learns the
+   * write's answer, so later fields read the new state.
+   */
+  afterWrite(answer?: { captureSet?: CaptureSetDto; job?: JobDto }): void;
 }
 
 export type Loaders = CoreLoaders & ListLoaders & ItemLoaders;
@@ -95,6 +101,18 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     job: createJobLoader(deps, relations, learn),
     jobsByCaptureSet: createJobsByCaptureSetLoader(deps, learn),
     wicksonCollection: createWicksonCollectionLoader(deps),
+    afterWrite: (answer) => {
+      const { captureSet, captureSetCounts, captureDate, job, jobsByCaptureSet } = loaders;
+      const { captureSetList, jobList, captureList, capture } = loaders;
+      for (const loader of [captureSet, captureSetCounts, captureDate, job, jobsByCaptureSet]) {
+        loader.clearAll();
+      }
+      for (const loader of [captureSetList, jobList, captureList, capture]) loader.clearAll();
+      setProjects.clear();
+      jobPlaces.clear();
+      if (answer?.captureSet) learn.captureSet(answer.captureSet, false);
+      if (answer?.job) learn.job(answer.job);
+    },
   };
   const loaders: Loaders = {
     ...core,

@@ -9,5 +9,9 @@ import './media-item.ts';
 import './collection-items.ts';
 import './connections/index.ts';
 import './project-connections.ts';
+import './user-error.ts';
+import './mutation.ts';
+import './collection-mutations.ts';
+import './job-mutations.ts';
 
 export const schema = builder.toSchema();

@@ -2,7 +2,7 @@
  * Error masking. Clients see the closed set of codes (src/upstreams/errors.ts) with constant
  * messages, GraphQL syntax/validation errors, or INTERNAL_SERVER_ERROR "Unexpected error.".
  * Extensions are rebuilt from an allowlist: {code, requestId?, upstreamRequestId?,
- * retryAfterSeconds?, http?} (`http` steers the status and is never serialized by yoga).
+ * retryAfterSeconds?, outcome?, http?} (`http` steers the status and is never serialized by yoga).
  */
 
 import {
@@ -37,6 +37,16 @@ const REQUEST_CODES = new Set([
 const MAX_MESSAGE = 300;
 
 const isClosedCode = (code: unknown): code is ErrorCode => ERROR_CODES.includes(code as ErrorCode);
+
+/**
+ * A failed write's outcome: `NOT_SENT` when the request never left (breaker open, connection
+ * refused), `UNKNOWN` when it may have reached the upstream (timeout, reset, 5xx).
+ */
+function writeOutcome(error: UpstreamError): 'UNKNOWN' | 'NOT_SENT' | undefined {
+  if (error.method === 'GET') return undefined;
+  if (error.code !== 'UPSTREAM_TIMEOUT' && error.code !== 'UPSTREAM_UNAVAILABLE') return undefined;
+  return error.sent ? 'UNKNOWN' : 'NOT_SENT';
+}
 
 /** The UpstreamError behind an error, following originalError and cause links. */
 export function findUpstreamError(error: unknown): UpstreamError | undefined {
@@ -79,19 +89,21 @@ export function maskError(error: unknown): Error {
         ...('retryAfterSeconds' in upstream
           ? { retryAfterSeconds: upstream.retryAfterSeconds }
           : {}),
+        ...(writeOutcome(upstream) ? { outcome: writeOutcome(upstream) } : {}),
       },
     });
   }
   if (located && isOriginal(located)) {
     const code = located.extensions?.code;
     if (isClosedCode(code)) {
-      const { upstreamRequestId, retryAfterSeconds } = located.extensions;
+      const { upstreamRequestId, retryAfterSeconds, outcome } = located.extensions;
       return new GraphQLError(located.message.slice(0, MAX_MESSAGE), {
         ...where,
         extensions: {
           code,
           ...(isRequestId(upstreamRequestId) ? { upstreamRequestId } : {}),
           ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
+          ...(outcome === 'UNKNOWN' || outcome === 'NOT_SENT' ? { outcome } : {}),
           ...(httpOf(located) ? { http: httpOf(located) } : {}),
         },
       });
@@ -142,10 +154,8 @@ export function sanitizeErrors(
 ): GraphQLError[] {
   return errors.map((raw) => {
     const error = maskError(raw) as GraphQLError;
-    const { code, upstreamRequestId, retryAfterSeconds, http } = error.extensions as Record<
-      string,
-      unknown
-    >;
+    const { code, upstreamRequestId, retryAfterSeconds, outcome, http } =
+      error.extensions as Record<string, unknown>;
     const status =
       http ?? (code === 'INTERNAL_SERVER_ERROR' && !hasData ? { status: 500 } : undefined);
     return new GraphQLError(error.message, {
@@ -158,6 +168,7 @@ export function sanitizeErrors(
         requestId,
         ...(upstreamRequestId !== undefined ? { upstreamRequestId } : {}),
         ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+        ...(outcome !== undefined ? { outcome } : {}),
         ...(status ? { http: status } : {}),
       },
     });

@@ -111,6 +111,8 @@ export function fakeBeluga(data: Dataset): FakeBeluga {
   const sets = data.sets ?? [];
   const jobs = data.jobs ?? [];
   const projects = data.projects ?? [];
+  const unsupported = (name: string) => () =>
+    Promise.reject(new Error(`${name}: not in the in-memory client`));
   const client: BelugaClient = {
     listCaptureSets: async (p) => {
       record('listCaptureSets', p);
@@ -152,6 +154,13 @@ export function fakeBeluga(data: Dataset): FakeBeluga {
       record('getCapture', id);
       return null;
     },
+    // Loader tests read only; writes are tested against the real fake (test/schema/mutations-*).
+    createCaptureSet: unsupported('createCaptureSet'),
+    updateCaptureSet: unsupported('updateCaptureSet'),
+    deleteCaptureSet: unsupported('deleteCaptureSet'),
+    populateCaptureSet: unsupported('populateCaptureSet'),
+    createJob: unsupported('createJob'),
+    jobAction: unsupported('jobAction'),
   };
   return { client, calls, failing };
 }

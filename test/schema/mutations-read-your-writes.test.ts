@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FAKE_MEMBER_TOKEN } from '../../src/fakes/index.ts';
+import { type Stack, startStack } from '../helpers/stack.ts';
+
+const gid = (text: string) => Buffer.from(text).toString('base64url');
+const member = { authorization: `Token ${FAKE_MEMBER_TOKEN}` };
+const SET = 67;
+const SET_ID = gid(`Collection:BELUGA:${SET}`);
+const JOB_ID = gid('Job:BELUGA:1338');
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+beforeEach(() => stack.fakes.beluga.control.reset());
+
+const calls = () =>
+  stack.fakes.beluga.control.ledger.entries().map((e) => `${e.method} ${e.route}`);
+
+describe('read your writes', () => {
+  it('within one request: a later field reads the state the earlier write left', async () => {
+    const list = `project { collections(first: 100) { edges { node { sourceId description } } } }`;
+    const { body } = await stack.query(
+      `mutation($id: ID!) {
+        first: updateCollection(input: {id: $id, description: "one"}) { collection { ${list} } }
+        second: updateCollection(input: {id: $id, description: "two"}) { collection { ${list} } }
+      }`,
+      { id: SET_ID },
+      member,
+    );
+    expect(body.errors).toBeUndefined();
+    type Payload = {
+      collection: {
+        project: { collections: { edges: { node: { sourceId: string; description: string } }[] } };
+      };
+    };
+    const described = (key: 'first' | 'second') =>
+      (body.data![key] as Payload).collection.project.collections.edges.find(
+        (e) => e.node.sourceId === String(SET),
+      )?.node.description;
+    expect(described('first')).toBe('one');
+    expect(described('second')).toBe('two');
+    expect(calls()).toEqual([
+      'PATCH collections.detail',
+      'GET projects.detail',
+      'GET collections.list',
+      'PATCH collections.detail',
+      'GET collections.list',
+    ]);
+  });
+
+  it("within one request: a job action shows in the set's embedded jobs read after it", async () => {
+    const jobs = 'collection { jobs { sourceId status } }';
+    const { body } = await stack.query(
+      `mutation($id: ID!) {
+        a: runJob(input: {id: $id}) { job { status ${jobs} } }
+        b: cancelJob(input: {id: $id}) { job { status ${jobs} } }
+      }`,
+      { id: JOB_ID },
+      member,
+    );
+    expect(body.errors).toBeUndefined();
+    type Payload = {
+      job: { status: string; collection: { jobs: { sourceId: number; status: string }[] } };
+    };
+    const embedded = (key: 'a' | 'b') =>
+      (body.data![key] as Payload).job.collection.jobs.find((j) => j.sourceId === 1338)?.status;
+    expect(embedded('a')).toBe('PENDING');
+    expect(embedded('b')).toBe('REVOKED');
+    expect(calls()).toEqual([
+      'POST jobs.run',
+      'GET collections.detail',
+      'POST jobs.cancel',
+      'GET collections.detail',
+    ]);
+  });
+
+  it('across requests: the next query sees the write', async () => {
+    const read = () =>
+      stack.query(
+        `{ collection(source: BELUGA, sourceId: "${SET}") { description jobs { sourceId } } }`,
+        undefined,
+        member,
+      );
+    expect((await read()).body.data?.collection).toMatchObject({ jobs: expect.any(Array) });
+    await stack.query(
+      `mutation($id: ID!) { updateCollection(input: {id: $id, description: "Later"}) { collection { id } } }`,
+      { id: SET_ID },
+      member,
+    );
+    const populated = await stack.query(
+      `mutation($id: ID!) { populateCollection(input: {id: $id}) { job { sourceId } } }`,
+      { id: SET_ID },
+      member,
+    );
+    const jobId = (populated.body.data!.populateCollection as { job: { sourceId: number } }).job
+      .sourceId;
+    const after = (await read()).body.data?.collection as {
+      description: string;
+      jobs: { sourceId: number }[];
+    };
+    expect(after.description).toBe('Later');
+    expect(after.jobs[0]?.sourceId).toBe(jobId);
+  });
+});
