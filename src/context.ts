@@ -6,6 +6,7 @@ import type { FieldNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { createLoaders, type Loaders } from './loaders/index.ts';
+import { type CallBudget, createCallBudget } from './upstreams/call-budget.ts';
 import type { UpstreamError } from './upstreams/errors.ts';
 import type { BelugaClient, CallRecord, UpstreamScope, WicksonClient } from './upstreams/types.ts';
 
@@ -21,6 +22,8 @@ export interface GatewayContext {
   scope: UpstreamScope;
   /** Every upstream call this request made, in completion order. */
   calls: CallRecord[];
+  /** Predicted and actual upstream calls, and the runtime cap (MAX_UPSTREAM_CALLS). */
+  budget: CallBudget;
   loaders: Loaders;
   /**
    * Upstream failures a resolver absorbed while still answering its field (a merged list built
@@ -59,6 +62,7 @@ export interface RequestContextInput {
 
 export function createRequestContext(input: RequestContextInput): GatewayContext {
   const calls: CallRecord[] = [];
+  const budget = createCallBudget(input.config.limits.maxUpstreamCalls);
   const partialErrors: PartialError[] = [];
   const client = clientToken(input.authorization);
   const server = tokenHeader(input.config.beluga.token);
@@ -69,9 +73,11 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
     requestId: input.requestId,
     onCall: (record) => {
       calls.push(record);
+      budget.record(record);
       input.onCall?.(record);
     },
     ...(input.onCallStart ? { onCallStart: input.onCallStart } : {}),
+    admit: budget.admit,
   };
   return {
     requestId: input.requestId,
@@ -79,6 +85,7 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
     logger: input.logger,
     scope,
     calls,
+    budget,
     loaders: createLoaders({
       clients: input.clients,
       scope,

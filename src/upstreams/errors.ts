@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'BAD_USER_INPUT',
+  'COST_LIMIT_EXCEEDED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -127,6 +128,11 @@ export class RateLimitedError extends UpstreamError {
 /** A request parameter the upstream rejected with 400 (e.g. a bad filter value). */
 export class UpstreamBadRequestError extends UpstreamError {
   readonly code = 'BAD_USER_INPUT';
+}
+
+/** Not called: the request already started MAX_UPSTREAM_CALLS upstream calls. */
+export class CallLimitError extends UpstreamError {
+  readonly code = 'COST_LIMIT_EXCEEDED';
 }
 
 export function isUpstreamError(error: unknown): error is UpstreamError {
