@@ -54,6 +54,10 @@ export interface Group {
   nodes?: Group[];
   /** The same objects seen as another type (stats of a collection): loads dedupe with them. */
   sameObjects?: boolean;
+  /** Objects already walked as this group (an item's collection): loads dedupe with them. */
+  shareWith?: Group;
+  /** Items of a collection page: the collection group they were reached through. */
+  parent?: Group;
   /** Set by the walker: the group whose dedupe keys this one shares. */
   scope?: Group;
 }
@@ -97,7 +101,8 @@ const connection = (type: string, nodes: Group[]): Group[] =>
 
 const isBeluga = (g: Group) => g.variant.startsWith('beluga');
 const isStub = (g: Group) => g.variant === 'beluga-stub';
-const isWicksonList = (g: Group) => g.variant === 'wickson-list';
+/** A Wickson collection without its detail: from the list, or named by an item only (bare). */
+const isWicksonList = (g: Group) => g.variant === 'wickson-list' || g.variant === 'wickson-bare';
 
 /** A capture set from a job's summary fetches the set for fields outside the summary. */
 function setPayload(input: RuleInput): void {
@@ -161,10 +166,50 @@ const collectionFields: Record<string, Rule> = {
     return [{ ...group, type: 'Job', variant: 'summary' }];
   },
   stats: same('MediaCollectionStats'),
+  items: (input) => {
+    const { group, args } = input;
+    const size = pageSize(args);
+    if (size === null) return [];
+    const count = args.before != null ? 1 : 0;
+    // Wickson: a window takes at most two numbered pages; a `last` page without a known total
+    // first reads the largest page, then at most two windows.
+    const wicksonCalls = (args.last != null ? 5 : 2) + count;
+    if (isBeluga(group)) input.charge('beluga', group.count * (1 + count), `items:${key(args)}`);
+    else input.charge('wickson', group.count * wicksonCalls, `items:${key(args)}`);
+    const variant = isBeluga(group) ? 'beluga-listed' : 'wickson-listed';
+    return connection('MediaItemConnection', [
+      { type: 'MediaItem', variant, ...page(group, size), parent: group },
+    ]);
+  },
+};
+
+const key = (args: Args) => JSON.stringify(args);
+
+const mediaItemFields: Record<string, Rule> = {
+  collection: (input) => {
+    const { group } = input;
+    if (group.parent) return [{ ...group.parent, shareWith: group.parent }];
+    // By id: a Beluga capture detail names its set (a stub, or one load); Wickson only the id.
+    if (group.variant === 'beluga-detail') {
+      input.charge('beluga', group.count, 'item-collection');
+      return [{ ...group, type: 'Collection', variant: 'beluga', withCounts: true }];
+    }
+    return [{ ...group, type: 'Collection', variant: 'wickson-bare' }];
+  },
+  summary: (input) => {
+    if (input.group.variant === 'wickson-listed') {
+      input.charge('wickson', input.group.count, 'media-detail');
+    }
+    return [];
+  },
 };
 
 const statsFields: Record<string, Rule> = {
-  itemCount: belugaPayloadField,
+  itemCount: (input) => {
+    if (isBeluga(input.group)) setPayload(input);
+    else if (input.group.variant === 'wickson-bare') wicksonDetail(input);
+    return [];
+  },
   mediaTypeDistribution: (input) => {
     if (isBeluga(input.group)) setPayload(input);
     else wicksonDetail(input);
@@ -255,8 +300,11 @@ function nodeGroup(id: unknown): { upstream: UpstreamName; group: Group } | null
     return null;
   }
   const wickson = decoded.id.startsWith('WICKSON:');
-  const variant =
-    decoded.typename === 'Collection' ? (wickson ? 'wickson-detail' : 'beluga') : 'payload';
+  const variants: Record<string, string> = {
+    Collection: wickson ? 'wickson-detail' : 'beluga',
+    MediaItem: wickson ? 'wickson-detail' : 'beluga-detail',
+  };
+  const variant = variants[decoded.typename] ?? 'payload';
   return {
     upstream: wickson ? 'wickson' : 'beluga',
     // A capture-set detail always carries its counts.
@@ -358,6 +406,7 @@ export const COST_RULES: Record<string, Record<string, Rule>> = {
   MediaCollectionStats: statsFields,
   Project: projectFields,
   Job: jobFields,
+  MediaItem: mediaItemFields,
 };
 
 /** Fields that never call an upstream; the schema test checks that every field is classified. */
@@ -385,4 +434,18 @@ export const FREE_FIELDS: Record<string, readonly string[]> = {
   JobStage: ['key', 'name', 'status', 'progress', 'params'],
   JobProgressParam: ['key', 'name', 'value'],
   PageInfo: ['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'],
+  MediaItem: [
+    'id',
+    'source',
+    'sourceId',
+    'mediaType',
+    'filename',
+    'url',
+    'capturedAt',
+    'createdAt',
+    'width',
+    'height',
+    'sizeBytes',
+    'detectionsCount',
+  ],
 };

@@ -151,12 +151,15 @@ export function predictCalls(
         // shared per parent group and field+arguments, so aliases and fragments of one field see
         // the same objects and a hydration two of them need is charged once, as DataLoader does.
         const key = `${idOf(group)}:${name}:${JSON.stringify(args)}`;
-        const found = fieldGroups(group, name, args, def.type, childSets).map(
-          (child): Group =>
-            child.sameObjects
-              ? { ...child, sameObjects: false, scope: group.scope ?? group }
-              : { ...child, scope: undefined },
-        );
+        const found = fieldGroups(group, name, args, def.type, childSets).map((child): Group => {
+          const shared = child.sameObjects ? group : child.shareWith;
+          return {
+            ...child,
+            sameObjects: false,
+            shareWith: undefined,
+            scope: shared ? (shared.scope ?? shared) : undefined,
+          };
+        });
         const next = children.get(key) ?? found;
         children.set(key, next);
         if (next.length) walk(next, childSets);

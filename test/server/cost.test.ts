@@ -160,6 +160,18 @@ const cases: {
     ledger: [3, 1],
   },
   {
+    rule: 'Collection.items: one captures list per set; the item’s collection is the parent',
+    query: `{ collection(source: BELUGA, sourceId: "21") { items(first: 5) { totalCount edges { node { filename collection { name description } } } } } }`,
+    predicted: [2, 0],
+    ledger: [2, 0],
+  },
+  {
+    rule: 'Collection.items on Wickson: at most two media pages per window, summaries per item',
+    query: `{ collection(source: WICKSON, sourceId: "research_papers") { items(first: 10) { edges { node { filename summary } } } } }`,
+    predicted: [0, 13],
+    ledger: [0, 2],
+  },
+  {
     rule: 'variable defaults set the page size',
     query: `query($n: Int = 4) { collections(first: $n, filter: { sources: [BELUGA] }) { edges { node { stats { firstItemDate } } } } }`,
     predicted: [5, 0],
