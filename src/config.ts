@@ -69,7 +69,6 @@ const EnvSchema = z.object({
   MAX_ALIASES: int(0, 1000).default(15),
   MAX_TOKENS: int(10, 100_000).default(2000),
   MAX_DIRECTIVES: int(0, 1000).default(50),
-  MAX_COST: int(1, 10_000_000).default(5000),
   MAX_LIST_LENGTH: int(1, 10_000).default(100),
   MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
@@ -109,6 +108,9 @@ const EnvSchema = z.object({
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   /** Also serve the Apollo Federation v2 subgraph at /subgraph, for a router (README, "Federation"). */
   FEDERATION_SUBGRAPH: bool.default(false),
+
+  // Upstream protection (README "Cost: upstream calls").
+  MAX_UPSTREAM_CALLS: int(1, 100_000).default(150),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -152,7 +154,8 @@ export interface Config {
     maxAliases: number;
     maxTokens: number;
     maxDirectives: number;
-    maxCost: number;
+    /** Predicted upstream calls above this are refused; actual calls past it fail (per request). */
+    maxUpstreamCalls: number;
     maxListLength: number;
     maxBodyBytes: number;
   };
@@ -243,7 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAliases: e.MAX_ALIASES,
       maxTokens: e.MAX_TOKENS,
       maxDirectives: e.MAX_DIRECTIVES,
-      maxCost: e.MAX_COST,
+      maxUpstreamCalls: e.MAX_UPSTREAM_CALLS,
       maxListLength: e.MAX_LIST_LENGTH,
       maxBodyBytes: e.MAX_BODY_BYTES,
     },

@@ -6,6 +6,7 @@ import type { FieldNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { createLoaders, type Loaders } from './loaders/index.ts';
+import { type CallBudget, createCallBudget } from './upstreams/call-budget.ts';
 import type { UpstreamError } from './upstreams/errors.ts';
 import type { BelugaClient, CallRecord, UpstreamScope, WicksonClient } from './upstreams/types.ts';
 
@@ -23,6 +24,8 @@ export interface GatewayContext {
   clients: UpstreamClients;
   /** Every upstream call this request made, in completion order. */
   calls: CallRecord[];
+  /** Predicted and actual upstream calls, and the runtime cap (MAX_UPSTREAM_CALLS). */
+  budget: CallBudget;
   loaders: Loaders;
   /**
    * Upstream failures a resolver absorbed while still answering its field (a merged list built
@@ -61,6 +64,7 @@ export interface RequestContextInput {
 
 export function createRequestContext(input: RequestContextInput): GatewayContext {
   const calls: CallRecord[] = [];
+  const budget = createCallBudget(input.config.limits.maxUpstreamCalls);
   const partialErrors: PartialError[] = [];
   const client = clientToken(input.authorization);
   const server = tokenHeader(input.config.beluga.token);
@@ -71,9 +75,11 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
     requestId: input.requestId,
     onCall: (record) => {
       calls.push(record);
+      budget.record(record);
       input.onCall?.(record);
     },
     ...(input.onCallStart ? { onCallStart: input.onCallStart } : {}),
+    admit: budget.admit,
   };
   return {
     requestId: input.requestId,
@@ -82,6 +88,7 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
     scope,
     clients: input.clients,
     calls,
+    budget,
     loaders: createLoaders({
       clients: input.clients,
       scope,

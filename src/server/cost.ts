@@ -1,171 +1,231 @@
 /**
- * Page-aware cost and list-length checks over a validated document plus its variables. graphql-armor's
- * cost-limit only multiplies by literal `first`/`last` and ignores variables
- * (../shared/reference/reliability.md §1.5), so this walks the operation with the schema and the raw variable values.
- *
- * cost(field) = 1 + multiplier × cost(selections), where the multiplier is the page size
- * (`first`/`last`, default DEFAULT_PAGE_SIZE) for a field taking page arguments, the length of a
- * list argument (`nodes(ids:)`) for a list field, 1 for a connection's `edges`/`nodes` (the page
- * size already counted) and DEFAULT_LIST_SIZE for any other list. Introspection costs nothing.
+ * Cost = upstream calls. Predicts, before execution, an upper bound of the calls an operation can
+ * make per upstream, by walking the operation with its coerced variables (defaults included) and
+ * applying the rules in cost-rules.ts, the one place that mirrors what resolvers and loaders do.
  */
-import { DEFAULT_PAGE_SIZE } from '../schema/connections/page-args.ts';
+import type { UpstreamCounts } from '../upstreams/call-budget.ts';
+import type { UpstreamName } from '../upstreams/errors.ts';
+import { COST_RULES, FREE_FIELDS, type Group, pageSize, type RuleInput } from './cost-rules.ts';
 import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
-  type GraphQLCompositeType,
+  GraphQLIncludeDirective,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
   type GraphQLSchema,
+  GraphQLSkipDirective,
+  getArgumentValues,
+  getDirectiveValues,
   getNamedType,
   getNullableType,
+  getOperationAST,
+  getVariableValues,
+  isAbstractType,
   isCompositeType,
   isListType,
+  isObjectType,
   Kind,
-  type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValueNode,
-  visit,
 } from './graphql.ts';
 
-export const DEFAULT_LIST_SIZE = 20;
+export type { UpstreamCounts };
 
-type Variables = Record<string, unknown> | null | undefined;
+const zeroCounts = (): UpstreamCounts => ({ beluga: 0, wickson: 0 });
 
-function argValue(node: ValueNode, variables: Variables): unknown {
-  switch (node.kind) {
-    case Kind.VARIABLE:
-      return variables?.[node.name.value];
-    case Kind.INT:
-      return Number(node.value);
-    case Kind.LIST:
-      return node.values;
-    case Kind.NULL:
-      return null;
-    default:
-      return undefined;
-  }
-}
+type Variables = Record<string, unknown>;
 
-/** Longest array among the variable values, at any nesting. */
-export function longestVariableList(variables: Variables): number {
-  let longest = 0;
-  const scan = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      longest = Math.max(longest, value.length);
-      for (const item of value) scan(item);
-    } else if (value && typeof value === 'object') {
-      for (const item of Object.values(value)) scan(item);
-    }
-  };
-  scan(variables);
-  return longest;
-}
+/** Objects per parent assumed for a list field without a rule. */
+const UNKNOWN_LIST_SIZE = 20;
 
-/** Longest literal list value in the document (depends on the document alone, so cacheable). */
-export function longestLiteralList(document: DocumentNode): number {
-  let longest = 0;
-  visit(document, {
-    ListValue(node) {
-      longest = Math.max(longest, node.values.length);
-    },
-  });
-  return longest;
-}
-
-export interface CostAnalysis {
-  cost: number;
-  /** False when no variable value was read: the cost holds for any variables (cacheable). */
-  usesVariables: boolean;
-}
-
-export function analyzeCost(
+/**
+ * The predicted calls of the operation `operationName` selects. Variables that do not coerce, or
+ * an operation that does not exist, predict nothing: execution refuses them before any call.
+ */
+export function predictCalls(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
-  variables: Variables,
-  cap: number,
-): CostAnalysis {
-  let usesVariables = false;
-  const value = (node: ValueNode): unknown => {
-    if (node.kind === Kind.VARIABLE) usesVariables = true;
-    return argValue(node, variables);
-  };
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let operation: OperationDefinitionNode | undefined;
-  for (const def of document.definitions) {
-    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    if (
-      def.kind === Kind.OPERATION_DEFINITION &&
-      (!operationName || def.name?.value === operationName)
-    ) {
-      operation ??= def;
-    }
-  }
-  if (!operation) return { cost: 0, usesVariables };
+  rawVariables: Variables | null | undefined,
+): UpstreamCounts {
+  const counts = zeroCounts();
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return counts;
   const root =
     operation.operation === 'query'
       ? schema.getQueryType()
       : operation.operation === 'mutation'
         ? schema.getMutationType()
         : schema.getSubscriptionType();
-  if (!root) return { cost: 0, usesVariables };
+  if (!root) return counts;
+  const coerced = getVariableValues(
+    schema,
+    operation.variableDefinitions ?? [],
+    rawVariables ?? {},
+  );
+  if (coerced.errors) return counts;
+  const variables = coerced.coerced;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) {
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  }
 
-  const selectionCost = (
-    set: SelectionSetNode,
-    parent: GraphQLCompositeType,
-    seen: Set<string>,
-  ): number => {
-    let total = 0;
-    for (const selection of set.selections) {
-      if (total > cap) return total;
-      if (selection.kind === Kind.FIELD) {
-        total += fieldCost(selection, parent, seen);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const typeName = selection.typeCondition?.name.value;
-        const type = typeName ? schema.getType(typeName) : parent;
-        if (type && isCompositeType(type))
-          total += selectionCost(selection.selectionSet, type, seen);
-      } else {
-        const fragment = fragments.get(selection.name.value);
-        if (!fragment || seen.has(fragment.name.value)) continue;
-        const type = schema.getType(fragment.typeCondition.name.value);
-        if (type && isCompositeType(type)) {
-          total += selectionCost(
-            fragment.selectionSet,
-            type,
-            new Set([...seen, fragment.name.value]),
-          );
+  const charged = new Set<string>();
+  const charge = (upstream: UpstreamName, n: number, key: string) => {
+    if (n <= 0 || charged.has(key)) return;
+    charged.add(key);
+    counts[upstream] += n;
+  };
+  const groupIds = new Map<Group, number>();
+  const idOf = (objects: Group) => {
+    const group = objects.scope ?? objects;
+    let id = groupIds.get(group);
+    if (id === undefined) {
+      id = groupIds.size + 1;
+      groupIds.set(group, id);
+    }
+    return id;
+  };
+  // Child groups per parent group and field+arguments: aliases and fragments share them, so a
+  // hydration two of them need is charged once, as the request's DataLoader caches it.
+  const children = new Map<string, Group[]>();
+
+  const included = (node: FieldNode | SelectionSetNode['selections'][number]) =>
+    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+
+  const applies = (typeName: string | undefined, type: GraphQLObjectType) => {
+    if (!typeName || typeName === type.name) return true;
+    const condition = schema.getType(typeName);
+    return !!condition && isAbstractType(condition) && schema.isSubType(condition, type);
+  };
+
+  /** Field nodes by response key for objects of `type`, as execution merges them. */
+  const collect = (
+    type: GraphQLObjectType,
+    sets: readonly (SelectionSetNode | undefined)[],
+  ): Map<string, FieldNode[]> => {
+    const out = new Map<string, FieldNode[]>();
+    const visit = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>) => {
+      for (const selection of set?.selections ?? []) {
+        if (!included(selection)) continue;
+        if (selection.kind === Kind.FIELD) {
+          const key = selection.alias?.value ?? selection.name.value;
+          out.set(key, [...(out.get(key) ?? []), selection]);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          if (applies(selection.typeCondition?.name.value, type)) {
+            visit(selection.selectionSet, seen);
+          }
+        } else {
+          const name = selection.name.value;
+          const fragment = fragments.get(name);
+          if (!fragment || seen.has(name)) continue;
+          if (applies(fragment.typeCondition.name.value, type)) {
+            visit(fragment.selectionSet, new Set([...seen, name]));
+          }
         }
       }
-    }
-    return total;
-  };
-
-  const fieldCost = (field: FieldNode, parent: GraphQLCompositeType, seen: Set<string>): number => {
-    if (field.name.value.startsWith('__')) return 0;
-    if (!field.selectionSet) return 1;
-    const def = 'getFields' in parent ? parent.getFields()[field.name.value] : undefined;
-    if (!def) return 1;
-    const child = getNamedType(def.type);
-    if (!isCompositeType(child)) return 1;
-    // Argument values are read only where they set the multiplier, so `usesVariables` stays
-    // false for documents whose variables cannot change the cost.
-    const arg = (name: string): unknown => {
-      const node = field.arguments?.find((a) => a.name.value === name);
-      return node ? value(node.value) : undefined;
     };
-    const isList = isListType(getNullableType(def.type));
-    let multiplier = 1;
-    if (def.args.some((a) => a.name === 'first' || a.name === 'last')) {
-      const size = [arg('first'), arg('last')].find((v) => typeof v === 'number');
-      multiplier = typeof size === 'number' ? Math.max(size, 0) : DEFAULT_PAGE_SIZE;
-    } else if (isList) {
-      const listArg = (field.arguments ?? []).map((a) => value(a.value)).find(Array.isArray);
-      const underConnection = parent.name.endsWith('Connection');
-      multiplier = listArg ? listArg.length : underConnection ? 1 : DEFAULT_LIST_SIZE;
-    }
-    return 1 + multiplier * selectionCost(field.selectionSet, child, seen);
+    for (const set of sets) visit(set, new Set());
+    return out;
   };
 
-  const cost = selectionCost(operation.selectionSet, root, new Set());
-  return { cost, usesVariables };
+  const walk = (groups: readonly Group[], sets: readonly (SelectionSetNode | undefined)[]) => {
+    for (const group of groups) {
+      const type = schema.getType(group.type);
+      if (!isObjectType(type)) continue;
+      for (const nodes of collect(type, sets).values()) {
+        const node = nodes[0]!;
+        const name = node.name.value;
+        const def = type.getFields()[name];
+        if (!def || name.startsWith('__')) continue;
+        let args: Record<string, unknown>;
+        try {
+          args = getArgumentValues(def, node, variables);
+        } catch {
+          continue; // execution fails the field before any call
+        }
+        const childSets = nodes.map((n) => n.selectionSet);
+        // Rules run for every occurrence (their charges are deduped by key); the child groups are
+        // shared per parent group and field+arguments, so aliases and fragments of one field see
+        // the same objects and a hydration two of them need is charged once, as DataLoader does.
+        const key = `${idOf(group)}:${name}:${JSON.stringify(args)}`;
+        const found = fieldGroups(group, name, args, def.type, childSets).map((child): Group => {
+          const shared = child.sameObjects ? group : child.shareWith;
+          return {
+            ...child,
+            sameObjects: false,
+            shareWith: undefined,
+            scope: shared ? (shared.scope ?? shared) : undefined,
+          };
+        });
+        const next = children.get(key) ?? found;
+        children.set(key, next);
+        if (next.length) walk(next, childSets);
+      }
+    }
+  };
+
+  const fieldGroups = (
+    group: Group,
+    name: string,
+    args: Record<string, unknown>,
+    returnType: GraphQLOutputType,
+    childSets: readonly (SelectionSetNode | undefined)[],
+  ): Group[] => {
+    const named = getNamedType(returnType);
+    if (group.variant === 'connection' || group.variant === 'edge') {
+      if (name === 'edges') return [{ ...group, type: named.name, variant: 'edge' }];
+      if (name === 'node') return group.nodes ?? [];
+      return [];
+    }
+    const rule = COST_RULES[group.type]?.[name];
+    if (!rule && (FREE_FIELDS[group.type]?.includes(name) || !isCompositeType(named))) return [];
+    const scope = idOf(group);
+    const input: RuleInput = {
+      group,
+      args,
+      charge: (upstream, n, key) => charge(upstream, n, `${scope}:${key}`),
+      chargeOnce: (upstream, n, key) => charge(upstream, n, key),
+      selects: (names) =>
+        isObjectType(named) &&
+        [...collect(named, childSets).values()].some((list) => names.includes(list[0]!.name.value)),
+    };
+    if (rule) return rule(input);
+    return unknownField(input, name, named, isListType(getNullableType(returnType)));
+  };
+
+  /** No rule: one call per parent object on each upstream; a connection's nodes likewise. */
+  const unknownField = (
+    input: RuleInput,
+    name: string,
+    named: GraphQLNamedType,
+    isList: boolean,
+  ): Group[] => {
+    const { group, args } = input;
+    const count = Math.max(1, group.count);
+    const key = `unknown:${name}:${JSON.stringify(args)}`;
+    input.charge('beluga', count, key);
+    input.charge('wickson', count, key);
+    if (!isObjectType(named)) return [];
+    const edge = named.getFields().edges;
+    const edgeType = edge && getNamedType(edge.type);
+    const node = isObjectType(edgeType) ? edgeType.getFields().node : undefined;
+    const nodeType = node && getNamedType(node.type);
+    if (!isObjectType(nodeType)) {
+      const perParent = pageSize(args) ?? (isList ? UNKNOWN_LIST_SIZE : 1);
+      return [{ type: named.name, variant: 'unknown', count: count * perParent, together: false }];
+    }
+    const nodes: Group = {
+      type: nodeType.name,
+      variant: 'unknown',
+      count: count * (pageSize(args) ?? 1),
+      together: false,
+    };
+    return [{ type: named.name, variant: 'connection', count: 0, together: false, nodes: [nodes] }];
+  };
+
+  walk([{ type: root.name, variant: 'root', count: 1, together: true }], [operation.selectionSet]);
+  return counts;
 }

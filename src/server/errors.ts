@@ -24,6 +24,8 @@ export const CODE_MESSAGES: Record<ErrorCode, string> = {
   FORBIDDEN: 'Not allowed.',
   NOT_FOUND: 'Not found.',
   BAD_USER_INPUT: 'Invalid input.',
+  COST_LIMIT_EXCEEDED:
+    'The request reached its limit of upstream calls; this field was not fetched.',
 };
 export const UNEXPECTED_MESSAGE = 'Unexpected error.';
 /** Codes a request-level (no path) GraphQL error may carry besides the closed set. */

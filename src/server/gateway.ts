@@ -103,6 +103,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         onCallStart: traced?.onCallStart(request),
       });
       state.calls = ctx.calls;
+      state.budget = ctx.budget;
       state.partialErrors = ctx.partialErrors;
       return ctx;
     },

@@ -1,22 +1,29 @@
 /**
  * Abuse limits, all enforced before execution (so before any upstream call): graphql-armor for
- * tokens (at parse), depth, aliases and directives (at validation), and our own page-aware cost
- * and list-length checks (after validation, with the variables). Messages are constant; the
- * configured numbers are never echoed.
+ * tokens (at parse), depth, aliases and directives (at validation), then the list-length check and
+ * the upstream-call prediction (cost.ts) with the variables. Armor's messages are constant; the
+ * cost refusal names the prediction and MAX_UPSTREAM_CALLS.
  */
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.ts';
-import { analyzeCost, longestLiteralList, longestVariableList } from './cost.ts';
+import type { GatewayContext } from '../context.ts';
+import { predictCalls, type UpstreamCounts } from './cost.ts';
 import {
   type DocumentNode,
   GraphQLError,
   type GraphQLSchema,
+  getOperationAST,
   NoSchemaIntrospectionCustomRule,
 } from './graphql.ts';
+import { longestLiteralList, longestVariableList } from './list-length.ts';
 
 export const LIMIT_MESSAGE = 'Query validation error.';
-export const COST_MESSAGE = 'Query is too expensive.';
+/** The refusal names the prediction and the limit, so a client can size its query. */
+export function costMessage(predicted: number, limit: number): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  return `This query could make ${n(predicted)} upstream calls; the limit is ${n(limit)}.`;
+}
 export const LIST_MESSAGE = 'A list argument has too many items.';
 
 function rejection(message: string, code: string): GraphQLError {
@@ -31,7 +38,7 @@ export function limitPlugins(config: Config): Plugin[] {
     maxAliases: { n: limits.maxAliases, allowList: ['__typename'], ...common },
     maxTokens: { n: limits.maxTokens, ...common },
     maxDirectives: { n: limits.maxDirectives, ...common },
-    // Replaced by the page-aware cost below: armor's ignores variables and non-literal sizes.
+    // Replaced by the upstream-call prediction below (cost.ts): armor's counts fields, not calls.
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: !config.introspection, mask: '[Suggestion hidden]' },
   }).protect();
@@ -39,39 +46,39 @@ export function limitPlugins(config: Config): Plugin[] {
   // yoga hands out the same DocumentNode for the same query text (its parse cache), so the
   // document-only parts of the checks are computed once per document and operation name.
   const literalLists = new WeakMap<DocumentNode, number>();
-  const costs = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
-  const cachedCost = (
+  const predictions = new WeakMap<
+    GraphQLSchema,
+    WeakMap<DocumentNode, Map<string, UpstreamCounts>>
+  >();
+  const predict = (
     schema: GraphQLSchema,
     document: DocumentNode,
     operationName: string | null | undefined,
     variables: Record<string, unknown> | undefined,
-  ): number => {
-    let bySchema = costs.get(schema);
+  ): UpstreamCounts => {
+    const operation = getOperationAST(document, operationName);
+    // With variables the prediction depends on their values (and defaults): not cached.
+    if (!operation || operation.variableDefinitions?.length) {
+      return predictCalls(schema, document, operationName, variables);
+    }
+    let bySchema = predictions.get(schema);
     if (!bySchema) {
       bySchema = new WeakMap();
-      costs.set(schema, bySchema);
+      predictions.set(schema, bySchema);
     }
     let byOperation = bySchema.get(document);
     if (!byOperation) {
       byOperation = new Map();
       bySchema.set(document, byOperation);
     }
-    const key = operationName ?? '';
-    const cached = byOperation.get(key);
-    if (cached !== undefined) return cached;
-    const { cost, usesVariables } = analyzeCost(
-      schema,
-      document,
-      operationName,
-      variables,
-      limits.maxCost,
-    );
-    // Only names the document defines are cached: a client cycling made-up operation names
-    // must not grow the per-document map.
-    if (!usesVariables && (operationName == null || definesOperation(document, operationName))) {
-      byOperation.set(key, cost);
+    // Keyed by the operation found, so made-up operation names cannot grow the map.
+    const key = operation.name?.value ?? '';
+    let counts = byOperation.get(key);
+    if (!counts) {
+      counts = predictCalls(schema, document, operationName, variables);
+      byOperation.set(key, counts);
     }
-    return cost;
+    return counts;
   };
 
   const costAndLists: Plugin = {
@@ -86,10 +93,13 @@ export function limitPlugins(config: Config): Plugin[] {
         setResultAndStopExecution({ errors: [rejection(LIST_MESSAGE, 'BAD_USER_INPUT')] });
         return;
       }
-      const cost = cachedCost(args.schema, args.document, args.operationName, variables);
-      if (cost > limits.maxCost) {
+      const predicted = predict(args.schema, args.document, args.operationName, variables);
+      const budget = (args.contextValue as Partial<GatewayContext>).budget;
+      if (budget) budget.predicted = { ...predicted };
+      const total = predicted.beluga + predicted.wickson;
+      if (total > limits.maxUpstreamCalls) {
         setResultAndStopExecution({
-          errors: [rejection(COST_MESSAGE, 'GRAPHQL_VALIDATION_FAILED')],
+          errors: [rejection(costMessage(total, limits.maxUpstreamCalls), 'COST_LIMIT_EXCEEDED')],
         });
       }
     },
@@ -102,10 +112,4 @@ export function limitPlugins(config: Config): Plugin[] {
   };
 
   return [...(armor.plugins as Plugin[]), introspection, costAndLists];
-}
-
-function definesOperation(document: DocumentNode, name: string): boolean {
-  return document.definitions.some(
-    (definition) => definition.kind === 'OperationDefinition' && definition.name?.value === name,
-  );
 }

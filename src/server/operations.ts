@@ -7,6 +7,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { PartialError } from '../context.ts';
+import type { CallBudget } from '../upstreams/call-budget.ts';
 import { sanitizeErrors } from './errors.ts';
 import { GraphQLError, getOperationAST } from './graphql.ts';
 import { type GatewayMetrics, operationLabel } from './metrics.ts';
@@ -29,7 +30,21 @@ const json = (body: unknown, status: number) =>
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
   });
 
-type Result = { data?: unknown; errors?: readonly unknown[] };
+type Result = {
+  data?: unknown;
+  errors?: readonly unknown[];
+  extensions?: Record<string, unknown>;
+};
+
+/** `extensions.cost` of every response: predicted and actual upstream calls, and the limit. */
+function costExtension(budget: CallBudget | undefined, limit: number) {
+  const zero = { beluga: 0, wickson: 0 };
+  return {
+    predicted: { ...(budget?.predicted ?? zero) },
+    actual: { ...(budget?.actual ?? zero) },
+    limit,
+  };
+}
 
 /**
  * Upstream failures a resolver absorbed to answer with partial data, as located errors whose
@@ -95,12 +110,14 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
       if (results.some((r) => typeof (r as object)[Symbol.asyncIterator as never] === 'function'))
         return;
       const partial = partialGraphQLErrors(state.partialErrors?.splice(0) ?? []);
+      const cost = costExtension(state.budget, config.limits.maxUpstreamCalls);
       const cleaned = results.map((r, i) => {
+        const withCost = { ...r, extensions: { ...r.extensions, cost } };
         const raw = [...(r.errors ?? []), ...(i === 0 ? partial : [])];
-        if (!raw.length) return r;
+        if (!raw.length) return withCost;
         const errors = sanitizeErrors(raw as never, state.requestId, r.data != null);
         for (const e of errors) state.errorCodes.push(String(e.extensions.code));
-        return { ...r, errors };
+        return { ...withCost, errors };
       });
       setResult((Array.isArray(result) ? cleaned : cleaned[0]) as never);
     },

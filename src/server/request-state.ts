@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PartialError } from '../context.ts';
+import type { CallBudget } from '../upstreams/call-budget.ts';
 import { isRequestId } from '../upstreams/request-id.ts';
 import type { CallRecord } from '../upstreams/types.ts';
 
@@ -15,6 +16,8 @@ export interface RequestState {
   operation: string | undefined;
   errorCodes: string[];
   calls: CallRecord[] | undefined;
+  /** The request context's call budget: prediction, actual calls, runtime cap. */
+  budget: CallBudget | undefined;
   /** The request context's absorbed upstream failures, added to the result's errors. */
   partialErrors: PartialError[] | undefined;
   /** Aborts at the deadline or when the client goes away; handed to the upstream scope. */
@@ -44,6 +47,7 @@ export function createRequestState(
     operation: undefined,
     errorCodes: [],
     calls: undefined,
+    budget: undefined,
     partialErrors: undefined,
     signal: controller.signal,
     handleEvent() {

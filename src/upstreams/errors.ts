@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'BAD_USER_INPUT',
+  'COST_LIMIT_EXCEEDED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -144,6 +145,11 @@ export class UpstreamBadRequestError extends UpstreamError {
     super(call, what, options);
     this.fieldErrors = options?.fieldErrors;
   }
+}
+
+/** Not called: the request already started MAX_UPSTREAM_CALLS upstream calls. */
+export class CallLimitError extends UpstreamError {
+  readonly code = 'COST_LIMIT_EXCEEDED';
 }
 
 export function isUpstreamError(error: unknown): error is UpstreamError {

@@ -34,6 +34,7 @@ import {
 } from './classify.ts';
 import { createDeadline, type Deadline } from './deadline.ts';
 import {
+  CallLimitError,
   isUpstreamError,
   NotFoundError,
   RateLimitedError,
@@ -169,6 +170,11 @@ export function createHttp(deps: HttpDeps): HttpClient {
   async function run<T>(req: HttpRequest<T>, info: UpstreamCall, state: CallState): Promise<T> {
     if (req.scope.signal?.aborted)
       throw new UpstreamTimeoutError({ ...info, sent: false }, 'was aborted before it started');
+    if (req.scope.admit?.(upstream) === false)
+      throw new CallLimitError(
+        { ...info, sent: false },
+        'not called: the request reached MAX_UPSTREAM_CALLS',
+      );
     const deadline = createDeadline(deps.timeoutMs, req.scope.signal);
     budget.recordRequest();
     try {

@@ -55,6 +55,8 @@ export interface UpstreamScope {
   onCall?: (record: CallRecord) => void;
   /** Called when a logical call starts (tracing); its observer sees the call end. */
   onCallStart?: (call: CallStart) => CallObserver;
+  /** The request's runtime cap: false refuses the call before it starts. */
+  admit?: (upstream: UpstreamName) => boolean;
 }
 
 export interface CallStart {

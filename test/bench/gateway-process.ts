@@ -134,7 +134,7 @@ export async function startGateway(options: {
       WICKSON_API_KEY: options.wicksonApiKey,
       WICKSON_HOURLY_BUDGET: '1000000',
       GATEWAY_MODE: options.mode,
-      MAX_COST: '10000000',
+      MAX_UPSTREAM_CALLS: '100000',
       GRAPHIQL: 'false',
       ...options.extraEnv,
     },

@@ -201,10 +201,18 @@ describe('fault matrix: origins and credentials', () => {
       ),
     );
     for (const [member, outsider] of rounds) {
+      const oneCall = {
+        cost: {
+          predicted: { beluga: 1, wickson: 0 },
+          actual: { beluga: 1, wickson: 0 },
+          limit: 150,
+        },
+      };
       expect(member?.body).toEqual({
         data: { belugaC: { sourceId: String(draft), name: expect.any(String) } },
+        extensions: oneCall,
       });
-      expect(outsider?.body).toEqual({ data: { belugaC: null } });
+      expect(outsider?.body).toEqual({ data: { belugaC: null }, extensions: oneCall });
     }
     const auth = control(s, 'beluga')
       .ledger.entries()

@@ -158,7 +158,16 @@ describe('fault matrix: upstream statuses (UPSTREAM_TIMEOUT_MS=500)', () => {
       wicksonC: collection(source: WICKSON, sourceId: "no_such_collection") { name stats { itemCount } }
     }`);
     expect(result.status).toBe(200);
-    expect(result.body).toEqual({ data: { belugaC: null, wicksonC: null } });
+    expect(result.body).toEqual({
+      data: { belugaC: null, wicksonC: null },
+      extensions: {
+        cost: {
+          predicted: { beluga: 1, wickson: 1 },
+          actual: { beluga: 1, wickson: 1 },
+          limit: 150,
+        },
+      },
+    });
     const belugaEntries = control(s, 'beluga').ledger.entries();
     expect(belugaEntries.map((e) => e.status)).toEqual([404]);
     expect(count(s, 'wickson')).toBeLessThanOrEqual(2);

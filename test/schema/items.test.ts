@@ -398,7 +398,8 @@ describe('MediaItem as a node', () => {
     for (const headers of [{}, outsider] as Record<string, string>[]) {
       stack.resetLedgers();
       const { body } = await stack.query(lookup, { id: item.id }, headers);
-      expect(body).toEqual({ data: { node: null } });
+      expect(body.data).toEqual({ node: null });
+      expect(body.errors).toBeUndefined();
       expect(stack.calls().routes).toEqual({ 'beluga:captures.detail': 1 });
     }
     const { body } = await stack.query(lookup, { id: item.id }, member);

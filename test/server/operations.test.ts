@@ -117,7 +117,16 @@ describe('CSRF, GraphiQL, introspection', () => {
     expect((await get(t, '/graphql?query=%7Bversion%7D')).status).toBe(403);
     const ok = await get(t, '/graphql?query=%7Bversion%7D', { 'x-graphql-yoga-csrf': '1' });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ data: { version: '1' } });
+    expect(await ok.json()).toEqual({
+      data: { version: '1' },
+      extensions: {
+        cost: {
+          predicted: { beluga: 0, wickson: 0 },
+          actual: { beluga: 0, wickson: 0 },
+          limit: 150,
+        },
+      },
+    });
   });
   it('POST text/plain and form bodies are rejected', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {

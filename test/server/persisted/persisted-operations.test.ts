@@ -127,7 +127,8 @@ describe('PERSISTED_OPERATIONS_FILE without ONLY', () => {
     const viaId = await post(stack, persisted(sha256Hex(PROJECT), { id: 23 }));
     expect(viaId.body.data).toMatchObject({ project: { sourceId: 23 } });
     const text = await stack.query('{ project(sourceId: 23) { sourceId } }');
-    expect(text.body).toEqual({ data: { project: { sourceId: 23 } } });
+    expect(text.body.data).toEqual({ project: { sourceId: 23 } });
+    expect(text.body.errors).toBeUndefined();
     expect(stack.calls().routes).toEqual({ 'beluga:projects.detail': 2 });
   });
 

@@ -1,0 +1,28 @@
+/** The longest list argument of a request, literal or in the variables (MAX_LIST_LENGTH). */
+import { type DocumentNode, visit } from './graphql.ts';
+
+/** Longest array among the variable values, at any nesting. */
+export function longestVariableList(variables: Record<string, unknown> | null | undefined): number {
+  let longest = 0;
+  const scan = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      longest = Math.max(longest, value.length);
+      for (const item of value) scan(item);
+    } else if (value && typeof value === 'object') {
+      for (const item of Object.values(value)) scan(item);
+    }
+  };
+  scan(variables);
+  return longest;
+}
+
+/** Longest literal list value in the document (depends on the document alone, so cacheable). */
+export function longestLiteralList(document: DocumentNode): number {
+  let longest = 0;
+  visit(document, {
+    ListValue(node) {
+      longest = Math.max(longest, node.values.length);
+    },
+  });
+  return longest;
+}
