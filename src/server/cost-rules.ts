@@ -395,6 +395,63 @@ const queryFields: Record<string, Rule> = {
   },
 };
 
+// --- Mutations ----------------------------------------------------------------------------------
+
+/** Job fields a populate answer (`{job_id, project_id}`) lacks: selecting one reads the job. */
+const JOB_DETAIL_FIELDS = [
+  'name',
+  'status',
+  'type',
+  'createdAt',
+  'updatedAt',
+  'startedAt',
+  'finishedAt',
+  'durationSeconds',
+  'progress',
+  'permissions',
+  'collection',
+  'project',
+];
+
+/**
+ * Each mutation field is one Beluga write (never deduplicated: mutation fields run one after
+ * another, and a write drops the request's Beluga reads, so reads under it are charged anew).
+ */
+let writeFields = 0;
+const write =
+  (payload: string, variant = 'payload'): Rule =>
+  (input) => {
+    writeFields += 1;
+    input.charge('beluga', 1, `write:${writeFields}`);
+    return [{ type: payload, variant, count: 1, together: true }];
+  };
+
+const mutationFields: Record<string, Rule> = {
+  createCollection: write('CollectionPayload'),
+  updateCollection: write('CollectionPayload'),
+  deleteCollection: write('DeleteCollectionPayload'),
+  populateCollection: write('JobPayload', 'populate'),
+  createJob: write('JobPayload'),
+  runJob: write('JobPayload'),
+  retryJob: write('JobPayload'),
+  cancelJob: write('JobPayload'),
+};
+
+const payloadFields: Record<string, Record<string, Rule>> = {
+  CollectionPayload: {
+    // The write's answer is the set's representation, with null counts.
+    collection: ({ group }) => [{ ...group, type: 'Collection', variant: 'beluga' }],
+  },
+  JobPayload: {
+    job: (input) => {
+      if (input.group.variant === 'populate' && input.selects(JOB_DETAIL_FIELDS)) {
+        input.charge('beluga', 1, 'populated-job');
+      }
+      return [{ ...input.group, type: 'Job', variant: 'payload' }];
+    },
+  },
+};
+
 /**
  * Type → field → rule. Fields in FREE_FIELDS read the parent's payload (no call). Connection and
  * edge types pass their node groups through (`edges`, `node`); `pageInfo` and `totalCount` are
@@ -407,6 +464,8 @@ export const COST_RULES: Record<string, Record<string, Rule>> = {
   Project: projectFields,
   Job: jobFields,
   MediaItem: mediaItemFields,
+  Mutation: mutationFields,
+  ...payloadFields,
 };
 
 /** Fields that never call an upstream; the schema test checks that every field is classified. */
@@ -434,6 +493,10 @@ export const FREE_FIELDS: Record<string, readonly string[]> = {
   JobStage: ['key', 'name', 'status', 'progress', 'params'],
   JobProgressParam: ['key', 'name', 'value'],
   PageInfo: ['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'],
+  CollectionPayload: ['userErrors'],
+  DeleteCollectionPayload: ['deletedId', 'userErrors'],
+  JobPayload: ['userErrors'],
+  UserError: ['field', 'message'],
   MediaItem: [
     'id',
     'source',

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/schema/global-id.ts';
+import { FAKE_MEMBER_TOKEN } from '../helpers/fakes.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
 let stack: Stack;
@@ -192,5 +193,36 @@ describe('predicted calls against the ledger', () => {
     expect(result.cost.predicted.beluga).toBeGreaterThanOrEqual(result.ledger.beluga);
     expect(result.cost.predicted.wickson).toBeGreaterThanOrEqual(result.ledger.wickson);
     expect(result.cost.limit).toBe(150);
+  });
+});
+
+describe('mutations: one Beluga write each, plus the reads their payload selects', () => {
+  const member = { authorization: `Token ${FAKE_MEMBER_TOKEN}` };
+  const job = encodeGlobalId('Job', 'BELUGA:1338');
+  const set = encodeGlobalId('Collection', 'BELUGA:67');
+  const write = async (query: string, predicted: number, ledger: number) => {
+    stack.fakes.beluga.control.reset();
+    const { body } = await stack.query(query, undefined, member);
+    const cost = (body as { extensions?: { cost?: Cost } }).extensions?.cost as Cost;
+    expect(body.errors).toBeUndefined();
+    expect(cost.predicted).toEqual({ beluga: predicted, wickson: 0 });
+    expect(stack.calls().beluga).toBe(ledger);
+  };
+
+  it('two job actions on one job are two writes, each with its own read of the set', () =>
+    write(
+      `mutation { a: runJob(input: {id: "${job}"}) { job { status collection { jobs { status } } } }
+                  b: cancelJob(input: {id: "${job}"}) { job { status collection { jobs { status } } } } }`,
+      4,
+      4,
+    ));
+
+  it('populate: the answer holds only the job id; its status reads the job', async () => {
+    await write(
+      `mutation { populateCollection(input: {id: "${set}"}) { job { sourceId } } }`,
+      1,
+      1,
+    );
+    await write(`mutation { populateCollection(input: {id: "${set}"}) { job { status } } }`, 2, 2);
   });
 });
