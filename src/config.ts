@@ -63,6 +63,14 @@ const EnvSchema = z.object({
   BREAKER_HALF_OPEN_MS: int(100, 600_000).default(5000),
   REQUEST_TIMEOUT_MS: int(100, 300_000).default(10_000),
 
+  WICKSON_CACHE_TTL_S: int(0, 86_400).default(60),
+  BELUGA_CACHE_TTL_S: int(0, 86_400).default(5),
+  CACHE_STALE_WHILE_REVALIDATE_S: int(0, 86_400).default(30),
+  CACHE_STALE_IF_ERROR_S: int(0, 86_400).default(3600),
+  CACHE_MAX_BYTES: int(0, 16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  CACHE_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  WICKSON_BUDGET_RESERVE: z.coerce.number().min(0).max(0.9).default(0.1),
+
   GRAPHIQL: bool.default(true),
   INTROSPECTION: bool.default(true),
   MAX_DEPTH: int(1, 100).default(10),
@@ -147,6 +155,17 @@ export interface Config {
     breakerHalfOpenMs: number;
   };
   requestTimeoutMs: number;
+  cache: {
+    /** Per upstream, 0 = off. */
+    ttlMs: { beluga: number; wickson: number };
+    staleWhileRevalidateMs: number;
+    staleIfErrorMs: number;
+    maxBytes: number;
+    /** HMAC key of Beluga credential scopes; undefined = a random key per process. */
+    keySecret: string | undefined;
+    /** Share of the Wickson budget kept back from refreshes that a stale answer can serve. */
+    wicksonBudgetReserve: number;
+  };
   graphiql: boolean;
   introspection: boolean;
   limits: {
@@ -239,6 +258,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       breakerHalfOpenMs: e.BREAKER_HALF_OPEN_MS,
     },
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    cache: {
+      ttlMs: { beluga: e.BELUGA_CACHE_TTL_S * 1000, wickson: e.WICKSON_CACHE_TTL_S * 1000 },
+      staleWhileRevalidateMs: e.CACHE_STALE_WHILE_REVALIDATE_S * 1000,
+      staleIfErrorMs: e.CACHE_STALE_IF_ERROR_S * 1000,
+      maxBytes: e.CACHE_MAX_BYTES,
+      keySecret: e.CACHE_KEY_SECRET,
+      wicksonBudgetReserve: e.WICKSON_BUDGET_RESERVE,
+    },
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,
     limits: {

@@ -1,4 +1,5 @@
 import type { GatewayContext } from '../context.ts';
+import { fetchedAtOf } from '../upstreams/cache/fetched-at.ts';
 import { builder } from './builder.ts';
 import { MediaType } from './enums.ts';
 import { notFound } from './errors.ts';
@@ -54,6 +55,15 @@ async function belugaCounts(c: BelugaCollectionParent, ctx: GatewayContext) {
     return { occurrencesCount: dto.occurrences_count, taxaCount: dto.taxa_count };
   }
   return ctx.loaders.captureSetCounts.load({ id: c.sourceId, projectId: belugaProjectId(c) });
+}
+
+/** The fetch time of the payload the collection came from (a list entry or a detail). */
+async function statsFetchedAt(c: CollectionParent, ctx: GatewayContext): Promise<string> {
+  const payload =
+    c.source === 'WICKSON'
+      ? (c.listItem ?? c.detail ?? (await wicksonDetail(c, ctx)))
+      : await belugaDto(c, ctx);
+  return new Date(fetchedAtOf(payload) ?? Date.now()).toISOString();
 }
 
 function captureDate(c: BelugaCollectionParent, ctx: GatewayContext, end: 'first' | 'last') {
@@ -136,6 +146,12 @@ MediaCollectionStatsRef.implement({
       description: 'Beluga taxa in the set (fetched like occurrencesCount); null for Wickson.',
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA' ? ((await belugaCounts(c, ctx))?.taxaCount ?? null) : null,
+    }),
+    fetchedAt: t.field({
+      type: 'DateTime',
+      description:
+        'When the gateway fetched these numbers from the upstream: older than now when they come from the shared cache (README, "Caching").',
+      resolve: (c, _a, ctx) => statsFetchedAt(c, ctx),
     }),
   }),
 });

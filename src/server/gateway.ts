@@ -30,6 +30,8 @@ export interface GatewayDeps {
   onCall?: (record: CallRecord) => void;
   /** True once shutdown began: /ready answers 503. */
   isShuttingDown?: () => boolean;
+  /** Extra facts for /ready's body, e.g. the cache store's state. */
+  readiness?: () => Record<string, unknown>;
   /** Defaults to a fresh per-gateway registry. */
   metrics?: GatewayMetrics;
   now?: () => number;
@@ -83,6 +85,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         now,
         endpoint,
         isShuttingDown: deps.isShuttingDown ?? (() => false),
+        ...(deps.readiness ? { readiness: deps.readiness } : {}),
       }),
       ...(traced ? [traced.plugin] : []),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),

@@ -39,7 +39,11 @@ export async function startServer(
   const tracing = options.tracing ?? createTracing(config.tracing);
   const upstreams = createUpstreams(config, { logger });
   let shuttingDown = false;
-  const metrics = createMetrics({ health: () => upstreams.health(), defaultMetrics: true });
+  const metrics = createMetrics({
+    health: () => upstreams.health(),
+    upstreams: () => upstreams,
+    defaultMetrics: true,
+  });
   const deps = {
     clients: upstreams,
     logger,
@@ -47,6 +51,7 @@ export async function startServer(
     metrics,
     isShuttingDown: () => shuttingDown,
     tracing,
+    readiness: () => ({ cache: upstreams.cache.readiness() }),
   };
   const gateway = createGateway(config, deps);
 

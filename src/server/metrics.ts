@@ -5,6 +5,7 @@
  * MAX_OPERATION_LABELS); upstream routes are templates from CallRecord.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Upstreams } from '../upstreams/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
 
 const BREAKER_STATES: UpstreamHealth['breaker'][] = ['closed', 'open', 'half-open', 'isolated'];
@@ -46,6 +47,8 @@ export function operationLabel(name: string | null | undefined): string {
 
 export function createMetrics(options: {
   health?: () => UpstreamHealth[];
+  /** The shared cache's counters and the Wickson budget (`gateway_cache_*`). */
+  upstreams?: () => Pick<Upstreams, 'cache' | 'wicksonBudget'>;
   defaultMetrics?: boolean;
 }): GatewayMetrics {
   const registry = new Registry();
@@ -113,6 +116,8 @@ export function createMetrics(options: {
       }
     },
   });
+
+  registerCacheMetrics(registry, options.upstreams);
 
   // Pre-bound children per label set: the hot path (one observeCall per upstream call) then
   // builds no label objects. Label values are low-cardinality; the cap only guards a bug.
@@ -191,4 +196,67 @@ export function createMetrics(options: {
     },
     render: () => registry.metrics(),
   };
+}
+
+const CACHE_COUNTERS = [
+  ['hit', 'gateway_cache_hits_total', 'Upstream GETs answered from the shared cache while fresh.'],
+  ['miss', 'gateway_cache_misses_total', 'Upstream GETs the shared cache could not answer.'],
+  [
+    'stale',
+    'gateway_cache_stale_total',
+    'Stale answers by reason: revalidate (refreshing in the background), error, budget.',
+  ],
+  ['coalesced', 'gateway_cache_coalesced_total', 'Misses that joined an identical call in flight.'],
+  ['refresh', 'gateway_cache_refreshes_total', 'Background refreshes by outcome (ok, failed).'],
+] as const;
+
+function registerCacheMetrics(
+  registry: Registry,
+  upstreams: (() => Pick<Upstreams, 'cache' | 'wicksonBudget'>) | undefined,
+): void {
+  if (!upstreams) return;
+  for (const [event, name, help] of CACHE_COUNTERS) {
+    const reason = event === 'stale' || event === 'refresh';
+    new Counter({
+      name,
+      help,
+      labelNames: reason ? ['upstream', 'route', 'reason'] : ['upstream', 'route'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const c of upstreams().cache.counts()) {
+          if (c.event !== event) continue;
+          const labels = { upstream: c.upstream, route: c.route };
+          this.inc(reason ? { ...labels, reason: c.reason } : labels, c.count);
+        }
+      },
+    });
+  }
+  new Gauge({
+    name: 'gateway_cache_bytes',
+    help: 'Bytes held by the in-process cache layer.',
+    registers: [registry],
+    collect() {
+      this.set(upstreams().cache.bytes());
+    },
+  });
+  if (upstreams().cache.redisState() !== 'off') {
+    new Gauge({
+      name: 'gateway_cache_redis_up',
+      help: '1 while the Redis cache store answers, 0 while it is unreachable (only with REDIS_URL).',
+      registers: [registry],
+      collect() {
+        this.set(upstreams().cache.redisState() === 'up' ? 1 : 0);
+      },
+    });
+  }
+  new Gauge({
+    name: 'gateway_upstream_budget_remaining',
+    help: 'Wickson calls left in the rolling hour of WICKSON_HOURLY_BUDGET (shared by replicas on Redis).',
+    labelNames: ['upstream'],
+    registers: [registry],
+    collect() {
+      this.set({ upstream: 'wickson' }, upstreams().wicksonBudget().remaining);
+    },
+  });
 }

@@ -19,6 +19,8 @@ export interface OperationsOptions {
   metrics: GatewayMetrics;
   store: ReturnType<typeof createStateStore>;
   isShuttingDown: () => boolean;
+  /** Extra facts for /ready's body (the cache store's state); never turns it 503. */
+  readiness?: () => Record<string, unknown>;
   now: () => number;
   /** The GraphQL path whose requests are logged and counted as operations. */
   endpoint?: string;
@@ -82,7 +84,7 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
         endResponse(
           options.isShuttingDown()
             ? json({ status: 'shutting down' }, 503)
-            : json({ status: 'ready' }, 200),
+            : json({ status: 'ready', ...options.readiness?.() }, 200),
         );
       } else if (url.pathname === '/metrics') {
         return metrics.render().then((text) => {

@@ -10,10 +10,12 @@ import type { Config } from '../config.ts';
 import { createBelugaClient } from './beluga/client.ts';
 import { readBelugaErrorBody } from './beluga/error-body.ts';
 import { createBreaker } from './breaker.ts';
+import { createBudgetPace } from './cache/budget-pace.ts';
+import { createUpstreamCache, type UpstreamCache } from './cache/index.ts';
 import type { UpstreamName } from './errors.ts';
 import { createHttp } from './http.ts';
 import { createPool } from './pool.ts';
-import { createQuotaGuard } from './quota.ts';
+import { createQuotaGuard, type QuotaUsage } from './quota.ts';
 import { createRetryBudget } from './retry.ts';
 import type { BelugaClient, UpstreamHealth, WicksonClient } from './types.ts';
 import { createWicksonClient } from './wickson/client.ts';
@@ -23,6 +25,10 @@ export interface Upstreams {
   beluga: BelugaClient;
   wickson: WicksonClient;
   health(): UpstreamHealth[];
+  /** The shared GET cache: counters, size, invalidation hooks (src/upstreams/cache). */
+  cache: UpstreamCache;
+  /** Calls, this minute's calls and what is left of WICKSON_HOURLY_BUDGET. */
+  wicksonBudget(): QuotaUsage;
   /** Closes the undici pools (waits for calls in flight). */
   close(): Promise<void>;
 }
@@ -63,23 +69,37 @@ export function createUpstreams(config: Config, deps: UpstreamsDeps): Upstreams 
     random: deps.random,
   });
 
+  const quota = createQuotaGuard({ hourlyBudget: config.wickson.hourlyBudget, now });
+  const cache = createUpstreamCache(config, { logger, now });
   // DRF error bodies: only a 400's field errors are read (for a mutation's userErrors).
-  const belugaHttp = createHttp({
-    ...shared('beluga', config.beluga.url),
-    readErrorBody: readBelugaErrorBody,
-  });
-  const wicksonHttp = createHttp({
-    ...shared('wickson', config.wickson.url),
-    readErrorBody: readWicksonErrorBody,
-    quota: createQuotaGuard({ hourlyBudget: config.wickson.hourlyBudget, now }),
-  });
+  const belugaHttp = cache.wrap(
+    'beluga',
+    createHttp({ ...shared('beluga', config.beluga.url), readErrorBody: readBelugaErrorBody }),
+  );
+  const wicksonHttp = cache.wrap(
+    'wickson',
+    createHttp({
+      ...shared('wickson', config.wickson.url),
+      readErrorBody: readWicksonErrorBody,
+      quota,
+    }),
+    createBudgetPace({
+      hourlyBudget: config.wickson.hourlyBudget,
+      reserve: config.cache.wicksonBudgetReserve,
+      usage: () => quota.usage(),
+      now,
+    }),
+  );
 
   return {
     beluga: createBelugaClient(belugaHttp),
     wickson: createWicksonClient(wicksonHttp, config.wickson.apiKey),
     health: () => [belugaHttp.health(), wicksonHttp.health()],
+    cache,
+    wicksonBudget: () => quota.usage(),
     close: async () => {
       await Promise.all(owned.map((pool) => pool.close()));
+      await cache.close();
     },
   };
 }

@@ -17,6 +17,14 @@ export interface QuotaGuard {
   /** Refuse every call until `now + ms`. */
   blockFor(ms: number): void;
   blockedUntil(): number | undefined;
+  /** Calls counted in the last hour and in the current minute; what is left of the budget. */
+  usage(): QuotaUsage;
+}
+
+export interface QuotaUsage {
+  hour: number;
+  minute: number;
+  remaining: number;
 }
 
 const MINUTE = 60_000;
@@ -73,6 +81,17 @@ export function createQuotaGuard(options: { hourlyBudget: number; now: () => num
       blockedUntil = Math.max(blockedUntil, now() + ms);
     },
     blockedUntil: () => (blockedUntil > now() ? blockedUntil : undefined),
+    usage() {
+      const minute = Math.floor(now() / MINUTE);
+      const hour = used(minute);
+      const current = buckets[minute % BUCKETS]!;
+      const blocked = blockedUntil > now();
+      return {
+        hour,
+        minute: current.minute === minute ? current.count : 0,
+        remaining: blocked ? 0 : Math.max(0, hourlyBudget - hour),
+      };
+    },
   };
   return guard;
 }

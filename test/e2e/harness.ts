@@ -14,6 +14,7 @@ import { createGateway, type Gateway } from '../../src/server/gateway.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import { ERROR_CODES } from '../../src/upstreams/errors.ts';
 import { createUpstreams, type Upstreams } from '../../src/upstreams/index.ts';
+import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
 
 /** Server-held Wickson key for every e2e stack: it must never appear in a response or a log. */
 export const CANARY = `wk_CANARY_${randomBytes(8).toString('hex')}`;
@@ -59,7 +60,11 @@ export interface E2EOptions {
 }
 
 /** Small deadlines so timeout rows finish fast on a 2-core machine. */
-export const FAST_ENV = { UPSTREAM_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1500' };
+export const FAST_ENV = {
+  UPSTREAM_TIMEOUT_MS: '500',
+  REQUEST_TIMEOUT_MS: '1500',
+  ...NO_SHARED_CACHE,
+};
 
 export async function startE2E(options: E2EOptions = {}): Promise<E2EStack> {
   const fakes = await startFakes({ wicksonApiKey: CANARY, ...options.fakes });

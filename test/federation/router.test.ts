@@ -14,6 +14,7 @@ import { FAKE_MEMBER_TOKEN, type Fakes, startFakes } from '../../src/fakes/index
 import { parse } from '../../src/server/graphql.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import { type RunningServer, startServer } from '../../src/server/main.ts';
+import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
 import type { GraphQLBody } from '../helpers/stack.ts';
 import { type ReviewsSubgraph, startReviewsSubgraph } from './reviews-subgraph.ts';
 
@@ -62,6 +63,8 @@ beforeAll(async () => {
     BELUGA_URL: fakes.beluga.url,
     WICKSON_URL: fakes.wickson.url,
     FEDERATION_SUBGRAPH: 'true',
+    // Each case counts its own upstream calls: no answers shared across requests.
+    ...NO_SHARED_CACHE,
   });
   gateway = await startServer(config, { logger: createLogger(config) });
   reviews = await startReviewsSubgraph(TEN_PROJECTS);

@@ -9,6 +9,7 @@ import { createGateway, type Gateway } from '../../src/server/gateway.ts';
 import type { Tracing } from '../../src/server/tracing/provider.ts';
 import { createUpstreams, type Upstreams } from '../../src/upstreams/index.ts';
 import { createPool } from '../../src/upstreams/pool.ts';
+import { NO_SHARED_CACHE } from './no-cache.ts';
 
 export interface StackOptions {
   fakes?: FakeOptions;
@@ -16,6 +17,8 @@ export interface StackOptions {
   config?: Record<string, string>;
   /** OpenTelemetry tracing for the gateway (e.g. over an in-memory exporter). */
   tracing?: Tracing;
+  /** Wall clock (Unix ms) of the upstream layer: cache ages, quota, retry budget. */
+  now?: () => number;
 }
 
 export interface GraphQLBody {
@@ -50,6 +53,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     WICKSON_URL: fakes.wickson.url,
     UPSTREAM_TIMEOUT_MS: '1000',
     REQUEST_TIMEOUT_MS: '3000',
+    ...NO_SHARED_CACHE,
     ...options.config,
   });
   const logs: string[] = [];
@@ -59,7 +63,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     wickson: createPool(config.wickson.url, config),
   };
   // Shortest retry backoff (50 ms): a retry never races the deadline by chance.
-  const upstreams = createUpstreams(config, { logger, dispatchers: pools, random: () => 0 });
+  const upstreams = createUpstreams(config, {
+    logger,
+    dispatchers: pools,
+    random: () => 0,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const inFlight = () =>
     Object.values(pools).reduce((n, { stats }) => n + stats.pending + stats.running, 0);
   // A query may answer before a call it started finishes (a prefetch whose parent came back

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFrom } from '../../src/config.ts';
 import { type Fakes, startFakes } from '../../src/fakes/index.ts';
 import { type RunningServer, startServer } from '../../src/server/main.ts';
+import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
 
 interface Panel {
   type: string;
@@ -75,6 +76,8 @@ beforeAll(async () => {
     BELUGA_URL: fakes.beluga.url,
     WICKSON_URL: fakes.wickson.url,
     UPSTREAM_TIMEOUT_MS: '2000',
+    // The failing call below must reach Wickson, not the answer cached a moment before.
+    ...NO_SHARED_CACHE,
   });
   running = await startServer(config, { logger: pino({ level: 'silent' }) });
   const post = (query: string) =>

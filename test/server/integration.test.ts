@@ -8,6 +8,7 @@ import { FAKE_MEMBER_TOKEN, type Fakes, startFakes } from '../../src/fakes/index
 import { createGateway, type Gateway } from '../../src/server/gateway.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import { createUpstreams, type Upstreams } from '../../src/upstreams/index.ts';
+import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
 
 const CANARY = `wk_CANARY_${Math.random().toString(36).slice(2)}`;
 
@@ -24,6 +25,7 @@ for (const NODE_ENV of ['production', 'development']) {
       fakes = await startFakes({ wicksonApiKey: CANARY });
       config = configFrom({
         NODE_ENV,
+        ...NO_SHARED_CACHE,
         LOG_LEVEL: 'debug',
         BELUGA_URL: fakes.beluga.url,
         WICKSON_URL: fakes.wickson.url,
@@ -93,6 +95,7 @@ for (const NODE_ENV of ['production', 'development']) {
       const withServerToken = createGateway(
         configFrom({
           NODE_ENV,
+          ...NO_SHARED_CACHE,
           BELUGA_URL: fakes.beluga.url,
           WICKSON_URL: fakes.wickson.url,
           WICKSON_API_KEY: CANARY,
@@ -124,6 +127,7 @@ for (const NODE_ENV of ['production', 'development']) {
       const badServerToken = createGateway(
         configFrom({
           NODE_ENV,
+          ...NO_SHARED_CACHE,
           BELUGA_URL: fakes.beluga.url,
           WICKSON_URL: fakes.wickson.url,
           WICKSON_API_KEY: CANARY,

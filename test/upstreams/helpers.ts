@@ -6,6 +6,7 @@ import { configFrom } from '../../src/config.ts';
 import type { Fakes } from '../../src/fakes/index.ts';
 import { createUpstreams, type Upstreams } from '../../src/upstreams/index.ts';
 import type { CallRecord, UpstreamScope } from '../../src/upstreams/types.ts';
+import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
 
 export interface Harness {
   upstreams: Upstreams;
@@ -24,6 +25,7 @@ export function harness(fakes: Fakes, env: Record<string, string> = {}): Harness
     UPSTREAM_TIMEOUT_MS: '500',
     UPSTREAM_CONNECT_TIMEOUT_MS: '300',
     BREAKER_HALF_OPEN_MS: '300',
+    ...NO_SHARED_CACHE,
     ...env,
   });
   const logs: string[] = [];
