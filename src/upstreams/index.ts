@@ -92,7 +92,7 @@ export function createUpstreams(config: Config, deps: UpstreamsDeps): Upstreams 
   );
 
   return {
-    beluga: createBelugaClient(belugaHttp),
+    beluga: createBelugaClient(belugaHttp, { eviction: belugaHttp }),
     wickson: createWicksonClient(wicksonHttp, config.wickson.apiKey),
     health: () => [belugaHttp.health(), wicksonHttp.health()],
     cache,
