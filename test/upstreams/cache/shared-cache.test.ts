@@ -45,7 +45,7 @@ describe('freshness', () => {
     advance(30_000);
     s.resetLedgers();
     const second = await s.query(WICKSON, {}, { authorization: `Token ${FAKE_OUTSIDER_TOKEN}` });
-    expect(second.body).toEqual(first.body);
+    expect(second.body.data).toEqual(first.body.data);
     expect(s.calls().wickson).toBe(0);
     expect(s.upstreams.cache.total('hit', 'wickson')).toBe(1);
   });
@@ -95,7 +95,7 @@ describe('coalescing', () => {
   it('100 concurrent identical queries make one upstream call', async () => {
     const { s } = await stack({ fakes: { latency: { fixedMs: 400 } } });
     const answers = await Promise.all(Array.from({ length: 100 }, () => s.query(WICKSON)));
-    expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
+    expect(new Set(answers.map((a) => JSON.stringify(a.body.data))).size).toBe(1);
     expect(answers[0]?.body.errors).toBeUndefined();
     expect(s.calls().wickson).toBe(1);
     expect(s.upstreams.cache.total('coalesced', 'wickson')).toBe(99);
