@@ -471,7 +471,8 @@ export const COST_RULES: Record<string, Record<string, Rule>> = {
 /** Fields that never call an upstream; the schema test checks that every field is classified. */
 export const FREE_FIELDS: Record<string, readonly string[]> = {
   Collection: ['id', 'source', 'sourceId', 'name', 'method', 'projectId'],
-  MediaCollectionStats: [],
+  // fetchedAt is the fetch time of the payload the stats come from.
+  MediaCollectionStats: ['fetchedAt'],
   Project: ['id', 'sourceId'],
   Job: [
     'id',
