@@ -104,3 +104,37 @@ describe('read your writes', () => {
     expect(after.jobs[0]?.sourceId).toBe(jobId);
   });
 });
+
+describe('read your writes with the shared cache on', () => {
+  let cached: Stack;
+  beforeAll(async () => {
+    cached = await startStack({ config: { BELUGA_CACHE_TTL_S: '60' } });
+  });
+  afterAll(() => cached?.close());
+
+  it('a write evicts the cached reads it changed, so the next query reads Beluga again', async () => {
+    const read = async () => {
+      cached.resetLedgers();
+      const { body } = await cached.query(
+        `{ collection(source: BELUGA, sourceId: "${SET}") { description } }`,
+        undefined,
+        member,
+      );
+      return {
+        description: (body.data?.collection as { description: string }).description,
+        calls: cached.calls().beluga,
+      };
+    };
+    const before = await read();
+    expect(before.calls).toBe(1);
+    expect(await read()).toEqual({ description: before.description, calls: 0 });
+    const { body } = await cached.query(
+      `mutation($id: ID!) { updateCollection(input: {id: $id, description: "Cached no more"}) { collection { id } } }`,
+      { id: SET_ID },
+      member,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(await read()).toEqual({ description: 'Cached no more', calls: 1 });
+    expect(await read()).toEqual({ description: 'Cached no more', calls: 0 });
+  });
+});
