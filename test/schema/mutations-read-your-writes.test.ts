@@ -121,7 +121,7 @@ describe('read your writes with the shared cache on', () => {
         member,
       );
       return {
-        description: (body.data?.collection as { description: string }).description,
+        description: (body.data!.collection as { description: string }).description,
         calls: cached.calls().beluga,
       };
     };
