@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFrom } from '../../src/config.ts';
 import { type Fakes, startFakes } from '../../src/fakes/index.ts';
 import { type RunningServer, startServer } from '../../src/server/main.ts';
-import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
 
 interface Panel {
   type: string;
@@ -76,8 +75,6 @@ beforeAll(async () => {
     BELUGA_URL: fakes.beluga.url,
     WICKSON_URL: fakes.wickson.url,
     UPSTREAM_TIMEOUT_MS: '2000',
-    // The failing call below must reach Wickson, not the answer cached a moment before.
-    ...NO_SHARED_CACHE,
   });
   running = await startServer(config, { logger: pino({ level: 'silent' }) });
   const post = (query: string) =>
@@ -86,11 +83,13 @@ beforeAll(async () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query }),
     }).then((r) => r.json());
-  // Success on both upstreams, then a failing Wickson call (its retry too): every series appears.
+  // Success on both upstreams (twice: misses, then shared-cache hits), then a failing Wickson
+  // call on a route nothing cached yet (its retry too): every series appears.
   await post('query Both { collections(first: 2) { edges { node { name } } } }');
-  fakes.wickson.control.addFault({ route: 'collections.list', kind: 'status', status: 503 });
+  await post('query Both { collections(first: 2) { edges { node { name } } } }');
+  fakes.wickson.control.addFault({ route: 'collections.detail', kind: 'status', status: 503 });
   await post(
-    'query Failing { collections(first: 2, filter: { sources: [WICKSON] }) { totalCount } }',
+    'query Failing { collection(source: WICKSON, sourceId: "training_videos") { stats { mediaTypeDistribution { count } } } }',
   );
   samples = exposition(await (await fetch(`${running.url}/metrics`)).text());
 });
@@ -122,7 +121,7 @@ describe('the Grafana dashboard', () => {
         expect(samples.has(name), `${panel} queries ${name}, absent from /metrics`).toBe(true);
       }
     }
-    // What the dashboard is for: requests, latency, errors, upstream calls, breaker, quota.
+    // What the dashboard is for: requests, latency, errors, upstream calls, breaker, quota, cache.
     expect([...used]).toEqual(
       expect.arrayContaining([
         'gateway_graphql_requests_total',
@@ -132,6 +131,9 @@ describe('the Grafana dashboard', () => {
         'gateway_upstream_errors_total',
         'gateway_upstream_breaker_state',
         'gateway_upstream_quota_blocked_seconds',
+        'gateway_cache_hits_total',
+        'gateway_cache_misses_total',
+        'gateway_upstream_budget_remaining',
       ]),
     );
   });
