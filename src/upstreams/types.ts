@@ -64,6 +64,8 @@ export interface CallStart {
   method: string;
   /** Route template, never the raw path. */
   route: string;
+  /** How the shared cache answered (absent without a cache): `miss` went upstream. */
+  cache?: 'hit' | 'stale' | 'miss' | 'coalesced';
 }
 
 export interface CallObserver {

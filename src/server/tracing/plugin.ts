@@ -33,6 +33,7 @@ const ATTR_URL_TEMPLATE = 'url.template';
 // The gateway's own.
 const ATTR_UPSTREAM = 'gateway.upstream';
 const ATTR_ATTEMPTS = 'gateway.upstream.attempts';
+const ATTR_CACHE = 'gateway.cache';
 const ATTR_ERROR_CODES = 'gateway.graphql.error_codes';
 const ATTR_REQUEST_ID = 'gateway.request_id';
 const ATTR_UPSTREAM_CALLS = 'gateway.upstream_calls';
@@ -112,6 +113,7 @@ export function requestTracing(
             [ATTR_HTTP_REQUEST_METHOD]: call.method,
             [ATTR_URL_TEMPLATE]: call.route,
             [ATTR_UPSTREAM]: call.upstream,
+            ...(call.cache ? { [ATTR_CACHE]: call.cache } : {}),
           },
         },
         parent,

@@ -114,6 +114,7 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
     error?: UpstreamError,
   ) => {
     stats.add(upstream, req.route, 'stale', reason);
+    traceServed(req, 'stale');
     if (reason !== 'revalidate') {
       const ageS = Math.round((now() - entry.fetchedAt) / 1000);
       logger.warn(
@@ -134,6 +135,7 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
     const age = entry ? now() - entry.fetchedAt : 0;
     if (entry && age < (entry.value === null ? Math.min(ttlMs, NOT_FOUND_TTL_MS) : ttlMs)) {
       stats.add(upstream, req.route, 'hit');
+      traceServed(req, 'hit');
       return entry.value as T | null;
     }
     const stale =
@@ -149,7 +151,23 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
     }
     stats.add(upstream, req.route, 'miss');
     const { flight: f, joined } = flight(key, req, nullOn404, leaderScope(req.scope));
-    if (joined) stats.add(upstream, req.route, 'coalesced');
+    if (joined) {
+      stats.add(upstream, req.route, 'coalesced');
+      const observer = req.scope.onCallStart?.({ ...callOf(req), cache: 'coalesced' });
+      const started = now();
+      const end = (errorCode?: string) =>
+        observer?.end({
+          ...callOf(req),
+          status: undefined,
+          durationMs: now() - started,
+          errorCode,
+          attempts: 0,
+        });
+      f.promise.then(
+        () => end(),
+        (error: unknown) => end((error as UpstreamError).code ?? 'UPSTREAM_UNAVAILABLE'),
+      );
+    }
     try {
       return (await untilAborted(f.promise, req, upstream)).value as T | null;
     } catch (error) {
@@ -157,6 +175,18 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
       throw error;
     }
   }
+
+  const callOf = (req: GetRequest<unknown>) => ({ upstream, method: 'GET', route: req.route });
+
+  /** An answer served without an upstream call still shows in the request's trace. */
+  const traceServed = (req: GetRequest<unknown>, cache: 'hit' | 'stale') =>
+    req.scope.onCallStart?.({ ...callOf(req), cache }).end({
+      ...callOf(req),
+      status: undefined,
+      durationMs: 0,
+      errorCode: undefined,
+      attempts: 0,
+    });
 
   const evict = async (prefix: string, who?: { authorization: string | undefined }) => {
     generation += 1;
@@ -187,12 +217,17 @@ const flightKeyOf = (key: string, nullOn404: boolean) => (nullOn404 ? `${key}\0n
 
 /** The leader of a shared call reports it to its own request, but no caller's abort cancels it. */
 function leaderScope(scope: UpstreamScope): UpstreamScope {
-  return { ...scope, signal: undefined };
+  const onCallStart = scope.onCallStart;
+  return {
+    ...scope,
+    signal: undefined,
+    ...(onCallStart ? { onCallStart: (call) => onCallStart({ ...call, cache: 'miss' }) } : {}),
+  };
 }
 
 /** A background refresh belongs to no request: no abort, no ledger entry. */
 function backgroundScope(scope: UpstreamScope): UpstreamScope {
-  return { ...scope, signal: undefined, onCall: undefined };
+  return { ...scope, signal: undefined, onCall: undefined, onCallStart: undefined };
 }
 
 function servesStale(error: unknown): error is UpstreamError {

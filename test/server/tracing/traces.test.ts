@@ -203,3 +203,40 @@ describe('tracing off', () => {
     expect(entries[0]?.headers.traceparent).toBeUndefined();
   });
 });
+
+describe('tracing with the shared cache on', () => {
+  const cachedExporter = new InMemorySpanExporter();
+  const cachedTracing = createTracing(configFrom({}).tracing, { exporter: cachedExporter });
+  let cached: Stack;
+  beforeAll(async () => {
+    cached = await startStack({ tracing: cachedTracing, config: { WICKSON_CACHE_TTL_S: '60' } });
+  });
+  afterAll(async () => {
+    await cached?.close();
+    await cachedTracing?.shutdown();
+  });
+
+  const clientSpans = () => {
+    const found = cachedExporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CLIENT);
+    cachedExporter.reset();
+    return found.map((s) => s.attributes);
+  };
+  const WICKSON = '{ collection(source: WICKSON, sourceId: "research_papers") { name } }';
+
+  it('a call that went upstream is a miss; the answer served from the cache is a hit span', async () => {
+    await cached.query(WICKSON);
+    expect(clientSpans()).toEqual([
+      expect.objectContaining({ 'gateway.cache': 'miss', 'gateway.upstream.attempts': 1 }),
+    ]);
+    cached.resetLedgers();
+    await cached.query(WICKSON);
+    expect(cached.calls().wickson).toBe(0);
+    expect(clientSpans()).toEqual([
+      expect.objectContaining({
+        'gateway.cache': 'hit',
+        'gateway.upstream.attempts': 0,
+        'url.template': '/v1/media/collections/{id}',
+      }),
+    ]);
+  });
+});
