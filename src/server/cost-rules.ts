@@ -398,17 +398,8 @@ const queryFields: Record<string, Rule> = {
 // --- Mutations ----------------------------------------------------------------------------------
 
 /** Job fields a populate answer (`{job_id, project_id}`) lacks: selecting one reads the job. */
-const JOB_DETAIL_FIELDS = [
-  'name',
-  'status',
-  'type',
-  'createdAt',
-  'updatedAt',
-  'startedAt',
-  'finishedAt',
-  'durationSeconds',
-  'progress',
-  'permissions',
+const jobDetailFields = () => [
+  ...(FREE_FIELDS.Job ?? []).filter((name) => name !== 'id' && name !== 'sourceId'),
   'collection',
   'project',
 ];
@@ -444,7 +435,7 @@ const payloadFields: Record<string, Record<string, Rule>> = {
   },
   JobPayload: {
     job: (input) => {
-      if (input.group.variant === 'populate' && input.selects(JOB_DETAIL_FIELDS)) {
+      if (input.group.variant === 'populate' && input.selects(jobDetailFields())) {
         input.charge('beluga', 1, 'populated-job');
       }
       return [{ ...input.group, type: 'Job', variant: 'payload' }];
