@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_MEMBER_TOKEN, FAKE_OUTSIDER_TOKEN } from '../../src/fakes/index.ts';
+import { FAKE_MEMBER_TOKEN } from '../../src/fakes/index.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
+import { belugaCalls, gid, member, outsider } from '../helpers/writes.ts';
 
-const gid = (text: string) => Buffer.from(text).toString('base64url');
-const member = { authorization: `Token ${FAKE_MEMBER_TOKEN}` };
-const outsider = { authorization: `Token ${FAKE_OUTSIDER_TOKEN}` };
 /** A draft-project set the member may write: project 90, jobs 1338 and 1434. */
 const SET = 67;
 const SET_ID = gid(`Collection:BELUGA:${SET}`);
@@ -16,9 +14,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 beforeEach(() => stack.fakes.beluga.control.reset());
 
-/** Upstream calls as `METHOD route`, in arrival order. */
-const calls = () =>
-  stack.fakes.beluga.control.ledger.entries().map((e) => `${e.method} ${e.route}`);
+const calls = () => belugaCalls(stack);
 const sentBody = (index = 0) =>
   JSON.parse(stack.fakes.beluga.control.ledger.entries()[index]!.body ?? 'null');
 

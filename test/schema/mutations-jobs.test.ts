@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_MEMBER_TOKEN, FAKE_OUTSIDER_TOKEN } from '../../src/fakes/index.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
+import { belugaCalls, gid, member, outsider } from '../helpers/writes.ts';
 
-const gid = (text: string) => Buffer.from(text).toString('base64url');
-const member = { authorization: `Token ${FAKE_MEMBER_TOKEN}` };
 /** A SUCCESS ML job of draft set 70 (project 91). */
 const JOB = 1329;
 const JOB_ID = gid(`Job:BELUGA:${JOB}`);
@@ -16,8 +14,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 beforeEach(() => stack.fakes.beluga.control.reset());
 
-const calls = () =>
-  stack.fakes.beluga.control.ledger.entries().map((e) => `${e.method} ${e.route}`);
+const calls = () => belugaCalls(stack);
 const entry = (index = 0) => stack.fakes.beluga.control.ledger.entries()[index]!;
 
 describe('createJob', () => {
@@ -106,11 +103,7 @@ describe('createJob', () => {
   });
 
   it('an outsider creating in a public project: FORBIDDEN', async () => {
-    const { body } = await stack.query(
-      create,
-      { input: { projectId: 23, name: 'x' } },
-      { authorization: `Token ${FAKE_OUTSIDER_TOKEN}` },
-    );
+    const { body } = await stack.query(create, { input: { projectId: 23, name: 'x' } }, outsider);
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(calls()).toEqual(['POST jobs.list']);
   });

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_MEMBER_TOKEN } from '../../src/fakes/index.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
+import { belugaCalls, gid, member } from '../helpers/writes.ts';
 
-const gid = (text: string) => Buffer.from(text).toString('base64url');
-const member = { authorization: `Token ${FAKE_MEMBER_TOKEN}` };
 const SET = 67;
 const SET_ID = gid(`Collection:BELUGA:${SET}`);
 const JOB_ID = gid('Job:BELUGA:1338');
@@ -15,8 +13,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 beforeEach(() => stack.fakes.beluga.control.reset());
 
-const calls = () =>
-  stack.fakes.beluga.control.ledger.entries().map((e) => `${e.method} ${e.route}`);
+const calls = () => belugaCalls(stack);
 
 describe('read your writes', () => {
   it('within one request: a later field reads the state the earlier write left', async () => {
