@@ -157,7 +157,13 @@ function parseJson(text: string): unknown {
 export function classifyStatus(
   base: UpstreamCall,
   response: { status: number; headers: Headers; text: string },
-  options: { nowMs: number; credentialSource: CredentialSource; readErrorBody: ErrorBodyReader },
+  options: {
+    nowMs: number;
+    credentialSource: CredentialSource;
+    readErrorBody: ErrorBodyReader;
+    /** Cap on the wait a 429 may ask for (the upstream's window). */
+    maxRateLimitWaitMs?: number;
+  },
 ): AttemptFailure {
   const { status, headers, text } = response;
   const { nowMs, credentialSource } = options;
@@ -169,7 +175,7 @@ export function classifyStatus(
     new AttemptFailure(error, retryable, breaker);
 
   if (status === 429) {
-    const waitMs = rateLimitWaitMs(headers, body.resetTime, nowMs);
+    const waitMs = rateLimitWaitMs(headers, body.resetTime, nowMs, options.maxRateLimitWaitMs);
     const seconds = toRetryAfterSeconds(waitMs ?? DEFAULT_RETRY_AFTER_MS);
     return new AttemptFailure(new RateLimitedError(call, what, seconds), false, false, { waitMs });
   }

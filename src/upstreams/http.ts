@@ -46,7 +46,7 @@ import {
 } from './errors.ts';
 import { parseBody } from './parse.ts';
 import type { QuotaGuard } from './quota.ts';
-import { DEFAULT_RETRY_AFTER_MS, toRetryAfterSeconds } from './rate-limit.ts';
+import { DEFAULT_RETRY_AFTER_MS, RATE_LIMIT_WINDOW_MS, toRetryAfterSeconds } from './rate-limit.ts';
 import { reportCall } from './report.ts';
 import { isRequestId } from './request-id.ts';
 import { type RetryBudget, retryBackoffMs, sleep } from './retry.ts';
@@ -310,8 +310,9 @@ export function createHttp(deps: HttpDeps): HttpClient {
       nowMs: now(),
       credentialSource: req.credential ?? req.scope.credentialSource ?? 'client',
       readErrorBody,
+      maxRateLimitWaitMs: RATE_LIMIT_WINDOW_MS[upstream],
     };
-    if (status !== 429) quota?.observe(res.headers);
+    if (status !== 429) quota?.observe(res.headers, status);
     if (status >= 300 && status < 400) {
       // Never followed: the Location may be another origin and would receive our credentials.
       await res.body.dump({ limit: 64 * 1024, signal: deadline.signal }).catch(() => undefined);

@@ -3,7 +3,9 @@
  * call before it leaves when (a) the upstream said the budget is spent (`X-RateLimit-Remaining:
  * 0`, or a 429) until its reset time, or (b) the gateway's own hourly budget is used up. The local
  * budget counts every attempt in one-minute buckets over the last 60 minutes, so it never allows
- * more than `hourlyBudget` in any hour.
+ * more than `hourlyBudget` in any hour. An upstream block lasts at most `maxBlockMs` (Wickson's
+ * window), and while it lasts one probe per `probeEveryMs` goes through: its answer ends the
+ * block early when the upstream accepts calls again.
  */
 import { type Headers, header, parseResetMs } from './rate-limit.ts';
 
@@ -12,9 +14,9 @@ export interface QuotaGuard {
   take(options?: { ignoreBlock?: boolean }): number;
   /** Gives back the last `take` when the attempt never left (e.g. the breaker refused it). */
   refund(): void;
-  /** Reads `X-RateLimit-Remaining/Reset` from a non-429 response. */
-  observe(headers: Headers): void;
-  /** Refuse every call until `now + ms`. */
+  /** Reads `X-RateLimit-Remaining/Reset` from a non-429 response; a success without them unblocks. */
+  observe(headers: Headers, status?: number): void;
+  /** Refuse every call (but the probes) until `now + ms`, at most `maxBlockMs`. */
   blockFor(ms: number): void;
   blockedUntil(): number | undefined;
   /** Calls counted in the last hour and in the current minute; what is left of the budget. */
@@ -30,10 +32,18 @@ export interface QuotaUsage {
 const MINUTE = 60_000;
 const BUCKETS = 60;
 
-export function createQuotaGuard(options: { hourlyBudget: number; now: () => number }): QuotaGuard {
+export function createQuotaGuard(options: {
+  hourlyBudget: number;
+  now: () => number;
+  maxBlockMs?: number;
+  probeEveryMs?: number;
+}): QuotaGuard {
   const { now, hourlyBudget } = options;
+  const maxBlockMs = options.maxBlockMs ?? BUCKETS * MINUTE;
+  const probeEveryMs = options.probeEveryMs ?? MINUTE;
   const buckets = Array.from({ length: BUCKETS }, () => ({ minute: -1, count: 0 }));
   let blockedUntil = 0;
+  let nextProbeAt = 0;
 
   const used = (minute: number) => {
     let total = 0;
@@ -51,7 +61,10 @@ export function createQuotaGuard(options: { hourlyBudget: number; now: () => num
   const guard: QuotaGuard = {
     take(takeOptions) {
       const at = now();
-      if (!takeOptions?.ignoreBlock && at < blockedUntil) return blockedUntil - at;
+      if (!takeOptions?.ignoreBlock && at < blockedUntil) {
+        if (at < nextProbeAt) return blockedUntil - at;
+        nextProbeAt = at + probeEveryMs;
+      }
       const minute = Math.floor(at / MINUTE);
       if (used(minute) >= hourlyBudget) return Math.max(1, nextFree(minute) - at);
       const bucket = buckets[minute % BUCKETS]!;
@@ -66,8 +79,9 @@ export function createQuotaGuard(options: { hourlyBudget: number; now: () => num
       const bucket = buckets[Math.floor(now() / MINUTE) % BUCKETS]!;
       if (bucket.count > 0) bucket.count -= 1;
     },
-    observe(headers) {
+    observe(headers, status) {
       const remaining = header(headers, 'x-ratelimit-remaining')?.trim();
+      if (remaining === undefined && status !== undefined && status < 300) blockedUntil = 0;
       if (remaining === undefined || !/^\d+$/.test(remaining)) return;
       if (remaining !== '0') {
         // A fresh answer with budget left: the upstream is accepting calls again.
@@ -78,7 +92,9 @@ export function createQuotaGuard(options: { hourlyBudget: number; now: () => num
       guard.blockFor(resetMs ?? MINUTE);
     },
     blockFor(ms) {
-      blockedUntil = Math.max(blockedUntil, now() + ms);
+      const at = now();
+      blockedUntil = Math.max(blockedUntil, at + Math.min(ms, maxBlockMs));
+      nextProbeAt = at + probeEveryMs;
     },
     blockedUntil: () => (blockedUntil > now() ? blockedUntil : undefined),
     usage() {

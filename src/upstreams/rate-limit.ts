@@ -33,17 +33,25 @@ export function parseResetMs(value: unknown, nowMs: number): number | undefined 
   return Math.max(0, seconds * 1000 - nowMs);
 }
 
-/** Milliseconds to wait before the upstream accepts calls again, if it told us. */
+/**
+ * The longest wait an upstream may ask for, so one `Retry-After: 999999999` cannot block it until
+ * restart. Wickson: its documented window (1,000 requests per hour). Beluga documents no limit
+ * (DRF with no throttling): a 429 from something in front of it is trusted for one minute.
+ */
+export const RATE_LIMIT_WINDOW_MS = { beluga: 60_000, wickson: 3_600_000 } as const;
+
+/** Milliseconds to wait before the upstream accepts calls again, if it told us, at most `maxMs`. */
 export function rateLimitWaitMs(
   headers: Headers,
   bodyResetTime: unknown,
   nowMs: number,
+  maxMs = Number.POSITIVE_INFINITY,
 ): number | undefined {
-  return (
+  const waitMs =
     parseRetryAfterMs(header(headers, 'retry-after'), nowMs) ??
     parseResetMs(header(headers, 'x-ratelimit-reset'), nowMs) ??
-    parseResetMs(bodyResetTime, nowMs)
-  );
+    parseResetMs(bodyResetTime, nowMs);
+  return waitMs === undefined ? undefined : Math.min(waitMs, maxMs);
 }
 
 /** What `retryAfterSeconds` says when the upstream gave no usable hint. */

@@ -38,3 +38,29 @@ describe('quota guard', () => {
     expect(guard.blockedUntil()).toBeUndefined();
   });
 });
+
+describe('bounded upstream block', () => {
+  it('caps a block at maxBlockMs and lets one probe through per probeEveryMs', () => {
+    let now = 1_700_000_000_000;
+    const guard = createQuotaGuard({ hourlyBudget: 100, now: () => now });
+    guard.blockFor(999_999_999_000);
+    expect(guard.blockedUntil()).toBe(now + 3_600_000);
+    now += 59_999;
+    expect(guard.take()).toBe(3_600_000 - 59_999);
+    now += 1;
+    expect(guard.take()).toBe(0);
+    expect(guard.take()).toBeGreaterThan(0);
+    now += 60_000;
+    expect(guard.take()).toBe(0);
+    expect(guard.usage().hour).toBe(2);
+  });
+
+  it('a success without rate-limit headers ends the block; an error does not', () => {
+    const guard = createQuotaGuard({ hourlyBudget: 100, now: () => 1_700_000_000_000 });
+    guard.blockFor(600_000);
+    guard.observe({}, 500);
+    expect(guard.blockedUntil()).toBeDefined();
+    guard.observe({}, 200);
+    expect(guard.blockedUntil()).toBeUndefined();
+  });
+});
