@@ -71,6 +71,12 @@ const EnvSchema = z.object({
   CACHE_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   WICKSON_BUDGET_RESERVE: z.coerce.number().min(0).max(0.9).default(0.1),
 
+  // Replicas sharing Redis (README "Several replicas on Redis").
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_TIMEOUT_MS: int(10, 10_000).default(200),
+  REDIS_KEY_PREFIX: z.string().max(64).default('gateway:'),
+  REDIS_QUOTA_LOCAL_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
+
   GRAPHIQL: bool.default(true),
   INTROSPECTION: bool.default(true),
   MAX_DEPTH: int(1, 100).default(10),
@@ -165,6 +171,16 @@ export interface Config {
     keySecret: string | undefined;
     /** Share of the Wickson budget kept back from refreshes that a stale answer can serve. */
     wicksonBudgetReserve: number;
+  };
+  redis: {
+    /** undefined = no Redis: the cache and the Wickson quota are per process. */
+    url: string | undefined;
+    /** Bound of every Redis command and of a connection attempt. */
+    timeoutMs: number;
+    /** Prepended to every key the gateway writes, so several deployments can share one Redis. */
+    keyPrefix: string;
+    /** Share of WICKSON_HOURLY_BUDGET one replica may spend on its own while Redis is down. */
+    quotaLocalShare: number;
   };
   graphiql: boolean;
   introspection: boolean;
@@ -265,6 +281,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: e.CACHE_MAX_BYTES,
       keySecret: e.CACHE_KEY_SECRET,
       wicksonBudgetReserve: e.WICKSON_BUDGET_RESERVE,
+    },
+    redis: {
+      url: e.REDIS_URL,
+      timeoutMs: e.REDIS_TIMEOUT_MS,
+      keyPrefix: e.REDIS_KEY_PREFIX,
+      quotaLocalShare: e.REDIS_QUOTA_LOCAL_SHARE,
     },
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,

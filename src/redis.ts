@@ -1,0 +1,93 @@
+/**
+ * The one Redis client of a gateway process (REDIS_URL), shared by the cache store, the Wickson
+ * quota counter and the per-client limits. Nothing may wait on Redis: every command and every
+ * connection attempt gives up after REDIS_TIMEOUT_MS, commands issued while disconnected fail at
+ * once (no offline queue), and the client reconnects in the background with a capped backoff.
+ * Callers treat any rejection as "Redis is down" and carry on without it. An outage is logged
+ * once when it starts and once when it ends; the URL (which may hold a password) never is.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+
+export type { Redis } from 'ioredis';
+
+/** Reconnect backoff: 50 ms doubling to at most 2 s. */
+export function reconnectDelayMs(attempt: number): number {
+  return Math.min(2_000, 50 * 2 ** Math.min(6, Math.max(0, attempt - 1)));
+}
+
+/** undefined without REDIS_URL. The client connects at once; `close` it with `closeRedis`. */
+export function createRedis(
+  config: Pick<Config, 'redis'>,
+  logger: Logger,
+  options: { name?: string } = {},
+): Redis | undefined {
+  const { url, timeoutMs } = config.redis;
+  if (!url) return undefined;
+  const log = logger.child({
+    component: 'redis',
+    ...(options.name ? { client: options.name } : {}),
+  });
+  const redis = new Redis(url, {
+    commandTimeout: timeoutMs,
+    connectTimeout: Math.max(timeoutMs, 500),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: reconnectDelayMs,
+    // A command that lost its connection fails; it is not replayed on the next one.
+    autoResendUnfulfilledCommands: false,
+    connectionName: options.name ?? 'gateway',
+    disableClientInfo: true,
+  });
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    log.warn(
+      { code: (error as { code?: string }).code },
+      `redis is unreachable (${error.message}); the gateway carries on without it`,
+    );
+  });
+  redis.on('close', () => {
+    if (down || closing.has(redis)) return;
+    down = true;
+    log.warn('redis connection closed; the gateway carries on without it until it reconnects');
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.info('redis is reachable again');
+  });
+  return redis;
+}
+
+const closing = new WeakSet<Redis>();
+
+/** Ends the connection (QUIT, bounded by the command timeout; then disconnects). */
+export async function closeRedis(redis: Redis | undefined): Promise<void> {
+  if (!redis) return;
+  closing.add(redis);
+  try {
+    if (redis.status === 'ready') await redis.quit();
+  } catch {
+    // Already gone: nothing to flush.
+  } finally {
+    redis.disconnect(false);
+  }
+}
+
+/** Resolves true once the client is connected (at most `ms`); for start-up and tests. */
+export async function redisReady(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return await new Promise<boolean>((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    redis.on('ready', onReady);
+  });
+}
