@@ -1,8 +1,16 @@
 /** The fault matrix's payload and origin rows (../shared/reference/reliability.md §7.1), through /graphql. */
 import { describe, expect, it } from 'vitest';
 import { FAKE_MEMBER_TOKEN, FAKE_OUTSIDER_TOKEN } from '../../src/fakes/dataset.ts';
-import { codesAt, startBystander } from './harness.ts';
-import { BOTH, baseline, control, count, expectSplit, useStacks } from './matrix.ts';
+import {
+  BOTH,
+  baseline,
+  codesAt,
+  control,
+  count,
+  expectSplit,
+  startRecorder,
+  useStacks,
+} from './matrix.ts';
 
 const { fresh } = useStacks();
 
@@ -127,7 +135,7 @@ describe('fault matrix: origins and credentials', () => {
   it('a redirect to another origin is not followed; no credential leaves our origin', async () => {
     const s = await fresh();
     const base = await baseline(s);
-    const bystander = await startBystander();
+    const bystander = await startRecorder();
     try {
       control(s, 'wickson').addFault({
         kind: 'redirect',
@@ -144,7 +152,7 @@ describe('fault matrix: origins and credentials', () => {
       expect(result.body.data).toEqual({ belugaC: null, wicksonC: null });
       expect(codesAt(result.body, 'belugaC').length).toBeGreaterThan(0);
       expect(codesAt(result.body, 'wicksonC').length).toBeGreaterThan(0);
-      expect(bystander.hits).toEqual([]);
+      expect(bystander.seen).toEqual([]);
       expect(count(s, 'wickson')).toBe(base.wickson);
       expect(count(s, 'beluga')).toBe(base.beluga);
     } finally {
@@ -154,7 +162,7 @@ describe('fault matrix: origins and credentials', () => {
 
   it('an upstream `next` URL on another host is ignored; offsets are computed', async () => {
     const s = await fresh();
-    const bystander = await startBystander();
+    const bystander = await startRecorder();
     try {
       const projectId = s.fakes.dataset.captureSets.get(21)?.project;
       control(s, 'beluga').addFault({
@@ -184,7 +192,7 @@ describe('fault matrix: origins and credentials', () => {
       expect(second.body.data).not.toEqual(first.body.data);
       const lists = control(s, 'beluga').ledger.entries({ route: 'collections.list' });
       expect(lists.map((e) => e.query.offset)).toContain('2');
-      expect(bystander.hits).toEqual([]);
+      expect(bystander.seen).toEqual([]);
     } finally {
       await bystander.close();
     }

@@ -1,7 +1,7 @@
 /** The fault matrix's rate-limit rows (../shared/reference/reliability.md §7.1), through /graphql. */
 import { describe, expect, it } from 'vitest';
-import { codesAt, type GraphQLBody } from './harness.ts';
-import { BOTH, baseline, control, count, expectSplit, useStacks } from './matrix.ts';
+import type { GraphQLBody } from '../helpers/stack.ts';
+import { BOTH, baseline, codesAt, control, count, expectSplit, useStacks } from './matrix.ts';
 
 const { fresh } = useStacks();
 const WIDE_ENV = { UPSTREAM_TIMEOUT_MS: '3000', REQUEST_TIMEOUT_MS: '5000' };

@@ -1,7 +1,15 @@
 /** The fault matrix's status rows (../shared/reference/reliability.md §7.1), through /graphql. */
 import { describe, expect, it } from 'vitest';
-import { CANARY, codesAt } from './harness.ts';
-import { BOTH, baseline, control, count, expectSplit, useStacks } from './matrix.ts';
+import {
+  BOTH,
+  baseline,
+  CANARY,
+  codesAt,
+  control,
+  count,
+  expectSplit,
+  useStacks,
+} from './matrix.ts';
 
 const { fresh } = useStacks();
 

@@ -1,8 +1,17 @@
 /** The fault matrix's transport rows (../shared/reference/reliability.md §7.1), through /graphql. */
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { closedPort, codesAt, waitFor } from './harness.ts';
-import { BOTH, baseline, control, count, expectSplit, useStacks } from './matrix.ts';
+import {
+  BOTH,
+  baseline,
+  closedPort,
+  codesAt,
+  control,
+  count,
+  expectSplit,
+  useStacks,
+  waitFor,
+} from './matrix.ts';
 
 const { fresh } = useStacks();
 const WIDE_ENV = { UPSTREAM_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '8000' };

@@ -3,17 +3,69 @@
  * stack per row (breaker and quota state must not leak between rows), the clean baseline call
  * counts, and the split assertion every row makes.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, expect } from 'vitest';
-import {
-  CANARY,
-  codesAt,
-  type E2EOptions,
-  type E2EStack,
-  isClosedSetCode,
-  type QueryResult,
-  startE2E,
-  trackUnhandled,
-} from './harness.ts';
+import type { FakeOptions } from '../../src/fakes/index.ts';
+import { ERROR_CODES } from '../../src/upstreams/errors.ts';
+import { type GraphQLBody, type QueryResult, type Stack, startStack } from '../helpers/stack.ts';
+
+export { closedPort, startRecorder } from '../helpers/net.ts';
+
+/** Server-held Wickson key for every matrix stack: it must never appear in a response or a log. */
+export const CANARY = `wk_CANARY_${randomBytes(8).toString('hex')}`;
+
+export interface RowOptions {
+  fakes?: FakeOptions;
+  /** Env-style overrides for configFrom; `BELUGA_URL`/`WICKSON_URL` may replace the fakes'. */
+  env?: Record<string, string>;
+}
+
+/** The product's logger and small deadlines, so timeout rows finish fast on a 2-core machine. */
+function startRow(options: RowOptions): Promise<Stack> {
+  return startStack({
+    fakes: { wicksonApiKey: CANARY, ...options.fakes },
+    logger: 'product',
+    settle: false,
+    config: {
+      NODE_ENV: 'development',
+      WICKSON_API_KEY: CANARY,
+      LOG_LEVEL: 'debug',
+      BREAKER_HALF_OPEN_MS: '60000',
+      UPSTREAM_TIMEOUT_MS: '500',
+      REQUEST_TIMEOUT_MS: '1500',
+      ...options.env,
+    },
+  });
+}
+
+/** Codes of the errors whose path starts with `field`. */
+export function codesAt(body: GraphQLBody, field: string): string[] {
+  return (body.errors ?? [])
+    .filter((e) => e.path?.[0] === field)
+    .map((e) => String(e.extensions?.code));
+}
+
+function isClosedSetCode(code: string): boolean {
+  return (ERROR_CODES as readonly string[]).includes(code);
+}
+
+/** Polls `check` until it returns true or `ms` passes. */
+export async function waitFor(check: () => boolean, ms = 1000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return check();
+}
+
+/** Unhandled rejections seen while a suite runs; each suite asserts the list stays empty. */
+function trackUnhandled(): { rejections: unknown[]; stop(): void } {
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+  process.on('unhandledRejection', onRejection);
+  return { rejections, stop: () => process.off('unhandledRejection', onRejection) };
+}
 
 /** One field per upstream; each lookup is nullable so a failure nulls only its own field. */
 export const BOTH = `query Both {
@@ -39,8 +91,8 @@ export interface Baseline {
  * after each test no response or log line may carry the canary key and no rejection may go
  * unhandled.
  */
-export function useStacks(): { fresh(options?: E2EOptions): Promise<E2EStack> } {
-  const open: E2EStack[] = [];
+export function useStacks(): { fresh(options?: RowOptions): Promise<Stack> } {
+  const open: Stack[] = [];
   const unhandled = trackUnhandled();
   afterEach(async () => {
     const stacks = open.splice(0);
@@ -60,7 +112,7 @@ export function useStacks(): { fresh(options?: E2EOptions): Promise<E2EStack> } 
   afterAll(() => unhandled.stop());
   return {
     async fresh(options) {
-      const stack = await startE2E(options);
+      const stack = await startRow(options ?? {});
       open.push(stack);
       return stack;
     },
@@ -68,7 +120,7 @@ export function useStacks(): { fresh(options?: E2EOptions): Promise<E2EStack> } 
 }
 
 /** Runs BOTH with no fault, records each fake's request count, then empties the ledgers. */
-export async function baseline(stack: E2EStack, document = BOTH): Promise<Baseline> {
+export async function baseline(stack: Stack, document = BOTH): Promise<Baseline> {
   const result = await stack.query(document);
   expect(result.body.errors, 'baseline query must be clean').toBeUndefined();
   const counts = {
@@ -110,10 +162,10 @@ export function expectSplit(
   return fieldCodes;
 }
 
-export function count(stack: E2EStack, side: Side): number {
+export function count(stack: Stack, side: Side): number {
   return stack.fakes[side].control.ledger.count();
 }
 
-export function control(stack: E2EStack, side: Side) {
+export function control(stack: Stack, side: Side) {
   return stack.fakes[side].control;
 }

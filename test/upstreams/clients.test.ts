@@ -1,11 +1,6 @@
 /** Requests the clients send: paths, query params, credentials, call records. */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  FAKE_MEMBER_TOKEN,
-  FAKE_OUTSIDER_TOKEN,
-  type Fakes,
-  startFakes,
-} from '../../src/fakes/index.ts';
+import { FAKE_MEMBER_TOKEN, FAKE_OUTSIDER_TOKEN, type Fakes } from '../../src/fakes/index.ts';
 import { requestIdFrom } from '../../src/server/request-state.ts';
 import { useFakes } from '../helpers/fakes.ts';
 import { closeHarnesses, harness, startRecorder } from './helpers.ts';
@@ -22,7 +17,7 @@ const outsider = `Token ${FAKE_OUTSIDER_TOKEN}`;
 
 describe('Beluga requests', () => {
   it('sends the documented paths and query parameters', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     const s = h.scope();
     const b = h.upstreams.beluga;
     await b.listCaptureSets(
@@ -104,7 +99,7 @@ describe('Beluga requests', () => {
   });
 
   it('refuses a non-integer id without calling', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     await expect(h.upstreams.beluga.getJob(Number.NaN, h.scope())).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
     });
@@ -115,7 +110,7 @@ describe('Beluga requests', () => {
   });
 
   it('forwards the caller token (or none), plus Accept and X-Request-Id', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     await h.upstreams.beluga.listProjects({ limit: 1, offset: 0 }, h.scope());
     await h.upstreams.beluga.listProjects(
       { limit: 1, offset: 0 },
@@ -131,7 +126,7 @@ describe('Beluga requests', () => {
   });
 
   it('sends X-Request-Id only in the shape the gateway itself accepts from clients', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     const ids = ['ok_id-1.2', 'with:colon', 'a b', 'x'.repeat(129)];
     for (const requestId of ids) {
       await h.upstreams.beluga.listProjects({ limit: 1, offset: 0 }, h.scope({ requestId }));
@@ -149,7 +144,7 @@ describe('Beluga requests', () => {
   });
 
   it('two concurrent callers with different tokens never cross', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     const draft = fakes.dataset.ids.draftCaptureSets[0]!;
     const runs = await Promise.all(
       Array.from({ length: 6 }, (_, i) => {
@@ -170,9 +165,8 @@ describe('Beluga requests', () => {
 
   it('a `next` URL pointing at another host is never fetched; offsets are computed', async () => {
     const recorder = await startRecorder();
-    const other = await startFakes({ belugaPublicUrl: recorder.url });
     try {
-      const h = harness(other);
+      const h = await harness({ options: { belugaPublicUrl: recorder.url } });
       const first = await h.upstreams.beluga.listCaptureSets(
         { limit: 5, offset: 0 },
         h.scope({ authorization: member }),
@@ -184,10 +178,12 @@ describe('Beluga requests', () => {
       );
       expect(second.results[0]?.id).not.toBe(first.results[0]?.id);
       expect(recorder.seen).toEqual([]);
-      expect(other.beluga.control.ledger.entries().map((e) => e.query.offset)).toEqual(['0', '5']);
+      expect(h.fakes.beluga.control.ledger.entries().map((e) => e.query.offset)).toEqual([
+        '0',
+        '5',
+      ]);
     } finally {
       await closeHarnesses();
-      await other.close();
       await recorder.close();
     }
   });
@@ -195,7 +191,7 @@ describe('Beluga requests', () => {
 
 describe('Wickson requests', () => {
   it('sends X-Api-Key from config only, never the caller credentials', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     await h.upstreams.wickson.listCollections(h.scope({ authorization: 'Token attacker' }));
     const [entry] = fakes.wickson.control.ledger.entries();
     expect(entry!.headers['x-api-key']).toBe('demo-key');
@@ -204,7 +200,7 @@ describe('Wickson requests', () => {
   });
 
   it('sends the documented paths and params, encoding ids as one segment', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     const s = h.scope();
     const list = await h.upstreams.wickson.listCollections(s);
     expect(list.collections[0]).toBe('default');
@@ -232,8 +228,8 @@ describe('Wickson requests', () => {
     ]);
   });
 
-  it('health reports both upstreams, closed and unblocked', () => {
-    const h = harness(fakes);
+  it('health reports both upstreams, closed and unblocked', async () => {
+    const h = await harness(fakes);
     expect(h.upstreams.health()).toEqual([
       { upstream: 'beluga', breaker: 'closed' },
       { upstream: 'wickson', breaker: 'closed' },

@@ -4,7 +4,7 @@ import type { Fakes } from '../../src/fakes/index.ts';
 import { UpstreamUnavailableError } from '../../src/upstreams/errors.ts';
 import { createRetryBudget } from '../../src/upstreams/retry.ts';
 import { useFakes } from '../helpers/fakes.ts';
-import { closeHarnesses, harness, rejection, timed } from './helpers.ts';
+import { closeHarnesses, type Harness, harness, rejection, timed } from './helpers.ts';
 
 let fakes: Fakes;
 const started = useFakes();
@@ -13,12 +13,12 @@ beforeAll(() => {
 });
 afterEach(closeHarnesses);
 
-const breakerOf = (h: ReturnType<typeof harness>, name: 'beluga' | 'wickson') =>
+const breakerOf = (h: Harness, name: 'beluga' | 'wickson') =>
   h.upstreams.health().find((x) => x.upstream === name)?.breaker;
 
 describe('circuit breaker', () => {
   it('opens on consecutive 503s, fails fast with no new requests, then one probe closes it', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     const ledger = fakes.beluga.control.ledger;
     const faultId = fakes.beluga.control.addFault({
       route: 'jobs.detail',
@@ -70,7 +70,7 @@ describe('circuit breaker', () => {
   });
 
   it('does not count 404s or 4xx', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     for (let i = 0; i < 15; i++) await h.upstreams.beluga.getJob(987_654, h.scope());
     expect(breakerOf(h, 'beluga')).toBe('closed');
   });
@@ -78,7 +78,7 @@ describe('circuit breaker', () => {
 
 describe('retry budget', () => {
   it('50 concurrent calls against a 503 upstream cause no retry storm', async () => {
-    const h = harness(fakes, { UPSTREAM_TIMEOUT_MS: '2000' });
+    const h = await harness(fakes, { UPSTREAM_TIMEOUT_MS: '2000' });
     fakes.beluga.control.addFault({ route: 'jobs.detail', kind: 'status', status: 503 });
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, () => h.upstreams.beluga.getJob(1146, h.scope())),

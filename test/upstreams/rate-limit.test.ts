@@ -17,7 +17,7 @@ const wickson = () => fakes.wickson.control;
 
 describe('429', () => {
   it('Retry-After: 1 is waited out once, then the call succeeds', async () => {
-    const h = harness(fakes, { UPSTREAM_TIMEOUT_MS: '3000' });
+    const h = await harness(fakes, { UPSTREAM_TIMEOUT_MS: '3000' });
     wickson().addFault({
       route: 'collections.list',
       kind: 'rate-limit',
@@ -34,7 +34,7 @@ describe('429', () => {
   });
 
   it('a Retry-After: 1 that does not fit the deadline is rate limited at once', async () => {
-    const h = harness(fakes, { UPSTREAM_TIMEOUT_MS: '800' });
+    const h = await harness(fakes, { UPSTREAM_TIMEOUT_MS: '800' });
     wickson().addFault({
       route: 'collections.list',
       kind: 'rate-limit',
@@ -53,7 +53,7 @@ describe('429', () => {
   it.each(['flat', 'nested'] as const)(
     'a reset 1800 s away (%s body) fails at once and short-circuits Wickson only',
     async (shape) => {
-      const h = harness(fakes);
+      const h = await harness(fakes);
       wickson().addFault({
         route: 'collections.detail',
         kind: 'rate-limit',
@@ -82,14 +82,14 @@ describe('429', () => {
   );
 
   it('an HTTP-date Retry-After is honoured; garbage falls back to X-RateLimit-Reset', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     const date = new Date(Date.now() + 120_000).toUTCString();
     wickson().addFault({ route: 'media.detail', kind: 'rate-limit', retryAfter: date, times: 1 });
     const dated = await rejection(h.upstreams.wickson.getMedia('x', h.scope()));
     expect((dated as RateLimitedError).retryAfterSeconds).toBeGreaterThanOrEqual(118);
     expect((dated as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(121);
 
-    const h2 = harness(fakes);
+    const h2 = await harness(fakes);
     wickson().addFault({
       route: 'collections.list',
       kind: 'rate-limit',
@@ -126,7 +126,7 @@ describe('429', () => {
   });
 
   it('a Beluga 429 is rate limited too, with no quota block on Beluga', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     fakes.beluga.control.addFault({
       route: 'projects.list',
       kind: 'rate-limit',
@@ -145,7 +145,7 @@ describe('429', () => {
 
 describe('quota guard', () => {
   it('the local hourly budget refuses calls before the upstream sends 429', async () => {
-    const h = harness(fakes, { WICKSON_HOURLY_BUDGET: '5' });
+    const h = await harness(fakes, { WICKSON_HOURLY_BUDGET: '5' });
     const outcomes = [];
     for (let i = 0; i < 8; i++) {
       outcomes.push(
@@ -170,7 +170,7 @@ describe('quota guard', () => {
   });
 
   it('X-RateLimit-Remaining: 0 on a success blocks further calls until the reset', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     const reset = String(Math.ceil(Date.now() / 1000) + 600);
     wickson().addFault({
       route: 'collections.detail',

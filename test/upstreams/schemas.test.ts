@@ -1,9 +1,9 @@
 /** Every recorded seed payload parses with its wire schema, and comes through the clients intact. */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CaptureSetDto, CaptureSetPageDto } from '../../src/upstreams/beluga/schemas.ts';
 import { CollectionDetailDto } from '../../src/upstreams/wickson/schemas.ts';
+import { useFakes } from '../helpers/fakes.ts';
 import { closeHarnesses, harness } from './helpers.ts';
 
 const seed = (name: string): unknown =>
@@ -27,17 +27,11 @@ describe('seed payloads', () => {
 });
 
 describe('seed payloads through the clients', () => {
-  let fakes: Fakes;
-  beforeAll(async () => {
-    fakes = await startFakes({ belugaPublicUrl: 'https://api.beluga.insectai.org' });
-  });
-  afterAll(async () => {
-    await closeHarnesses();
-    await fakes.close();
-  });
+  const fakes = useFakes({ belugaPublicUrl: 'https://api.beluga.insectai.org' });
+  afterAll(closeHarnesses);
 
   it('capture set 21 and research_papers equal the parsed seeds', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes());
     // The seed was recorded through the browsable API (`?format=api` in its links).
     const recorded = JSON.stringify(seed('beluga-capture-set-21.json')).replaceAll(
       '?format=api',

@@ -24,7 +24,7 @@ const wickson = () => fakes.wickson.control;
 
 describe('5xx', () => {
   it.each([502, 503, 504])('%i is retried once, then unavailable', async (status) => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     beluga().addFault({ route: 'jobs.detail', kind: 'status', status });
     const { value: error, ms } = await timed(() =>
       rejection(h.upstreams.beluga.getJob(1146, h.scope())),
@@ -37,7 +37,7 @@ describe('5xx', () => {
   });
 
   it('Wickson 500 PROCESSING_ERROR (nested) gets one retry; request_id logged, body not', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     wickson().addFault({ route: 'collections.detail', kind: 'status', status: 500 });
     const error = await rejection(h.upstreams.wickson.getCollection('research_papers', h.scope()));
     expect(error).toBeInstanceOf(UpstreamUnavailableError);
@@ -50,7 +50,7 @@ describe('5xx', () => {
   });
 
   it('Wickson 500 processing_error (flat) gets one retry', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     wickson().addFault({
       route: 'collections.list',
       kind: 'status',
@@ -72,7 +72,7 @@ describe('5xx', () => {
   });
 
   it('an Antenna HTML 500 is a bad response without retry', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     beluga().addFault({ route: 'collections.list', kind: 'html', status: 500 });
     const error = await rejection(
       h.upstreams.beluga.listCaptureSets({ limit: 5, offset: 0 }, h.scope()),
@@ -86,7 +86,7 @@ describe('5xx', () => {
 describe('auth and absence', () => {
   it('Wickson 401 INVALID_API_KEY is upstream auth failed, no retry, key never logged', async () => {
     const key = 'wk_CANARY_5b1f0e';
-    const h = harness(fakes, { WICKSON_API_KEY: key });
+    const h = await harness(fakes, { WICKSON_API_KEY: key });
     const error = await rejection(h.upstreams.wickson.listCollections(h.scope()));
     expect(error).toBeInstanceOf(UpstreamAuthFailedError);
     expect(wickson().ledger.count()).toBe(1);
@@ -96,7 +96,7 @@ describe('auth and absence', () => {
   });
 
   it('Wickson 403 INSUFFICIENT_PERMISSIONS is upstream auth failed', async () => {
-    const h = harness(fakes, { WICKSON_API_KEY: WICKSON_NO_READ_KEY });
+    const h = await harness(fakes, { WICKSON_API_KEY: WICKSON_NO_READ_KEY });
     const error = await rejection(h.upstreams.wickson.getCollection('research_papers', h.scope()));
     expect(error).toBeInstanceOf(UpstreamAuthFailedError);
     expect((error as UpstreamAuthFailedError).status).toBe(403);
@@ -104,7 +104,7 @@ describe('auth and absence', () => {
   });
 
   it('Antenna 401 is unauthenticated and 403 forbidden (the caller, not us)', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     const bad = `Token ${'f'.repeat(40)}`;
     const e401 = await rejection(
       h.upstreams.beluga.listProjects({ limit: 5, offset: 0 }, h.scope({ authorization: bad })),
@@ -119,7 +119,7 @@ describe('auth and absence', () => {
   });
 
   it('Antenna 401/403 on the server BELUGA_TOKEN is upstream auth failed (ours)', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     const bad = `Token ${'e'.repeat(40)}`;
     const server = h.scope({ authorization: bad, credentialSource: 'server' });
     const e401 = await rejection(h.upstreams.beluga.listProjects({ limit: 5, offset: 0 }, server));
@@ -136,7 +136,7 @@ describe('auth and absence', () => {
   });
 
   it('a JSON 404 makes detail getters resolve null, not an error', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     expect(await h.upstreams.beluga.getCaptureSet(987_654, h.scope())).toBeNull();
     expect(await h.upstreams.beluga.getJob(987_654, h.scope())).toBeNull();
     expect(await h.upstreams.beluga.getProject(987_654, h.scope())).toBeNull();
@@ -149,7 +149,7 @@ describe('auth and absence', () => {
   });
 
   it('a draft capture set is null anonymously and visible to a member', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     const id = fakes.dataset.ids.draftCaptureSets[0]!;
     expect(await h.upstreams.beluga.getCaptureSet(id, h.scope())).toBeNull();
     const member = await h.upstreams.beluga.getCaptureSet(
@@ -160,7 +160,7 @@ describe('auth and absence', () => {
   });
 
   it('400 is a bad-request error, not retried', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     beluga().addFault({
       route: 'jobs.list',
       kind: 'status',
@@ -183,7 +183,7 @@ describe('malformed bodies', () => {
     ['a text/plain body', { kind: 'malformed' as const, body: 'hello', contentType: 'text/plain' }],
     ['an empty body', { kind: 'malformed' as const, body: '' }],
   ])('%s is a bad response, sent once, with no upstream bytes in the message', async (_, fault) => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     beluga().addFault({ route: 'collections.detail', ...fault });
     const error = await rejection(h.upstreams.beluga.getCaptureSet(21, h.scope()));
     expect(error).toBeInstanceOf(UpstreamBadResponseError);
@@ -194,7 +194,7 @@ describe('malformed bodies', () => {
 
 describe('schema drift', () => {
   it('strips additive unknown fields', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     beluga().addFault({
       route: 'collections.detail',
       kind: 'drift',
@@ -206,7 +206,7 @@ describe('schema drift', () => {
   });
 
   it('a missing field or a changed type is a bad response with paths and codes, no values', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     wickson().addFault({
       route: 'collections.detail',
       kind: 'drift',
@@ -232,7 +232,7 @@ describe('schema drift', () => {
   });
 
   it('pagination envelope drift (results missing, count a string) is a bad response', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     beluga().addFault({
       route: 'jobs.list',
       kind: 'drift',

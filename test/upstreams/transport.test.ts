@@ -27,7 +27,7 @@ async function eventually(check: () => boolean, ms = 1000): Promise<boolean> {
 
 describe('deadlines', () => {
   it('a hanging Wickson GET times out within the deadline, once, while Beluga resolves', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     fakes.wickson.control.addFault({ route: 'collections.detail', kind: 'hang' });
     const { value, ms } = await timed(() =>
       Promise.allSettled([
@@ -54,7 +54,7 @@ describe('deadlines', () => {
   });
 
   it('a body dripped slower than the deadline times out, without retry', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     fakes.beluga.control.addFault({ route: 'collections.detail', kind: 'slow', chunkDelayMs: 150 });
     const { value: error, ms } = await timed(() =>
       rejection(h.upstreams.beluga.getCaptureSet(21, h.scope())),
@@ -65,7 +65,7 @@ describe('deadlines', () => {
   });
 
   it('aborting the caller signal stops the upstream request and nothing retries', async () => {
-    const h = harness(fakes, { UPSTREAM_TIMEOUT_MS: '3000' });
+    const h = await harness(fakes, { UPSTREAM_TIMEOUT_MS: '3000' });
     fakes.beluga.control.addFault({ route: 'jobs.detail', kind: 'hang' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
@@ -83,7 +83,7 @@ describe('deadlines', () => {
   });
 
   it('an already aborted signal sends nothing', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     const error = await rejection(
       h.upstreams.beluga.getJob(1146, h.scope({ signal: AbortSignal.abort() })),
     );
@@ -96,7 +96,7 @@ describe('deadlines', () => {
 describe('transport errors', () => {
   it('connection refused is retried once after a jitter, then unavailable', async () => {
     const port = await closedPort();
-    const h = harness(fakes, { BELUGA_URL: `http://127.0.0.1:${port}` });
+    const h = await harness(fakes, { BELUGA_URL: `http://127.0.0.1:${port}` });
     const { value: error, ms } = await timed(() =>
       rejection(h.upstreams.beluga.getProject(23, h.scope())),
     );
@@ -107,7 +107,7 @@ describe('transport errors', () => {
   });
 
   it('a reset before headers is retried once, then unavailable', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     fakes.beluga.control.addFault({ route: 'projects.detail', kind: 'reset' });
     const { value: error, ms } = await timed(() =>
       rejection(h.upstreams.beluga.getProject(23, h.scope())),
@@ -118,7 +118,7 @@ describe('transport errors', () => {
   });
 
   it('a single reset is absorbed by the retry', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     fakes.beluga.control.addFault({ route: 'collections.detail', kind: 'reset', times: 1 });
     const set = await h.upstreams.beluga.getCaptureSet(21, h.scope());
     expect(set?.id).toBe(21);
@@ -127,7 +127,7 @@ describe('transport errors', () => {
   });
 
   it('a truncated body is a bad response and is not retried', async () => {
-    const h = harness(fakes);
+    const h = await harness(fakes);
     fakes.beluga.control.addFault({ route: 'collections.detail', kind: 'truncate' });
     const { value: error, ms } = await timed(() =>
       rejection(h.upstreams.beluga.getCaptureSet(21, h.scope())),
@@ -138,7 +138,7 @@ describe('transport errors', () => {
   });
 
   it('a body over maxResponseSize is a bad response, also with a Content-Length lie', async () => {
-    const h = harness(fakes, {
+    const h = await harness(fakes, {
       UPSTREAM_MAX_RESPONSE_BYTES: String(256 * 1024),
       UPSTREAM_TIMEOUT_MS: '2000',
     });
@@ -167,7 +167,7 @@ describe('transport errors', () => {
   });
 
   it('a DNS failure is unavailable, quickly', async () => {
-    const h = harness(fakes, {
+    const h = await harness(fakes, {
       BELUGA_URL: 'http://nonexistent.invalid',
       UPSTREAM_TIMEOUT_MS: '3000',
     });
@@ -182,7 +182,7 @@ describe('transport errors', () => {
   it('a redirect to another origin is not followed and carries no credential there', async () => {
     const recorder = await startRecorder();
     try {
-      const h = harness(fakes);
+      const h = await harness(fakes);
       fakes.wickson.control.addFault({
         route: 'collections.detail',
         kind: 'redirect',
