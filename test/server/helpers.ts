@@ -1,12 +1,13 @@
 /**
- * Server test helpers: a gateway over stub upstream clients whose every method counts the call
- * and throws, plus a pino logger writing into an array. Limits must reject before any call.
+ * Server tests over `startStack`: the gateway runs a small test schema (./test-schema.ts) over stub
+ * upstream clients whose every method counts the call and throws. Limits must reject before any
+ * call; the fakes stay untouched.
  */
+import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.ts';
-import { configFrom } from '../../src/config.ts';
 import type { UpstreamClients } from '../../src/context.ts';
-import { createGateway, type Gateway, type GatewayDeps } from '../../src/server/gateway.ts';
-import { createLogger } from '../../src/server/logger.ts';
+import type { Gateway, GatewayDeps } from '../../src/server/gateway.ts';
+import { type PostResult, type Stack, startStack } from '../helpers/stack.ts';
 import { testSchema } from './test-schema.ts';
 
 export interface StubClients {
@@ -41,48 +42,81 @@ export interface TestGateway {
   config: Config;
   logs: string[];
   calls: string[];
-  post(
-    body: unknown,
-    headers?: Record<string, string>,
-    // biome-ignore lint/suspicious/noExplicitAny: assertions read the parsed JSON body loosely
-  ): Promise<{ status: number; body: any; headers: Headers }>;
+  post(body: unknown, headers?: Record<string, string>): Promise<PostResult>;
 }
 
-export function testGateway(
-  env: Record<string, string> = {},
-  options: { deps?: Partial<GatewayDeps>; beluga?: Impl; wickson?: Impl } = {},
-): TestGateway {
-  const config = configFrom({ LOG_LEVEL: 'debug', ...env });
-  const logs: string[] = [];
-  const logger = createLogger(config, { write: (line: string) => void logs.push(line) });
+type Options = { deps?: Partial<GatewayDeps>; beluga?: Impl; wickson?: Impl };
+
+const open: Stack[] = [];
+
+async function start(env: Record<string, string>, options: Options) {
   const stubs = stubClients({ beluga: options.beluga, wickson: options.wickson });
-  const gateway = createGateway(config, {
-    clients: stubs.clients,
-    logger,
-    schema: testSchema(stubs.clients),
-    ...options.deps,
-  });
-  return {
-    gateway,
-    config,
-    logs,
-    calls: stubs.calls,
-    async post(body, headers = {}) {
-      const response = await gateway.fetch('http://gateway.test/graphql', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json',
-          ...headers,
-        },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {}
-      return { status: response.status, body: parsed, headers: response.headers };
+  const stack = await startStack({
+    logger: 'product',
+    config: {
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'debug',
+      UPSTREAM_TIMEOUT_MS: '5000',
+      REQUEST_TIMEOUT_MS: '10000',
+      ...env,
     },
+    gateway: {
+      clients: stubs.clients,
+      schema: testSchema(stubs.clients),
+      health: undefined,
+      ...options.deps,
+    },
+  });
+  const handle: TestGateway = {
+    gateway: stack.gateway,
+    config: stack.config,
+    logs: stack.logs,
+    calls: stubs.calls,
+    post: (body, headers = {}) =>
+      stack.post(body, { accept: 'application/graphql-response+json', ...headers }),
   };
+  return { handle, stack };
+}
+
+/** A test's own gateway; `closeTestGateways` in the file's afterEach stops it. */
+export async function testGateway(
+  env: Record<string, string> = {},
+  options: Options = {},
+): Promise<TestGateway> {
+  const { handle, stack } = await start(env, options);
+  open.push(stack);
+  return handle;
+}
+
+export async function closeTestGateways(): Promise<void> {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+}
+
+/** One test gateway for a describe block: started in beforeAll, stopped in afterAll. */
+export function useTestGateway(env: Record<string, string> = {}, options: Options = {}) {
+  let started: TestGateway | undefined;
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    ({ handle: started, stack } = await start(env, options));
+  });
+  afterAll(() => stack?.close());
+  const current = () => {
+    if (!started) throw new Error('useTestGateway(): not started yet (use it inside a test)');
+    return started;
+  };
+  return {
+    get gateway() {
+      return current().gateway;
+    },
+    get config() {
+      return current().config;
+    },
+    get logs() {
+      return current().logs;
+    },
+    get calls() {
+      return current().calls;
+    },
+    post: (body: unknown, headers?: Record<string, string>) => current().post(body, headers),
+  } satisfies TestGateway;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { testGateway } from './helpers.ts';
+import { useTestGateway } from './helpers.ts';
 
-const t = testGateway(
+const t = useTestGateway(
   {
     MAX_DEPTH: '6',
     MAX_ALIASES: '15',

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   ERROR_CODES,
   RateLimitedError,
@@ -7,7 +7,7 @@ import {
   UpstreamTimeoutError,
 } from '../../src/upstreams/errors.ts';
 import type { UpstreamScope } from '../../src/upstreams/types.ts';
-import { testGateway } from './helpers.ts';
+import { closeTestGateways, testGateway, useTestGateway } from './helpers.ts';
 
 const CANARY = `wk_CANARY_${Math.random().toString(36).slice(2)}`;
 const TOKEN = 'abcdef0123456789abcdef0123456789abcdef01';
@@ -21,7 +21,7 @@ const call = {
 
 for (const NODE_ENV of ['production', 'development']) {
   describe(`masking with NODE_ENV=${NODE_ENV}`, () => {
-    const t = testGateway(
+    const t = useTestGateway(
       { NODE_ENV, WICKSON_API_KEY: CANARY, BELUGA_TOKEN: TOKEN },
       {
         wickson: {
@@ -128,9 +128,10 @@ for (const NODE_ENV of ['production', 'development']) {
 }
 
 describe('deadline', () => {
+  afterEach(closeTestGateways);
   it('answers at REQUEST_TIMEOUT_MS with what is ready and UPSTREAM_TIMEOUT for the rest', async () => {
     let seenSignal: AbortSignal | undefined;
-    const t = testGateway(
+    const t = await testGateway(
       { REQUEST_TIMEOUT_MS: '300' },
       {
         wickson: {
@@ -163,7 +164,7 @@ describe('deadline', () => {
 
   it('hands upstream clients the request id and the caller authorization in the scope', async () => {
     let scope: UpstreamScope | undefined;
-    const t = testGateway(
+    const t = await testGateway(
       {},
       {
         beluga: {
@@ -184,7 +185,7 @@ describe('deadline', () => {
   });
 
   it('reports a bad response from the upstream without echoing it', async () => {
-    const t = testGateway(
+    const t = await testGateway(
       {},
       {
         wickson: {

@@ -1,17 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { configFrom } from '../../src/config.ts';
 import { createLogger } from '../../src/server/logger.ts';
-import { testGateway } from './helpers.ts';
+import { closeTestGateways, type TestGateway, testGateway, useTestGateway } from './helpers.ts';
 
-const get = (
-  t: ReturnType<typeof testGateway>,
-  path: string,
-  headers: Record<string, string> = {},
-) => t.gateway.fetch(`http://gateway.test${path}`, { headers });
+afterEach(closeTestGateways);
+
+const get = (t: TestGateway, path: string, headers: Record<string, string> = {}) =>
+  t.gateway.fetch(`http://gateway.test${path}`, { headers });
 
 describe('operations endpoints', () => {
   let shuttingDown = false;
-  const t = testGateway(
+  const t = useTestGateway(
     {},
     {
       deps: {
@@ -84,7 +83,7 @@ describe('operations endpoints', () => {
 
 describe('operation label cardinality', () => {
   it('labels only executed operations and caps distinct names, whatever clients send', async () => {
-    const t = testGateway();
+    const t = await testGateway();
     const series = async () =>
       (await (await get(t, '/metrics')).text())
         .split('\n')
@@ -112,7 +111,7 @@ describe('operation label cardinality', () => {
 });
 
 describe('CSRF, GraphiQL, introspection', () => {
-  const t = testGateway();
+  const t = useTestGateway();
   it('GET without a preflight header is 403, with one it runs', async () => {
     expect((await get(t, '/graphql?query=%7Bversion%7D')).status).toBe(403);
     const ok = await get(t, '/graphql?query=%7Bversion%7D', { 'x-graphql-yoga-csrf': '1' });
@@ -149,7 +148,7 @@ describe('CSRF, GraphiQL, introspection', () => {
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=["']?https?:/);
   });
   it('GraphiQL off with GRAPHIQL=false', async () => {
-    const off = testGateway({ GRAPHIQL: 'false' });
+    const off = await testGateway({ GRAPHIQL: 'false' });
     const res = await get(off, '/graphql', { accept: 'text/html' });
     expect(res.headers.get('content-type') ?? '').not.toContain('text/html');
   });
@@ -160,7 +159,7 @@ describe('CSRF, GraphiQL, introspection', () => {
     expect(typo.body.errors[0].message).toContain('Did you mean');
   });
   it('INTROSPECTION=false blocks __schema and __type and hides suggestions', async () => {
-    const off = testGateway({ INTROSPECTION: 'false' });
+    const off = await testGateway({ INTROSPECTION: 'false' });
     for (const query of [
       '{ __schema { queryType { name } } }',
       '{ __type(name: "Query") { name } }',
