@@ -9,7 +9,7 @@ import { configFrom } from '../../src/config.ts';
 import { FAKE_MEMBER_TOKEN } from '../../src/fakes/index.ts';
 import { printedSubgraphSchema } from '../../src/schema/federation.ts';
 import { schema } from '../../src/schema/index.ts';
-import { createGateway, type Gateway } from '../../src/server/gateway.ts';
+import type { Gateway } from '../../src/server/gateway.ts';
 import { Kind, parse } from '../../src/server/graphql.ts';
 import { createSubgraph, SUBGRAPH_PATH } from '../../src/server/subgraph.ts';
 import { type GraphQLBody, type Stack, startStack } from '../helpers/stack.ts';
@@ -117,15 +117,12 @@ describe('_service { sdl }', () => {
         clients: { beluga: stack.upstreams.beluga, wickson: stack.upstreams.wickson },
         logger: pino({ level: 'silent' }),
       };
-      const locked = await createGateway(configFrom(env), deps).fetch(
-        'http://gateway.test/graphql',
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: '{ __typename }' }),
-        },
-      );
-      expect(((await locked.json()) as GraphQLBody).errors).toHaveLength(1);
+      const locked = await startStack({ sharedFakes: stack.fakes, config: env });
+      try {
+        expect((await locked.query('{ __typename }')).body.errors).toHaveLength(1);
+      } finally {
+        await locked.close();
+      }
       const body = await postTo(createSubgraph(configFrom(env), deps), '{ _service { sdl } }');
       expect(body.data?._service).toEqual({ sdl: printedSubgraphSchema() });
     } finally {

@@ -3,71 +3,58 @@
  * the canary key in upstream error bodies and headers, and limits with the fakes' ledger empty.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Config, configFrom } from '../../src/config.ts';
-import { FAKE_MEMBER_TOKEN, type Fakes, startFakes } from '../../src/fakes/index.ts';
-import { createGateway, type Gateway } from '../../src/server/gateway.ts';
-import { createLogger } from '../../src/server/logger.ts';
-import { createUpstreams, type Upstreams } from '../../src/upstreams/index.ts';
-import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
+import { FAKE_MEMBER_TOKEN } from '../../src/fakes/index.ts';
+import { type Stack, startStack } from '../helpers/stack.ts';
 
 const CANARY = `wk_CANARY_${Math.random().toString(36).slice(2)}`;
 
 for (const NODE_ENV of ['production', 'development']) {
   describe(`gateway over the fakes (NODE_ENV=${NODE_ENV})`, () => {
-    let fakes: Fakes;
-    let upstreams: Upstreams;
-    let gateway: Gateway;
-    let config: Config;
-    const logs: string[] = [];
-    const responses: string[] = [];
+    let stack: Stack;
+    const others: Stack[] = [];
+    const env = {
+      NODE_ENV,
+      LOG_LEVEL: 'debug',
+      WICKSON_API_KEY: CANARY,
+      UPSTREAM_TIMEOUT_MS: '5000',
+      REQUEST_TIMEOUT_MS: '10000',
+      MAX_LIST_LENGTH: '10',
+    };
+    /** A second gateway over the same fakes with other settings (a server-held Beluga token). */
+    const another = async (config: Record<string, string>) => {
+      const other = await startStack({ sharedFakes: stack.fakes, config: { ...env, ...config } });
+      others.push(other);
+      return other;
+    };
 
     beforeAll(async () => {
-      fakes = await startFakes({ wicksonApiKey: CANARY });
-      config = configFrom({
-        NODE_ENV,
-        ...NO_SHARED_CACHE,
-        LOG_LEVEL: 'debug',
-        BELUGA_URL: fakes.beluga.url,
-        WICKSON_URL: fakes.wickson.url,
-        WICKSON_API_KEY: CANARY,
-        UPSTREAM_TIMEOUT_MS: '5000',
-        MAX_LIST_LENGTH: '10',
-      });
-      const logger = createLogger(config, { write: (l: string) => void logs.push(l) });
-      upstreams = createUpstreams(config, { logger });
-      gateway = createGateway(config, {
-        clients: upstreams,
-        logger,
-        health: () => upstreams.health(),
+      stack = await startStack({
+        fakes: { wicksonApiKey: CANARY },
+        logger: 'product',
+        config: env,
       });
     });
     afterAll(async () => {
-      for (const text of [...responses, ...logs]) expect(text).not.toContain(CANARY);
-      await upstreams.close();
-      await fakes.close();
+      for (const text of [...stack.bodies, ...seenHeaders, ...stack.logs])
+        expect(text).not.toContain(CANARY);
+      await Promise.all(others.map((s) => s.close()));
+      await stack.close();
     });
-    beforeEach(() => {
-      fakes.beluga.control.reset();
-      fakes.wickson.control.reset();
-    });
+    const seenHeaders: string[] = [];
+    beforeEach(() => stack.resetFakes());
 
     const post = async (
       query: string,
       headers: Record<string, string> = {},
-      variables?: unknown,
+      variables?: Record<string, unknown>,
     ) => {
-      const res = await gateway.fetch('http://gateway.test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      const text = await res.text();
-      responses.push(text + JSON.stringify([...res.headers]));
-      return { status: res.status, body: JSON.parse(text) };
+      const res = await stack.post({ query, variables }, headers);
+      seenHeaders.push(JSON.stringify([...res.headers]));
+      return { status: res.status, body: res.body };
     };
     const ledger = () => [
-      ...fakes.beluga.control.ledger.entries(),
-      ...fakes.wickson.control.ledger.entries(),
+      ...stack.fakes.beluga.control.ledger.entries(),
+      ...stack.fakes.wickson.control.ledger.entries(),
     ];
     const BOTH = `{ b: collection(source: BELUGA, sourceId: "21") { name } w: collection(source: WICKSON, sourceId: "research_papers") { name } }`;
 
@@ -77,8 +64,8 @@ for (const NODE_ENV of ['production', 'development']) {
         authorization: `Token ${FAKE_MEMBER_TOKEN}`,
       });
       expect(body.data.b).not.toBeNull();
-      const beluga = fakes.beluga.control.ledger.entries();
-      const wickson = fakes.wickson.control.ledger.entries();
+      const beluga = stack.fakes.beluga.control.ledger.entries();
+      const wickson = stack.fakes.wickson.control.ledger.entries();
       expect(beluga.length).toBeGreaterThan(0);
       expect(wickson.length).toBeGreaterThan(0);
       for (const e of beluga) {
@@ -92,64 +79,35 @@ for (const NODE_ENV of ['production', 'development']) {
     });
 
     it('forwards only `Token <key>`: Bearer, Basic and empty headers count as absent', async () => {
-      const withServerToken = createGateway(
-        configFrom({
-          NODE_ENV,
-          ...NO_SHARED_CACHE,
-          BELUGA_URL: fakes.beluga.url,
-          WICKSON_URL: fakes.wickson.url,
-          WICKSON_API_KEY: CANARY,
-          BELUGA_TOKEN: FAKE_MEMBER_TOKEN,
-        }),
-        { clients: upstreams, logger: createLogger(config, { write: () => {} }) },
-      );
-      const query = (gw: Gateway, authorization: string) =>
-        gw.fetch('http://gateway.test/graphql', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization },
-          body: JSON.stringify({ query: BOTH }),
-        });
+      const withServerToken = await another({ BELUGA_TOKEN: FAKE_MEMBER_TOKEN });
+      const query = (other: Stack, authorization: string) =>
+        other.post({ query: BOTH }, { authorization });
       for (const authorization of ['Bearer x', '', 'Basic dXNlcjpwYXNz', 'Token a b']) {
-        fakes.beluga.control.ledger.reset();
-        expect((await query(gateway, authorization)).status).toBe(200);
-        const anonymous = fakes.beluga.control.ledger.entries();
+        stack.fakes.beluga.control.ledger.reset();
+        expect((await query(stack, authorization)).status).toBe(200);
+        const anonymous = stack.fakes.beluga.control.ledger.entries();
         expect(anonymous.length).toBeGreaterThan(0);
         for (const e of anonymous) expect(e.headers.authorization).toBeUndefined();
-        fakes.beluga.control.ledger.reset();
+        stack.fakes.beluga.control.ledger.reset();
         expect((await query(withServerToken, authorization)).status).toBe(200);
-        const server = fakes.beluga.control.ledger.entries();
+        const server = stack.fakes.beluga.control.ledger.entries();
         expect(server.length).toBeGreaterThan(0);
         for (const e of server) expect(e.headers.authorization).toBe(`Token ${FAKE_MEMBER_TOKEN}`);
       }
     });
 
     it('Beluga rejecting BELUGA_TOKEN is UPSTREAM_AUTH_FAILED; a bad caller token UNAUTHENTICATED', async () => {
-      const badServerToken = createGateway(
-        configFrom({
-          NODE_ENV,
-          ...NO_SHARED_CACHE,
-          BELUGA_URL: fakes.beluga.url,
-          WICKSON_URL: fakes.wickson.url,
-          WICKSON_API_KEY: CANARY,
-          BELUGA_TOKEN: 'f'.repeat(40),
-        }),
-        { clients: upstreams, logger: createLogger(config, { write: () => {} }) },
-      );
+      const badServerToken = await another({ BELUGA_TOKEN: 'f'.repeat(40) });
       const query = async (authorization?: string) => {
-        const res = await badServerToken.fetch('http://gateway.test/graphql', {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(authorization ? { authorization } : {}),
-          },
-          body: JSON.stringify({ query: BOTH }),
-        });
-        const body = await res.json();
+        const { body } = await badServerToken.post(
+          { query: BOTH },
+          authorization ? { authorization } : {},
+        );
         return body.errors.map((e: { extensions: { code: string } }) => e.extensions.code);
       };
       expect(await query()).toEqual(['UPSTREAM_AUTH_FAILED']);
       expect(await query(`Token ${'e'.repeat(40)}`)).toEqual(['UNAUTHENTICATED']);
-      const auth = fakes.beluga.control.ledger.entries().map((e) => e.headers.authorization);
+      const auth = stack.fakes.beluga.control.ledger.entries().map((e) => e.headers.authorization);
       expect(auth).toEqual([`Token ${'f'.repeat(40)}`, `Token ${'e'.repeat(40)}`]);
     });
 
@@ -169,17 +127,17 @@ for (const NODE_ENV of ['production', 'development']) {
         { success: false, message: 'm', code: 'BAD CANARYCODE', request_id: 'a b ODDID' },
       ];
       for (const body of bodies) {
-        fakes.wickson.control.reset();
-        fakes.wickson.control.addFault({ kind: 'status', status: 500, body });
-        const before = logs.length;
+        stack.fakes.wickson.control.reset();
+        stack.fakes.wickson.control.addFault({ kind: 'status', status: 500, body });
+        const before = stack.logs.length;
         const res = await post(BOTH);
         expect(res.body.data.w).toBeNull();
         const errors = res.body.errors as { extensions: Record<string, unknown> }[];
         expect(errors.map((e) => e.extensions.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
         expect(errors[0]?.extensions.upstreamRequestId).toBeUndefined();
         // A code that fails the check is absent: not PROCESSING_ERROR, so no retry either.
-        expect(fakes.wickson.control.ledger.count()).toBe(1);
-        const text = JSON.stringify(res.body) + logs.slice(before).join('');
+        expect(stack.fakes.wickson.control.ledger.count()).toBe(1);
+        const text = JSON.stringify(res.body) + stack.logs.slice(before).join('');
         expect(text).not.toContain('ODDID');
         expect(text).not.toContain('CANARYCODE');
       }
@@ -188,15 +146,15 @@ for (const NODE_ENV of ['production', 'development']) {
     it('logs one failed upstream call once at warn/error: the upstream layer line only', async () => {
       const merged = '{ collections(first: 5) { edges { node { sourceId } } } }';
       for (const query of [BOTH, merged]) {
-        fakes.wickson.control.reset();
-        fakes.wickson.control.addFault({ kind: 'status', status: 401 });
-        const before = logs.length;
+        stack.fakes.wickson.control.reset();
+        stack.fakes.wickson.control.addFault({ kind: 'status', status: 401 });
+        const before = stack.logs.length;
         const { body } = await post(query);
         expect(body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(
           ['UPSTREAM_AUTH_FAILED'],
         );
-        expect(fakes.wickson.control.ledger.count()).toBe(1);
-        const lines = logs.slice(before).map((l) => JSON.parse(l));
+        expect(stack.fakes.wickson.control.ledger.count()).toBe(1);
+        const lines = stack.logs.slice(before).map((l) => JSON.parse(l));
         const loud = lines.filter((l) => l.level >= 40);
         expect(loud).toHaveLength(1);
         expect(loud[0]).toMatchObject({ upstream: 'wickson', code: 'UPSTREAM_AUTH_FAILED' });
@@ -228,8 +186,8 @@ for (const NODE_ENV of ['production', 'development']) {
         { kind: 'rate-limit', resetInSeconds: 1800 },
       ] as const;
       for (const fault of faults) {
-        fakes.wickson.control.reset();
-        fakes.wickson.control.addFault(fault as never);
+        stack.fakes.wickson.control.reset();
+        stack.fakes.wickson.control.addFault(fault as never);
         const { status, body } = await post(BOTH);
         expect(status).toBe(200);
         expect(body.data.b).not.toBeNull();
