@@ -7,7 +7,7 @@ import './project.ts';
 import './job.ts';
 import './media-item.ts';
 import './collection-items.ts';
-import './connections/index.ts';
+import './collection-list.ts';
 import './project-connections.ts';
 import './user-error.ts';
 import './mutation.ts';

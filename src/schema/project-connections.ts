@@ -4,9 +4,9 @@
  * which import `project.ts` themselves.
  */
 import { builder } from './builder.ts';
+import { CollectionOrder } from './collection-inputs.ts';
+import { CollectionConnection, resolveCollections } from './collection-list.ts';
 import { backwardArgDocs, forwardArgDocs } from './connections/args.ts';
-import { CollectionOrder } from './connections/collection-inputs.ts';
-import { CollectionConnection, resolveCollections } from './connections/collections.ts';
 import { listKey } from './connections/cursor.ts';
 import {
   createdMillis,

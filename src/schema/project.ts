@@ -1,6 +1,11 @@
 import type { GatewayContext } from '../context.ts';
 import type { ProjectDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
+import { forwardArgDocs } from './connections/args.ts';
+import { listKey } from './connections/cursor.ts';
+import { parsePageArgs } from './connections/page-args.ts';
+import { type PagedSource, resolvePage } from './connections/paging.ts';
+import { connectionType } from './connections/types.ts';
 import { badUserInput, notFound } from './errors.ts';
 import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import type { ProjectModel } from './models.ts';
@@ -96,6 +101,35 @@ builder.queryField('project', (t) =>
         child.fieldName === 'collections' ? selectsCounts(child) : false,
       );
       return project;
+    },
+  }),
+);
+
+export const ProjectConnection = connectionType('Project', ProjectRef, {
+  one: 'project',
+  many: 'projects',
+});
+
+builder.queryField('projects', (t) =>
+  t.field({
+    type: ProjectConnection,
+    description:
+      "Beluga projects the caller may see (drafts only for their members), in Beluga's default order (priority, then creation). One Beluga list call per page.",
+    args: {
+      first: t.arg.int({ description: forwardArgDocs.first }),
+      after: t.arg.string({ description: forwardArgDocs.after }),
+    },
+    resolve: (_root, args, ctx) => {
+      const key = listKey(['projects']);
+      const source: PagedSource<ProjectModel> = {
+        slice: async (offset, limit) => {
+          const page = await ctx.loaders.projectList.load({ limit: Math.max(1, limit), offset });
+          const items = page.results.slice(0, limit).map((dto) => ({ sourceId: dto.id, dto }));
+          return { items, count: page.count };
+        },
+        count: async () => (await ctx.loaders.projectList.load({ limit: 1, offset: 0 })).count,
+      };
+      return resolvePage(parsePageArgs(args, key, 1), [source], () => 0, key);
     },
   }),
 );

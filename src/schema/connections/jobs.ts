@@ -1,11 +1,11 @@
 import type { GatewayContext } from '../../context.ts';
 import type { JobDto } from '../../upstreams/beluga/schemas.ts';
+import { millis } from '../collection-order.ts';
 import { badUserInput } from '../errors.ts';
 import { JobRef } from '../job.ts';
 import type { JobModel } from '../models.ts';
 import { JOB_STATUSES, JOB_TYPE_KEYS, toUpstream } from '../normalize/enums.ts';
 import { belugaTime } from '../normalize/time.ts';
-import { millis } from './collection-order.ts';
 import type { PagedSource } from './paging.ts';
 import { connectionType } from './types.ts';
 

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  belugaOrdering,
-  collectionComparator,
-} from '../../../src/schema/connections/collection-order.ts';
+import { belugaOrdering, collectionComparator } from '../../../src/schema/collection-order.ts';
 import type { CollectionModel } from '../../../src/schema/models.ts';
 import type { CaptureSetDto } from '../../../src/upstreams/beluga/schemas.ts';
 

@@ -1,11 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from '../../context.ts';
-import { builder } from '../builder.ts';
-import { belugaCollection, CollectionRef } from '../collection.ts';
-import type { CollectionModel } from '../models.ts';
-import { toUpstream } from '../normalize/enums.ts';
-import { selectsCounts } from '../selection.ts';
-import { backwardArgDocs, forwardArgDocs } from './args.ts';
+import type { GatewayContext } from '../context.ts';
+import { builder } from './builder.ts';
+import { belugaCollection, CollectionRef } from './collection.ts';
 import { CollectionFilter, CollectionOrder } from './collection-inputs.ts';
 import {
   belugaOrdering,
@@ -13,11 +9,20 @@ import {
   collectionComparator,
   DEFAULT_COLLECTION_ORDER,
 } from './collection-order.ts';
-import { listKey } from './cursor.ts';
-import { type PageArgs, parsePageArgs } from './page-args.ts';
-import { arraySource, type ConnectionPage, type PagedSource, resolvePage } from './paging.ts';
-import { resolveTolerantPage } from './partial-page.ts';
-import { connectionType } from './types.ts';
+import { backwardArgDocs, forwardArgDocs } from './connections/args.ts';
+import { listKey } from './connections/cursor.ts';
+import { type PageArgs, parsePageArgs } from './connections/page-args.ts';
+import {
+  arraySource,
+  type ConnectionPage,
+  type PagedSource,
+  resolvePage,
+} from './connections/paging.ts';
+import { resolveTolerantPage } from './connections/partial-page.ts';
+import { connectionType } from './connections/types.ts';
+import type { CollectionModel } from './models.ts';
+import { toUpstream } from './normalize/enums.ts';
+import { selectsCounts } from './selection.ts';
 
 export const CollectionConnection = connectionType('Collection', CollectionRef, {
   one: 'collection',

@@ -1,6 +1,6 @@
-import { builder } from '../builder.ts';
-import { CollectionMethod, CollectionSource } from '../enums.ts';
+import { builder } from './builder.ts';
 import { DEFAULT_COLLECTION_ORDER, ORDER_FIELDS, type OrderField } from './collection-order.ts';
+import { CollectionMethod, CollectionSource } from './enums.ts';
 
 const fieldDescriptions: Record<OrderField, string> = {
   NAME: 'Name, case-insensitively (a Wickson collection sorts by its id).',

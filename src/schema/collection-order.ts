@@ -1,5 +1,5 @@
-import type { CollectionModel } from '../models.ts';
-import { belugaTime, wicksonTime } from '../normalize/time.ts';
+import type { CollectionModel } from './models.ts';
+import { belugaTime, wicksonTime } from './normalize/time.ts';
 
 export const ORDER_FIELDS = ['NAME', 'CREATED_AT', 'UPDATED_AT', 'ITEM_COUNT'] as const;
 export type OrderField = (typeof ORDER_FIELDS)[number];
