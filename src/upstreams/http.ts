@@ -54,7 +54,7 @@ import type { CallRecord, CredentialSource, UpstreamHealth, UpstreamScope } from
 
 export interface HttpDeps {
   upstream: UpstreamName;
-  /** Origin plus optional path prefix, no trailing slash. */
+  /** The upstream's origin, e.g. `http://127.0.0.1:4010` (config.ts accepts origins only). */
   baseUrl: string;
   dispatcher: Dispatcher;
   logger: Logger;
@@ -72,7 +72,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface HttpRequest<T> {
   method: HttpMethod;
-  /** Path below the base URL with its segments already encoded, e.g. `/api/v2/jobs/7/`. */
+  /** Path on the origin with its segments already encoded, e.g. `/api/v2/jobs/7/`. */
   path: string;
   /** Route template for metrics, e.g. `/api/v2/jobs/{id}/`. */
   route: string;
@@ -119,13 +119,12 @@ interface CallState {
 export function createHttp(deps: HttpDeps): HttpClient {
   const { upstream, breaker, budget, quota, logger, now } = deps;
   const readErrorBody = deps.readErrorBody ?? noErrorBody;
-  const base = new URL(deps.baseUrl);
-  const prefix = base.pathname.replace(/\/+$/, '');
+  const origin = new URL(deps.baseUrl).origin;
 
   /** One logical call: run it, report it once, and map a JSON 404 to null when asked. */
   async function call<T>(req: HttpRequest<T>, nullOn404: boolean): Promise<T | null> {
     const started = performance.now();
-    const info: UpstreamCall = { upstream, method: req.method, path: prefix + req.path };
+    const info: UpstreamCall = { upstream, method: req.method, path: req.path };
     const observer = req.scope.onCallStart?.({ upstream, method: req.method, route: req.route });
     const state: CallState = {
       attempts: 0,
@@ -274,7 +273,7 @@ export function createHttp(deps: HttpDeps): HttpClient {
     deadline: Deadline,
     state: CallState,
   ): Promise<T> {
-    const url = new URL(info.path, base.origin);
+    const url = new URL(info.path, origin);
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
