@@ -45,7 +45,7 @@ import {
   UpstreamUnavailableError,
 } from './errors.ts';
 import { parseBody } from './parse.ts';
-import type { QuotaGuard } from './quota.ts';
+import type { QuotaGate } from './quota.ts';
 import { DEFAULT_RETRY_AFTER_MS, RATE_LIMIT_WINDOW_MS, toRetryAfterSeconds } from './rate-limit.ts';
 import { reportCall } from './report.ts';
 import { isRequestId } from './request-id.ts';
@@ -62,7 +62,7 @@ export interface HttpDeps {
   timeoutMs: number;
   breaker: Breaker;
   budget: RetryBudget;
-  quota?: QuotaGuard;
+  quota?: QuotaGate;
   /** Reads this upstream's error bodies (code, request id, reset time, transient). */
   readErrorBody?: ErrorBodyReader;
   random?: () => number;
@@ -178,7 +178,7 @@ export function createHttp(deps: HttpDeps): HttpClient {
     budget.recordRequest();
     try {
       for (;;) {
-        takeQuota(info, state);
+        await takeQuota(info, state);
         try {
           return await attemptThroughBreaker(req, info, deadline, state);
         } catch (error) {
@@ -196,8 +196,8 @@ export function createHttp(deps: HttpDeps): HttpClient {
   }
 
   /** Step 1. After a 429 wait the upstream's block is ours to ignore once; the budget is not. */
-  function takeQuota(info: UpstreamCall, state: CallState): void {
-    const blockedMs = quota?.take({ ignoreBlock: state.waited }) ?? 0;
+  async function takeQuota(info: UpstreamCall, state: CallState): Promise<void> {
+    const blockedMs = (await quota?.take({ ignoreBlock: state.waited })) ?? 0;
     if (blockedMs > 0) {
       throw new RateLimitedError(
         { ...info, sent: state.sent },

@@ -7,15 +7,19 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config.ts';
+import { closeRedis, createRedis, type Redis } from '../redis.ts';
 import { createBelugaClient } from './beluga/client.ts';
 import { readBelugaErrorBody } from './beluga/error-body.ts';
 import { createBreaker } from './breaker.ts';
 import { createBudgetPace } from './cache/budget-pace.ts';
 import { createUpstreamCache, type UpstreamCache } from './cache/index.ts';
+import { createMemoryStore } from './cache/store-memory.ts';
+import { createRedisStore } from './cache/store-redis.ts';
 import type { UpstreamName } from './errors.ts';
 import { createHttp } from './http.ts';
 import { createPool } from './pool.ts';
-import { createQuotaGuard, type QuotaUsage } from './quota.ts';
+import { createQuotaGuard, type QuotaGate, type QuotaUsage } from './quota.ts';
+import { createSharedQuotaGuard } from './quota-shared.ts';
 import { createRetryBudget } from './retry.ts';
 import type { BelugaClient, UpstreamHealth, WicksonClient } from './types.ts';
 import { createWicksonClient } from './wickson/client.ts';
@@ -27,8 +31,10 @@ export interface Upstreams {
   health(): UpstreamHealth[];
   /** The shared GET cache: counters, size, invalidation hooks (src/upstreams/cache). */
   cache: UpstreamCache;
-  /** Calls, this minute's calls and what is left of WICKSON_HOURLY_BUDGET. */
+  /** Calls, this minute's calls and what is left of WICKSON_HOURLY_BUDGET (shared on Redis). */
   wicksonBudget(): QuotaUsage;
+  /** The process's Redis client (REDIS_URL), for anything else replicas share; closed by `close`. */
+  redis: Redis | undefined;
   /** Closes the undici pools (waits for calls in flight). */
   close(): Promise<void>;
 }
@@ -41,6 +47,8 @@ export interface UpstreamsDeps {
   dispatchers?: Partial<Record<UpstreamName, Dispatcher>>;
   /** Retry jitter source in [0, 1); tests pin it so a retry's timing is deterministic. */
   random?: () => number;
+  /** A Redis client to use instead of one made from REDIS_URL (the caller closes it). */
+  redis?: Redis;
 }
 
 export function createUpstreams(config: Config, deps: UpstreamsDeps): Upstreams {
@@ -69,8 +77,25 @@ export function createUpstreams(config: Config, deps: UpstreamsDeps): Upstreams 
     random: deps.random,
   });
 
-  const quota = createQuotaGuard({ hourlyBudget: config.wickson.hourlyBudget, now });
-  const cache = createUpstreamCache(config, { logger, now });
+  const ownRedis = deps.redis ? undefined : createRedis(config, logger);
+  const redis = deps.redis ?? ownRedis;
+  const quota: QuotaGate = redis
+    ? createSharedQuotaGuard({
+        redis,
+        keyPrefix: config.redis.keyPrefix,
+        hourlyBudget: config.wickson.hourlyBudget,
+        localShare: config.redis.quotaLocalShare,
+        now,
+      })
+    : createQuotaGuard({ hourlyBudget: config.wickson.hourlyBudget, now });
+  const memory = createMemoryStore({ maxBytes: config.cache.maxBytes, now });
+  const cache = createUpstreamCache(config, {
+    logger,
+    now,
+    store: redis
+      ? createRedisStore({ redis, keyPrefix: config.redis.keyPrefix, fallback: memory })
+      : memory,
+  });
   // DRF error bodies: only a 400's field errors are read (for a mutation's userErrors).
   const belugaHttp = cache.wrap(
     'beluga',
@@ -97,9 +122,11 @@ export function createUpstreams(config: Config, deps: UpstreamsDeps): Upstreams 
     health: () => [belugaHttp.health(), wicksonHttp.health()],
     cache,
     wicksonBudget: () => quota.usage(),
+    redis,
     close: async () => {
       await Promise.all(owned.map((pool) => pool.close()));
       await cache.close();
+      await closeRedis(ownRedis);
     },
   };
 }

@@ -23,6 +23,11 @@ export interface QuotaGuard {
   usage(): QuotaUsage;
 }
 
+/** What the HTTP layer needs of a guard: local (`QuotaGuard`) or shared on Redis (quota-shared.ts). */
+export interface QuotaGate extends Omit<QuotaGuard, 'take'> {
+  take(options?: { ignoreBlock?: boolean }): number | Promise<number>;
+}
+
 export interface QuotaUsage {
   hour: number;
   minute: number;

@@ -41,7 +41,16 @@ export interface CachedHttpOptions {
   staleWhileRevalidateMs: number;
   staleIfErrorMs: number;
   pace?: RefreshPace;
+  /**
+   * With a store that supports claims (Redis): how long a replica waits for the entry another
+   * replica is fetching before it calls the upstream itself (best-effort coalescing across
+   * replicas). Also the claim's lifetime, so a replica that died mid-call holds no one up.
+   */
+  peerWaitMs?: number;
 }
+
+/** How often a waiting replica looks for the entry another replica is fetching. */
+const PEER_POLL_MS = 10;
 
 /** Invalidation hooks for writes: evict what a mutation changed. */
 export interface CacheInvalidation {
@@ -74,16 +83,44 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
     return { value, fetchedAt, bytes: value === null ? 4 : JSON.stringify(value).length };
   };
 
-  /** One upstream call per key at a time; the result is stored unless an eviction intervened. */
-  const flight = <T>(key: string, req: GetRequest<T>, nullOn404: boolean, scope: UpstreamScope) => {
+  /**
+   * One upstream call per key at a time (per replica, and across replicas while the store holds
+   * claims); the result is stored unless an eviction intervened. `newerThan` is the fetch time of
+   * the entry being replaced: only a newer one from another replica ends the wait.
+   */
+  const flight = <T>(
+    key: string,
+    req: GetRequest<T>,
+    nullOn404: boolean,
+    scope: UpstreamScope,
+    newerThan = Number.NEGATIVE_INFINITY,
+  ) => {
     const flightKey = flightKeyOf(key, nullOn404);
     const existing = flights.get(flightKey);
     if (existing) return { flight: existing, joined: true };
     const startedIn = generation;
-    const promise = fetchEntry({ ...req, scope }, nullOn404).then(async (entry) => {
-      if (startedIn === generation) await store.set(key, entry, retainMs(entry));
-      return entry;
-    });
+    const run = async (): Promise<CacheEntry> => {
+      const ours = await claim(flightKey);
+      if (ours !== undefined) {
+        // Claimed: another replica may have stored the entry just before; else wait for its call.
+        const peer = ours
+          ? await newerEntry(key, nullOn404, newerThan)
+          : await peerEntry(key, flightKey, nullOn404, newerThan, req.scope.signal);
+        if (peer) {
+          stats.add(upstream, req.route, 'coalesced');
+          if (ours && store.release) void store.release(flightKey);
+          return peer;
+        }
+      }
+      try {
+        const entry = await fetchEntry({ ...req, scope }, nullOn404);
+        if (startedIn === generation) await store.set(key, entry, retainMs(entry));
+        return entry;
+      } finally {
+        if (ours === true && store.release) void store.release(flightKey);
+      }
+    };
+    const promise = run();
     const created: Flight = { promise };
     flights.set(flightKey, created);
     promise.then(
@@ -93,13 +130,50 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
     return { flight: created, joined: false };
   };
 
+  const peerWaitMs = options.peerWaitMs ?? 0;
+  /** undefined without cross-replica claims; else whether this replica makes the call. */
+  const claim = async (flightKey: string): Promise<boolean | undefined> =>
+    !store.claim || peerWaitMs <= 0 ? undefined : await store.claim(flightKey, peerWaitMs);
+
+  const newerEntry = async (key: string, nullOn404: boolean, newerThan: number) => {
+    const entry = await store.get(key);
+    if (!entry || entry.fetchedAt <= newerThan || (!nullOn404 && entry.value === null)) return;
+    freezeAndStamp(entry.value, entry.fetchedAt);
+    return entry;
+  };
+
+  /** Polls for another replica's entry until it lands, its claim ends, or `peerWaitMs` passes. */
+  const peerEntry = async (
+    key: string,
+    flightKey: string,
+    nullOn404: boolean,
+    newerThan: number,
+    signal: AbortSignal | undefined,
+  ): Promise<CacheEntry | undefined> => {
+    const until = performance.now() + peerWaitMs;
+    for (let last = false; ; ) {
+      const entry = await newerEntry(key, nullOn404, newerThan);
+      if (entry) return entry;
+      if (last || signal?.aborted || performance.now() >= until) return undefined;
+      // One more look after the claim ends: the entry is stored before the claim is released.
+      last = !(await store.claimed?.(flightKey));
+      if (!last) await new Promise((resolve) => setTimeout(resolve, PEER_POLL_MS));
+    }
+  };
+
   const retainMs = (entry: CacheEntry) =>
     entry.value === null
       ? Math.min(ttlMs, NOT_FOUND_TTL_MS)
       : ttlMs + Math.max(options.staleWhileRevalidateMs, options.staleIfErrorMs);
 
-  const refresh = <T>(key: string, req: GetRequest<T>, nullOn404: boolean) => {
-    const { flight: f, joined } = flight(key, req, nullOn404, backgroundScope(req.scope));
+  const refresh = <T>(key: string, req: GetRequest<T>, nullOn404: boolean, newerThan: number) => {
+    const { flight: f, joined } = flight(
+      key,
+      req,
+      nullOn404,
+      backgroundScope(req.scope),
+      newerThan,
+    );
     if (joined) return;
     f.promise.then(
       () => stats.add(upstream, req.route, 'refresh', 'ok'),
@@ -144,13 +218,19 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
       const refreshing = flights.has(flightKeyOf(key, nullOn404));
       const mayRefresh = refreshing || !options.pace || options.pace.allowRefresh();
       if (age < ttlMs + options.staleWhileRevalidateMs) {
-        if (mayRefresh) refresh(key, req, nullOn404);
+        if (mayRefresh) refresh(key, req, nullOn404, stale.fetchedAt);
         return serveStale(req, stale, mayRefresh ? 'revalidate' : 'budget') as T;
       }
       if (!mayRefresh) return serveStale(req, stale, 'budget') as T;
     }
     stats.add(upstream, req.route, 'miss');
-    const { flight: f, joined } = flight(key, req, nullOn404, leaderScope(req.scope));
+    const { flight: f, joined } = flight(
+      key,
+      req,
+      nullOn404,
+      leaderScope(req.scope),
+      entry?.fetchedAt,
+    );
     if (joined) {
       stats.add(upstream, req.route, 'coalesced');
       const observer = req.scope.onCallStart?.({ ...callOf(req), cache: 'coalesced' });

@@ -58,6 +58,7 @@ export function createUpstreamCache(
         ttlMs: config.cache.ttlMs[upstream],
         staleWhileRevalidateMs: config.cache.staleWhileRevalidateMs,
         staleIfErrorMs: config.cache.staleIfErrorMs,
+        peerWaitMs: config.upstream.timeoutMs,
         ...(pace ? { pace } : {}),
       });
       wrapped.set(upstream, cached);

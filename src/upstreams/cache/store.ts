@@ -27,6 +27,15 @@ export interface CacheStore {
   bytes(): number;
   /** Redis: whether the last command answered in time. */
   up?(): boolean;
+  /**
+   * Redis: claims the upstream call for `key` among replicas for at most `ms`. False while another
+   * replica holds it (wait for its entry); true otherwise, Redis down included (call it yourself).
+   */
+  claim?(key: string, ms: number): Promise<boolean>;
+  /** Redis: ends this replica's claim. */
+  release?(key: string): Promise<void>;
+  /** Redis: whether some replica holds the claim (false when Redis does not answer). */
+  claimed?(key: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

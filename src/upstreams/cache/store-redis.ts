@@ -1,0 +1,110 @@
+/**
+ * The cache store shared by replicas: one Redis string per entry (`{prefix}cache:{key}`), JSON of
+ * `{ v: value, f: fetchedAt }`, expiring after its retain time (PX). Every command is bounded by
+ * the client's REDIS_TIMEOUT_MS (src/redis.ts) and a failure never throws: while Redis does not
+ * answer, entries go to and come from a small in-process store instead (dropped on recovery, so
+ * replicas agree again), and `up()` says down. Eviction walks the prefix with SCAN and UNLINKs.
+ * Claims (`{prefix}claim:{key}`, SET NX PX) let one replica make a call the others wait for.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from '../../redis.ts';
+import type { CacheEntry, CacheStore } from './store.ts';
+import { matches } from './store.ts';
+
+const SCAN_COUNT = 500;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+export function createRedisStore(options: {
+  redis: Redis;
+  /** REDIS_KEY_PREFIX. */
+  keyPrefix: string;
+  /** Used while Redis is down (bounded by CACHE_MAX_BYTES). */
+  fallback: CacheStore;
+}): CacheStore {
+  const { redis, fallback } = options;
+  const base = `${options.keyPrefix}cache:`;
+  const claims = `${options.keyPrefix}claim:`;
+  const token = randomUUID();
+  let up = redis.status === 'ready';
+  const mark = (ok: boolean) => {
+    if (ok && !up) void fallback.evict({ prefix: '' });
+    up = ok;
+  };
+  redis.on('ready', () => mark(true));
+  redis.on('close', () => mark(false));
+
+  /** Runs one Redis step; resolves undefined (and marks Redis down) when it fails. */
+  async function attempt<T>(step: () => Promise<T>): Promise<{ value: T } | undefined> {
+    try {
+      const value = await step();
+      mark(true);
+      return { value };
+    } catch {
+      mark(false);
+      return undefined;
+    }
+  }
+
+  const evictInRedis = async (prefix: string, scope: string | undefined): Promise<number> => {
+    const pattern = `${globEscape(base + prefix)}*${scope === undefined ? '' : globEscape(`#${scope}`)}`;
+    let cursor = '0';
+    let count = 0;
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
+      cursor = next;
+      const mine = keys.filter((k) => matches(k.slice(base.length), { prefix, scope }));
+      if (mine.length > 0) count += await redis.unlink(...mine);
+    } while (cursor !== '0');
+    return count;
+  };
+
+  return {
+    kind: 'redis',
+    get: async (key) => {
+      const read = await attempt(() => redis.get(base + key));
+      if (!read) return fallback.get(key);
+      return read.value === null ? undefined : decode(read.value);
+    },
+    set: async (key, entry, retainMs) => {
+      const ms = Math.max(1, Math.round(retainMs));
+      const json = JSON.stringify({ v: entry.value, f: entry.fetchedAt });
+      const wrote = await attempt(() => redis.set(base + key, json, 'PX', ms));
+      if (!wrote) await fallback.set(key, entry, retainMs);
+    },
+    evict: async (match) => {
+      const local = await fallback.evict(match);
+      const evicted = await attempt(() => evictInRedis(match.prefix, match.scope));
+      return (evicted?.value ?? 0) + local;
+    },
+    claim: async (key, ms) => {
+      const set = await attempt(() => redis.set(claims + key, token, 'PX', Math.max(1, ms), 'NX'));
+      return !set || set.value === 'OK';
+    },
+    release: async (key) => {
+      await attempt(() => redis.eval(RELEASE, 1, claims + key, token));
+    },
+    claimed: async (key) => {
+      const held = await attempt(() => redis.exists(claims + key));
+      return held !== undefined && held.value === 1;
+    },
+    bytes: () => fallback.bytes(),
+    up: () => up,
+    close: () => fallback.close(),
+  };
+}
+
+function decode(json: string): CacheEntry | undefined {
+  try {
+    const parsed = JSON.parse(json) as { v?: unknown; f?: unknown };
+    if (typeof parsed.f !== 'number' || !('v' in parsed)) return undefined;
+    return { value: parsed.v, fetchedAt: parsed.f, bytes: json.length };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Escapes Redis glob metacharacters so a path matches only itself. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
