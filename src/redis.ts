@@ -91,3 +91,50 @@ export async function redisReady(redis: Redis, ms: number): Promise<boolean> {
     redis.on('ready', onReady);
   });
 }
+
+/** After a failed command, how long callers skip Redis before trying it again. */
+export const REDIS_RETRY_AFTER_MS = 1_000;
+
+export interface RedisAvailability {
+  /** Whether the last command answered in time (and the connection is open). */
+  up(): boolean;
+  /**
+   * Runs one Redis step. Resolves `{ value }`, or undefined when it failed, timed out, or was
+   * skipped because Redis failed less than REDIS_RETRY_AFTER_MS ago (a hung Redis then costs one
+   * timeout per second, not one per command).
+   */
+  run<T>(step: () => Promise<T>): Promise<{ value: T } | undefined>;
+}
+
+export function createRedisAvailability(
+  redis: Redis,
+  options: { onUp?: () => void; now?: () => number } = {},
+): RedisAvailability {
+  const now = options.now ?? (() => performance.now());
+  let up = redis.status === 'ready';
+  let retryAt = 0;
+  const mark = (ok: boolean) => {
+    if (ok && !up) options.onUp?.();
+    up = ok;
+  };
+  redis.on('ready', () => {
+    retryAt = 0;
+    mark(true);
+  });
+  redis.on('close', () => mark(false));
+  return {
+    up: () => up,
+    async run(step) {
+      if (!up && now() < retryAt) return undefined;
+      try {
+        const value = await step();
+        mark(true);
+        return { value };
+      } catch {
+        retryAt = now() + REDIS_RETRY_AFTER_MS;
+        mark(false);
+        return undefined;
+      }
+    },
+  };
+}

@@ -10,7 +10,7 @@
  * also to that share of what was left when it last heard from Redis; never unlimited. The calls it
  * made meanwhile are added to the shared counter when Redis answers again.
  */
-import type { Redis } from '../redis.ts';
+import { createRedisAvailability, type Redis } from '../redis.ts';
 import { createQuotaGuard, type QuotaGate, type QuotaUsage } from './quota.ts';
 import { type Headers, header, parseResetMs } from './rate-limit.ts';
 
@@ -99,7 +99,7 @@ export function createSharedQuotaGuard(options: {
   const localBudget = Math.max(1, Math.floor(hourlyBudget * options.localShare));
   const local = createQuotaGuard({ hourlyBudget: localBudget, now, maxBlockMs, probeEveryMs });
 
-  let up = true;
+  const redisUp = createRedisAvailability(redis);
   let snapshot = { minute: -1, hour: 0, current: 0, blockedUntil: 0, at: -Infinity };
   let outage: { since: number; allowance: number; spent: number } | undefined;
   /** Calls made during an outage, added to the shared counter on the next script run. */
@@ -111,36 +111,37 @@ export function createSharedQuotaGuard(options: {
   const bucketKeys = (minute: number) =>
     Array.from({ length: BUCKETS }, (_, i) => `${base}${minute - i}`);
 
+  /** undefined when Redis did not answer (or is skipped after a recent failure). */
   async function runTake(at: number, ignoreBlock: boolean, peek: boolean) {
     const minute = Math.floor(at / MINUTE);
     const sending = carried;
-    const reply = (await redis.eval(
-      TAKE,
-      BUCKETS + 2,
-      ...bucketKeys(minute),
-      blockKey,
-      probeKey,
-      at,
-      hourlyBudget,
-      ignoreBlock ? 1 : 0,
-      probeEveryMs,
-      peek ? 1 : 0,
-      sending,
-      HOUR + MINUTE,
-    )) as number[];
+    const ran = await redisUp.run(() =>
+      redis.eval(
+        TAKE,
+        BUCKETS + 2,
+        ...bucketKeys(minute),
+        blockKey,
+        probeKey,
+        at,
+        hourlyBudget,
+        ignoreBlock ? 1 : 0,
+        probeEveryMs,
+        peek ? 1 : 0,
+        sending,
+        HOUR + MINUTE,
+      ),
+    );
+    if (!ran) return undefined;
     carried -= sending;
-    const [allowed = 0, waitMs = 0, hour = 0, current = 0, blockedUntil = 0] = reply.map(Number);
+    outage = undefined;
+    const reply = (ran.value as unknown[]).map(Number);
+    const [allowed = 0, waitMs = 0, hour = 0, current = 0, blockedUntil = 0] = reply;
     snapshot = { minute, hour, current, blockedUntil, at };
-    if (!up) {
-      up = true;
-      outage = undefined;
-    }
     return { allowed: allowed === 1, waitMs };
   }
 
   function takeLocally(at: number, ignoreBlock: boolean): number {
-    if (up || !outage) {
-      up = false;
+    if (!outage) {
       const remaining = Math.max(0, hourlyBudget - snapshot.hour);
       outage = { since: at, allowance: Math.floor(remaining * options.localShare), spent: 0 };
     }
@@ -163,15 +164,14 @@ export function createSharedQuotaGuard(options: {
       const at = now();
       const ignoreBlock = takeOptions?.ignoreBlock === true;
       lastTakeMinute = Math.floor(at / MINUTE);
-      try {
-        const { allowed, waitMs } = await runTake(at, ignoreBlock, false);
-        lastTakeWentTo = allowed ? 'redis' : undefined;
-        return allowed ? 0 : waitMs;
-      } catch {
-        const waitMs = takeLocally(at, ignoreBlock);
-        lastTakeWentTo = waitMs === 0 ? 'local' : undefined;
-        return waitMs;
+      const shared = await runTake(at, ignoreBlock, false);
+      if (shared) {
+        lastTakeWentTo = shared.allowed ? 'redis' : undefined;
+        return shared.allowed ? 0 : shared.waitMs;
       }
+      const waitMs = takeLocally(at, ignoreBlock);
+      lastTakeWentTo = waitMs === 0 ? 'local' : undefined;
+      return waitMs;
     },
     refund() {
       const went = lastTakeWentTo;
@@ -182,7 +182,7 @@ export function createSharedQuotaGuard(options: {
         if (carried > 0) carried -= 1;
       } else if (went === 'redis') {
         if (snapshot.hour > 0) snapshot.hour -= 1;
-        redis.eval(REFUND, 1, `${base}${lastTakeMinute}`).catch(() => undefined);
+        void redisUp.run(() => redis.eval(REFUND, 1, `${base}${lastTakeMinute}`));
       }
     },
     observe(headers: Headers, status?: number) {
@@ -197,13 +197,14 @@ export function createSharedQuotaGuard(options: {
       const blockMs = Math.max(1, Math.min(ms, maxBlockMs));
       local.blockFor(blockMs);
       snapshot.blockedUntil = Math.max(snapshot.blockedUntil, at + blockMs);
-      redis
-        .eval(BLOCK, 2, blockKey, probeKey, at + blockMs, blockMs, at + probeEveryMs)
-        .catch(() => undefined);
+      redis;
+      void redisUp.run(() =>
+        redis.eval(BLOCK, 2, blockKey, probeKey, at + blockMs, blockMs, at + probeEveryMs),
+      );
     },
     blockedUntil,
     usage(): QuotaUsage {
-      if (!up) {
+      if (!redisUp.up()) {
         const own = local.usage();
         const left = outage ? Math.max(0, outage.allowance - outage.spent) : own.remaining;
         return { ...own, remaining: Math.min(own.remaining, left) };
@@ -211,13 +212,9 @@ export function createSharedQuotaGuard(options: {
       const at = now();
       if (at - snapshot.at > USAGE_REFRESH_MS && !refreshing) {
         refreshing = true;
-        runTake(at, false, true)
-          .catch(() => {
-            up = false;
-          })
-          .finally(() => {
-            refreshing = false;
-          });
+        void runTake(at, false, true).finally(() => {
+          refreshing = false;
+        });
       }
       const minute = Math.floor(at / MINUTE);
       return {
@@ -226,14 +223,14 @@ export function createSharedQuotaGuard(options: {
         remaining: blockedUntil() ? 0 : Math.max(0, hourlyBudget - snapshot.hour),
       };
     },
-    up: () => up,
+    up: () => redisUp.up(),
   };
 
   function unblock(): void {
     local.observe({ 'x-ratelimit-remaining': '1' });
     if (snapshot.blockedUntil === 0) return;
     snapshot.blockedUntil = 0;
-    redis.del(blockKey).catch(() => undefined);
+    void redisUp.run(() => redis.del(blockKey));
   }
 
   return guard;

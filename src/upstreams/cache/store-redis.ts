@@ -2,12 +2,12 @@
  * The cache store shared by replicas: one Redis string per entry (`{prefix}cache:{key}`), JSON of
  * `{ v: value, f: fetchedAt }`, expiring after its retain time (PX). Every command is bounded by
  * the client's REDIS_TIMEOUT_MS (src/redis.ts) and a failure never throws: while Redis does not
- * answer, entries go to and come from a small in-process store instead (dropped on recovery, so
- * replicas agree again), and `up()` says down. Eviction walks the prefix with SCAN and UNLINKs.
+ * answer (or failed less than a second ago), entries go to and come from a small in-process store
+ * instead (dropped on recovery, so replicas agree again), and `up()` says down. Eviction walks the prefix with SCAN and UNLINKs.
  * Claims (`{prefix}claim:{key}`, SET NX PX) let one replica make a call the others wait for.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from '../../redis.ts';
+import { createRedisAvailability, type Redis } from '../../redis.ts';
 import type { CacheEntry, CacheStore } from './store.ts';
 import { matches } from './store.ts';
 
@@ -26,25 +26,11 @@ export function createRedisStore(options: {
   const base = `${options.keyPrefix}cache:`;
   const claims = `${options.keyPrefix}claim:`;
   const token = randomUUID();
-  let up = redis.status === 'ready';
-  const mark = (ok: boolean) => {
-    if (ok && !up) void fallback.evict({ prefix: '' });
-    up = ok;
-  };
-  redis.on('ready', () => mark(true));
-  redis.on('close', () => mark(false));
-
-  /** Runs one Redis step; resolves undefined (and marks Redis down) when it fails. */
-  async function attempt<T>(step: () => Promise<T>): Promise<{ value: T } | undefined> {
-    try {
-      const value = await step();
-      mark(true);
-      return { value };
-    } catch {
-      mark(false);
-      return undefined;
-    }
-  }
+  // Entries written during an outage are dropped when Redis is back, so replicas agree again.
+  const redisUp = createRedisAvailability(redis, {
+    onUp: () => void fallback.evict({ prefix: '' }),
+  });
+  const attempt = redisUp.run;
 
   const evictInRedis = async (prefix: string, scope: string | undefined): Promise<number> => {
     const pattern = `${globEscape(base + prefix)}*${scope === undefined ? '' : globEscape(`#${scope}`)}`;
@@ -89,7 +75,7 @@ export function createRedisStore(options: {
       return held !== undefined && held.value === 1;
     },
     bytes: () => fallback.bytes(),
-    up: () => up,
+    up: () => redisUp.up(),
     close: () => fallback.close(),
   };
 }

@@ -1,0 +1,97 @@
+/**
+ * The shared cache on a real redis-server through the whole stack: two gateway stacks (separate
+ * `createUpstreams`, one set of fakes) on one Redis, an injected clock for ages. Upstream calls are
+ * counted at the fakes.
+ */
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useFakes } from '../../helpers/fakes.ts';
+import { useRedisServer } from '../../helpers/redis-server.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
+
+const T0 = Date.parse('2026-03-01T12:00:00Z');
+const WICKSON = `{ collection(source: WICKSON, sourceId: "research_papers") {
+  name stats { itemCount fetchedAt } } }`;
+const BELUGA = `{ collection(source: BELUGA, sourceId: "21") { name project { name } } }`;
+
+const fakes = useFakes();
+const server = useRedisServer();
+const open: Stack[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+async function replica(clock: () => number, config: Record<string, string> = {}) {
+  const s = await startStack({
+    sharedFakes: fakes(),
+    now: clock,
+    config: {
+      REDIS_URL: server().url,
+      WICKSON_CACHE_TTL_S: '60',
+      BELUGA_CACHE_TTL_S: '5',
+      CACHE_KEY_SECRET: 'two-stacks-share-this-secret',
+      ...config,
+    },
+  });
+  open.push(s);
+  await until(() => s.upstreams.redis?.status === 'ready');
+  return s;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const wicksonCalls = () => fakes().wickson.control.ledger.count();
+
+describe('shared cache on Redis', () => {
+  it("one replica's answer is a hit on the other, with the first fetch's fetchedAt", async () => {
+    let now = T0;
+    const [a, b] = [await replica(() => now), await replica(() => now)];
+    await a.upstreams.redis?.flushall();
+    const first = await a.query(WICKSON);
+    expect(wicksonCalls()).toBe(1);
+    now += 30_000;
+    const second = await b.query(WICKSON);
+    expect(second.body.data).toEqual(first.body.data);
+    expect(wicksonCalls()).toBe(1);
+    expect(b.upstreams.cache.total('hit', 'wickson')).toBe(1);
+    expect(b.upstreams.cache.readiness()).toEqual({ store: 'redis', redis: 'up' });
+    // Past the TTL on the injected clock: b answers stale and refreshes once for both.
+    now += 40_000;
+    await b.query(WICKSON);
+    await until(() => b.upstreams.cache.total('refresh') === 1);
+    expect(wicksonCalls()).toBe(2);
+    const refreshed = await a.query(WICKSON);
+    expect(wicksonCalls()).toBe(2);
+    expect(refreshed.body.data).toMatchObject({
+      collection: { stats: { fetchedAt: new Date(T0 + 70_000).toISOString() } },
+    });
+  });
+
+  it('Redis hanging: queries answer without waiting for it, /ready says down, then up again', async () => {
+    const a = await replica(() => T0, { REDIS_TIMEOUT_MS: '100' });
+    await a.upstreams.redis?.flushall();
+    const admin = new Redis(server().url);
+    try {
+      // Every client but the one that asks is suspended for 3 s.
+      await admin.call('CLIENT', 'PAUSE', '3000', 'ALL');
+      const started = performance.now();
+      const [w, bel] = await Promise.all([a.query(WICKSON), a.query(BELUGA)]);
+      expect(performance.now() - started).toBeLessThan(1_500);
+      expect(w.body.errors).toBeUndefined();
+      expect(bel.body.errors).toBeUndefined();
+      expect(a.upstreams.cache.readiness()).toEqual({ store: 'redis', redis: 'down' });
+      await until(async () => {
+        await a.query(BELUGA);
+        return a.upstreams.cache.readiness().redis === 'up';
+      });
+    } finally {
+      admin.disconnect();
+    }
+  });
+});
