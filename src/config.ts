@@ -125,6 +125,9 @@ const EnvSchema = z.object({
 
   // Upstream protection (README "Cost: upstream calls").
   MAX_UPSTREAM_CALLS: int(1, 100_000).default(150),
+  CLIENT_CALLS_PER_MINUTE: int(0, 10_000_000).default(12_000),
+  CLIENT_WICKSON_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  TRUST_PROXY: int(0, 10).default(0),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -214,6 +217,14 @@ export interface Config {
     samplerRatio: number;
   };
   federation: { subgraph: boolean };
+  clients: {
+    /** Upstream calls one client may make per minute (predicted reserved, unused returned; 0: off). */
+    callsPerMinute: number;
+    /** Share of WICKSON_HOURLY_BUDGET one client may spend per hour. */
+    wicksonShare: number;
+    /** Proxy hops in front of the gateway whose X-Forwarded-For entry is trusted (0: none). */
+    trustProxy: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -314,6 +325,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       samplerRatio: e.OTEL_TRACES_SAMPLER_ARG,
     },
     federation: { subgraph: e.FEDERATION_SUBGRAPH },
+    clients: {
+      callsPerMinute: e.CLIENT_CALLS_PER_MINUTE,
+      wicksonShare: e.CLIENT_WICKSON_SHARE,
+      trustProxy: e.TRUST_PROXY,
+    },
   };
 }
 

@@ -2,6 +2,7 @@
  * createGateway(config, deps) → a yoga instance. No listen, no process.env: main.ts and the
  * tests own those. Tests call `gateway.fetch(...)` without a port.
  */
+import { randomBytes } from 'node:crypto';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -9,6 +10,9 @@ import type { Config } from '../config.ts';
 import { createRequestContext, type GatewayContext, type UpstreamClients } from '../context.ts';
 import { schema } from '../schema/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
+import { createClientId } from './client-id.ts';
+import { clientLimitPlugin } from './client-limit-plugin.ts';
+import { type ClientLimits, createClientLimits } from './client-limits.ts';
 import { maskError } from './errors.ts';
 import { graphiqlOptions, renderOfflineGraphiQL } from './graphiql.ts';
 import type { GraphQLSchema } from './graphql.ts';
@@ -41,6 +45,8 @@ export interface GatewayDeps {
   tracing?: Tracing;
   /** Where GraphQL is served; defaults to /graphql. */
   endpoint?: string;
+  /** Per-client limits; defaults to in-memory ones from the config; `false` turns them off. */
+  clientLimits?: ClientLimits | false;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -66,6 +72,19 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const persisted = file ? createPersistedOperations({ file, only }) : undefined;
 
   const endpoint = deps.endpoint ?? '/graphql';
+  const clientLimits =
+    deps.clientLimits === false
+      ? []
+      : [
+          clientLimitPlugin({
+            limits: deps.clientLimits ?? createClientLimits(config),
+            clientId: createClientId({
+              secret: config.cache.keySecret ?? randomBytes(32).toString('hex'),
+              trustProxy: config.clients.trustProxy,
+            }),
+            logger: deps.logger,
+          }),
+        ];
   const gateway = createYoga<Record<string, unknown>, GatewayContext>({
     schema: deps.schema ?? schema,
     graphqlEndpoint: endpoint,
@@ -91,6 +110,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       ...(persisted ? [persisted.plugin] : []),
       ...limitPlugins(config),
+      ...clientLimits,
     ],
     context: ({ request }) => {
       const state = store.get(request);

@@ -12,7 +12,8 @@ export const SUBGRAPH_PATH = '/subgraph';
 
 /**
  * Persisted operations stay a /graphql matter: a router sends query plans no manifest holds, so
- * the subgraph must be reachable by the router only (README, "Federation").
+ * the subgraph must be reachable by the router only (README, "Federation"). For the same reason
+ * it has no per-client limits: its one client is the router, which limits its own clients.
  */
 export function createSubgraph(config: Config, deps: Omit<GatewayDeps, 'schema'>): Gateway {
   const subgraphConfig = { ...config, persistedOperations: { file: undefined, only: false } };
@@ -20,6 +21,7 @@ export function createSubgraph(config: Config, deps: Omit<GatewayDeps, 'schema'>
     ...deps,
     schema: subgraphSchema(),
     endpoint: SUBGRAPH_PATH,
+    clientLimits: false,
   });
 }
 

@@ -11,7 +11,10 @@ const QUERY =
   '{ collections(filter: { sources: [WICKSON] }, first: 2) { edges { node { name } } } }';
 
 let stack: Stack | undefined;
-afterEach(() => stack?.close());
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
 
 const FLAT_BODY = {
   success: false,
