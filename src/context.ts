@@ -80,6 +80,7 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
     },
     ...(input.onCallStart ? { onCallStart: input.onCallStart } : {}),
     admit: budget.admit,
+    refuse: budget.refuse,
   };
   return {
     requestId: input.requestId,

@@ -2,7 +2,9 @@
  * The per-client limits as a yoga plugin. Runs after the cost check (limits.ts), which has put the
  * request's predicted calls on its call budget: those are reserved for the client before
  * execution, so a refusal (HTTP 429, `Retry-After`, RATE_LIMITED) happens before any upstream call,
- * and what execution did not use is given back when it is done.
+ * and what execution did not use is given back when it is done. A client short of Wickson share
+ * runs with its Wickson calls capped to what is left: past it they fail RATE_LIMITED before they
+ * leave, and the shared cache may still answer them.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
@@ -50,6 +52,8 @@ export function clientLimitPlugin(options: {
         setResultAndStopExecution({ errors: [error] });
         return;
       }
+      for (const cap of reservation.caps)
+        budget.capUpstream(cap.upstream, cap.calls, cap.retryAfterSeconds);
       return { onExecuteDone: () => reservation.release(budget.actual) };
     },
   };

@@ -18,8 +18,15 @@ import type { UpstreamCounts } from '../upstreams/call-budget.ts';
 
 export type ClientLimitName = 'calls' | 'wickson';
 
+/** A client's Wickson share is short of the prediction: only `calls` more may go out. */
+export interface UpstreamCap {
+  upstream: 'wickson';
+  calls: number;
+  retryAfterSeconds: number;
+}
+
 export type Reservation =
-  | { ok: true; release(actual: UpstreamCounts): void }
+  | { ok: true; caps: UpstreamCap[]; release(actual: UpstreamCounts): void }
   | { ok: false; limit: ClientLimitName; retryAfterSeconds: number };
 
 export interface ClientLimits {
@@ -32,6 +39,11 @@ interface Window {
   points: number;
   /** Points a request's prediction puts on this window. */
   of(counts: UpstreamCounts): number;
+  /**
+   * `refuse`: a request that does not fit is refused whole (HTTP 429). `cap`: it takes what is
+   * left and its further calls fail at call time, so answers from the shared cache still serve.
+   */
+  short: 'refuse' | 'cap';
 }
 
 export function createClientLimits(
@@ -61,6 +73,7 @@ export function createClientLimits(
             limiter: limiter('gw:client:calls', callsPerMinute, 60),
             points: callsPerMinute,
             of: (c: UpstreamCounts) => c.beluga + c.wickson,
+            short: 'refuse' as const,
           },
         ]
       : []),
@@ -69,6 +82,7 @@ export function createClientLimits(
       limiter: limiter('gw:client:wickson', wicksonPoints, 3600),
       points: wicksonPoints,
       of: (c) => c.wickson,
+      short: 'cap',
     },
   ];
 
@@ -80,34 +94,46 @@ export function createClientLimits(
     done.catch((error: unknown) => options.onStoreError?.(error));
   };
 
+  const seconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+
   return {
     async reserve(client, predicted) {
       const taken: [Window, number][] = [];
+      const caps: UpstreamCap[] = [];
       const giveBack = () => {
         for (const [window, points] of taken) adjust(window, client, -points);
       };
       for (const window of windows) {
-        // A prediction above a whole window could never pass: it may use the window once.
-        const points = Math.min(window.of(predicted), window.points);
-        if (points === 0) continue;
+        // A prediction above a whole window could never pass: it may use the window once (capped).
+        const wanted = Math.min(window.of(predicted), window.points);
+        if (wanted === 0) continue;
         try {
-          await window.limiter.consume(client, points);
-          taken.push([window, points]);
+          const consumed = await window.limiter.consume(client, wanted);
+          taken.push([window, wanted]);
+          if (window.short === 'cap' && wanted < window.of(predicted))
+            caps.push({ upstream: 'wickson', calls: wanted, retryAfterSeconds: seconds(consumed) });
         } catch (refusal) {
           if (!(refusal instanceof RateLimiterRes)) {
             // The store failed without an insurance limiter answering: let the request run.
             options.onStoreError?.(refusal);
             continue;
           }
-          // A refused consume still counted its points: the request never ran, so none stay.
-          adjust(window, client, -points);
-          giveBack();
-          const retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-          return { ok: false, limit: window.name, retryAfterSeconds };
+          const retryAfterSeconds = seconds(refusal);
+          // A refused consume still counted its points: keep only the room that was left.
+          const room = Math.max(0, window.points - (refusal.consumedPoints - wanted));
+          const kept = window.short === 'cap' ? Math.min(room, wanted) : 0;
+          adjust(window, client, kept - wanted);
+          if (window.short === 'refuse') {
+            giveBack();
+            return { ok: false, limit: window.name, retryAfterSeconds };
+          }
+          taken.push([window, kept]);
+          caps.push({ upstream: 'wickson', calls: kept, retryAfterSeconds });
         }
       }
       return {
         ok: true,
+        caps,
         release(actual) {
           for (const [window, points] of taken) adjust(window, client, window.of(actual) - points);
         },

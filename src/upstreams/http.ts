@@ -169,6 +169,9 @@ export function createHttp(deps: HttpDeps): HttpClient {
   async function run<T>(req: HttpRequest<T>, info: UpstreamCall, state: CallState): Promise<T> {
     if (req.scope.signal?.aborted)
       throw new UpstreamTimeoutError({ ...info, sent: false }, 'was aborted before it started');
+    const waitSeconds = req.scope.refuse?.(upstream);
+    if (waitSeconds !== undefined)
+      throw new RateLimitedError({ ...info, sent: false }, 'not called: client limit', waitSeconds);
     if (req.scope.admit?.(upstream) === false)
       throw new CallLimitError(
         { ...info, sent: false },

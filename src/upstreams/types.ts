@@ -57,6 +57,8 @@ export interface UpstreamScope {
   onCallStart?: (call: CallStart) => CallObserver;
   /** The request's runtime cap: false refuses the call before it starts. */
   admit?: (upstream: UpstreamName) => boolean;
+  /** A per-client limit on this upstream: seconds to wait when it refuses the call, else undefined. */
+  refuse?: (upstream: UpstreamName) => number | undefined;
 }
 
 export interface CallStart {

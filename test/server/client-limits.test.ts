@@ -101,15 +101,36 @@ describe('upstream calls per minute per client', () => {
 });
 
 describe("each client's share of the Wickson hourly budget", () => {
-  it('refuses a client past its share; other clients still reach Wickson', async () => {
+  const MIXED = `{
+    belugaC: collection(source: BELUGA, sourceId: "21") { name }
+    wicksonC: collection(source: WICKSON, sourceId: "research_papers") { name }
+  }`;
+
+  it('past its share a client gets no Wickson call; Beluga answers; other clients reach Wickson', async () => {
     const s = await start({ WICKSON_HOURLY_BUDGET: '20', CLIENT_WICKSON_SHARE: '0.2' });
     for (let i = 0; i < 4; i++) expect((await send(s, WICKSON_LIST, member)).calls).toBe(1);
-    expectRefused(await send(s, WICKSON_LIST, member), /share of the Wickson hourly budget/);
-    const other = await send(s, WICKSON_LIST, outsider);
-    expect([other.status, other.calls]).toEqual([200, 1]);
-    // Beluga-only queries of the limited client predict no Wickson call: they still run.
-    const beluga = await send(s, '{ collection(source: BELUGA, sourceId: "21") { name } }', member);
-    expect([beluga.status, beluga.calls]).toEqual([200, 1]);
+    s.resetLedgers();
+    const capped = await send(s, MIXED, member);
+    expect(capped.status).toBe(200);
+    expect(s.calls()).toMatchObject({ beluga: 1, wickson: 0 });
+    expect(capped.body.data).toEqual({ belugaC: { name: expect.any(String) }, wicksonC: null });
+    expect(capped.body.errors?.map((e) => e.extensions?.code)).toEqual(['RATE_LIMITED']);
+    const seconds = capped.body.errors?.[0]?.extensions?.retryAfterSeconds as number;
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(3600);
+    const other = await send(s, MIXED, outsider);
+    expect([other.status, other.body.errors, other.calls]).toEqual([200, undefined, 2]);
+  });
+
+  it('a prediction larger than what is left runs with the calls that are left', async () => {
+    // Share 4: the BFF query predicts 101 Wickson calls; it may make 4, the 5th detail fails.
+    const s = await start({ WICKSON_HOURLY_BUDGET: '20', CLIENT_WICKSON_SHARE: '0.2' });
+    const first = await send(s, BFF, member);
+    expect(s.calls()).toMatchObject({ beluga: 2, wickson: 4 });
+    const codes = new Set(first.body.errors?.map((e) => e.extensions?.code));
+    expect([...codes]).toEqual(['RATE_LIMITED']);
+    const media = (first.body.data as { media: { edges: unknown[] } }).media;
+    expect(media.edges).toHaveLength(4);
   });
 });
 
