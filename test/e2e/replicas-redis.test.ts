@@ -158,6 +158,8 @@ beforeAll(async () => {
     BELUGA_URL: fakes.beluga.url,
     WICKSON_URL: fakes.wickson.url,
     WICKSON_HOURLY_BUDGET: String(oneReplicaCalls + BUDGET_LEFT_AFTER_TRAFFIC),
+    // One client sends all of it: its share must be the whole budget to see the budget's edge.
+    CLIENT_WICKSON_SHARE: '1',
   };
   [a, b] = await Promise.all([startGateway(env), startGateway(env)]);
 }, 60_000);
