@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configFrom } from '../../src/config.ts';
 import { closeRedis, createRedis, type Redis, redisReady } from '../../src/redis.ts';
+import { createBudgetPace } from '../../src/upstreams/cache/budget-pace.ts';
 import { createSharedQuotaGuard } from '../../src/upstreams/quota-shared.ts';
 import { useRedisServer } from '../helpers/redis-server.ts';
 
@@ -73,6 +74,22 @@ describe('shared Wickson quota on Redis', () => {
     expect(await takes(b, 1)).toEqual([20_000]);
     clock.advance(20_000);
     expect((await takes(a, 11)).filter((w) => w === 0)).toHaveLength(10);
+  });
+
+  it("budget pacing on one replica sees the other's calls", async () => {
+    const { a, b, clock } = await replicas(100);
+    const pace = createBudgetPace({
+      hourlyBudget: 100,
+      reserve: 0.1,
+      usage: () => b.usage(),
+      now: clock.now,
+    });
+    expect(pace.allowRefresh()).toBe(true);
+    clock.advance(MINUTE);
+    expect((await takes(a, 90)).every((w) => w === 0)).toBe(true);
+    // b has made no call since; its usage catches up from Redis in the background.
+    await until(() => b.usage().remaining === 10);
+    expect(pace.allowRefresh()).toBe(false);
   });
 
   it('a refund gives the unit back to both', async () => {

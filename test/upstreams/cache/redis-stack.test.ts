@@ -3,11 +3,13 @@
  * `createUpstreams`, one set of fakes) on one Redis, an injected clock for ages. Upstream calls are
  * counted at the fakes.
  */
+import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useFakes } from '../../helpers/fakes.ts';
 import { useRedisServer } from '../../helpers/redis-server.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
+import { gid, member } from '../../helpers/writes.ts';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
 const WICKSON = `{ collection(source: WICKSON, sourceId: "research_papers") {
@@ -21,7 +23,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
-async function replica(clock: () => number, config: Record<string, string> = {}) {
+async function replica(clock: () => number, config: Record<string, string> = {}, connected = true) {
   const s = await startStack({
     sharedFakes: fakes(),
     now: clock,
@@ -34,7 +36,7 @@ async function replica(clock: () => number, config: Record<string, string> = {})
     },
   });
   open.push(s);
-  await until(() => s.upstreams.redis?.status === 'ready');
+  if (connected) await until(() => s.upstreams.redis?.status === 'ready');
   return s;
 }
 
@@ -44,6 +46,15 @@ async function until(condition: () => boolean | Promise<boolean>, ms = 10_000): 
     if (Date.now() > deadline) throw new Error('condition not met before the deadline');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 const wicksonCalls = () => fakes().wickson.control.ledger.count();
@@ -93,5 +104,47 @@ describe('shared cache on Redis', () => {
     } finally {
       admin.disconnect();
     }
+  });
+
+  it("a write through one replica evicts the other replica's cached reads", async () => {
+    const [a, b] = [await replica(() => T0), await replica(() => T0)];
+    await a.upstreams.redis?.flushall();
+    const read = async (s: Stack) => {
+      fakes().beluga.control.ledger.reset();
+      const { body } = await s.query(
+        '{ collection(source: BELUGA, sourceId: "67") { description } }',
+        undefined,
+        member,
+      );
+      const description = (body.data?.collection as { description: string } | null)?.description;
+      return { description, calls: fakes().beluga.control.ledger.count() };
+    };
+    const before = await read(a);
+    expect(before.calls).toBe(1);
+    expect(await read(b)).toEqual({ description: before.description, calls: 0 });
+    const { body } = await b.query(
+      `mutation($id: ID!) { updateCollection(input: {id: $id, description: "Evicted everywhere"}) { collection { id } } }`,
+      { id: gid('Collection:BELUGA:67') },
+      member,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(await read(a)).toEqual({ description: 'Evicted everywhere', calls: 1 });
+    expect(await read(b)).toEqual({ description: 'Evicted everywhere', calls: 0 });
+  });
+
+  it('Redis unreachable from the start: the gateway starts and answers, /ready says down', async () => {
+    const closed = await closedPort();
+    const started = performance.now();
+    const a = await replica(() => T0, { REDIS_URL: `redis://127.0.0.1:${closed}` }, false);
+    const first = await a.query(WICKSON);
+    expect(first.body.errors).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(a.upstreams.cache.readiness()).toEqual({ store: 'redis', redis: 'down' });
+    // The in-process fallback still caches, and the local budget share still counts.
+    await a.query(WICKSON);
+    expect(wicksonCalls()).toBe(1);
+    // REDIS_QUOTA_LOCAL_SHARE (0.25) of the 1,000, less the one call made.
+    expect(a.upstreams.wicksonBudget().remaining).toBe(249);
+    expect(a.logs.filter((l) => l.includes('redis is unreachable'))).toHaveLength(1);
   });
 });
