@@ -2,7 +2,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configFrom, loadConfig } from '../src/config.ts';
 import { closeRedis, createRedis, reconnectDelayMs, redisReady } from '../src/redis.ts';
-import { useRedisServer } from './helpers/redis-server.ts';
+import { PATIENT_REDIS, useRedisServer } from './helpers/redis-server.ts';
 
 const server = useRedisServer();
 
@@ -51,7 +51,10 @@ describe('REDIS_URL settings', () => {
 
 describe('createRedis', () => {
   it('talks to the configured server', async () => {
-    const redis = createRedis(configFrom({ REDIS_URL: server().url }), pino({ level: 'silent' }));
+    const redis = createRedis(
+      configFrom({ REDIS_URL: server().url, ...PATIENT_REDIS }),
+      pino({ level: 'silent' }),
+    );
     if (!redis) throw new Error('expected a client');
     expect(await redisReady(redis, 5_000)).toBe(true);
     await redis.set('gateway:test', 'x', 'PX', 10_000);
@@ -97,7 +100,10 @@ describe('createRedis', () => {
       configFrom({ REDIS_URL: server().url, REDIS_TIMEOUT_MS: '100' }),
       pino({ level: 'silent' }),
     );
-    const admin = createRedis(configFrom({ REDIS_URL: server().url }), pino({ level: 'silent' }));
+    const admin = createRedis(
+      configFrom({ REDIS_URL: server().url, ...PATIENT_REDIS }),
+      pino({ level: 'silent' }),
+    );
     if (!redis || !admin) throw new Error('expected clients');
     expect(await redisReady(redis, 5_000)).toBe(true);
     expect(await redisReady(admin, 5_000)).toBe(true);

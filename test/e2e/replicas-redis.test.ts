@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_MEMBER_TOKEN, type Fakes, startFakes } from '../../src/fakes/index.ts';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
+import { PATIENT_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
 import type { GraphQLBody } from '../helpers/stack.ts';
 import { startStack } from '../helpers/stack.ts';
 
@@ -155,6 +155,7 @@ beforeAll(async () => {
   const env = {
     ...CACHE,
     REDIS_URL: redis.url,
+    ...PATIENT_REDIS,
     BELUGA_URL: fakes.beluga.url,
     WICKSON_URL: fakes.wickson.url,
     WICKSON_HOURLY_BUDGET: String(oneReplicaCalls + BUDGET_LEFT_AFTER_TRAFFIC),

@@ -4,7 +4,7 @@ import { configFrom } from '../../src/config.ts';
 import { closeRedis, createRedis, type Redis, redisReady } from '../../src/redis.ts';
 import { createBudgetPace } from '../../src/upstreams/cache/budget-pace.ts';
 import { createSharedQuotaGuard } from '../../src/upstreams/quota-shared.ts';
-import { useRedisServer } from '../helpers/redis-server.ts';
+import { PATIENT_REDIS, useRedisServer } from '../helpers/redis-server.ts';
 
 const server = useRedisServer();
 const clients: Redis[] = [];
@@ -24,7 +24,10 @@ async function replicas(hourlyBudget: number, localShare = 0.5) {
     },
   };
   const make = async () => {
-    const redis = createRedis(configFrom({ REDIS_URL: server().url }), pino({ level: 'silent' }));
+    const redis = createRedis(
+      configFrom({ REDIS_URL: server().url, ...PATIENT_REDIS }),
+      pino({ level: 'silent' }),
+    );
     if (!redis) throw new Error('expected a client');
     clients.push(redis);
     expect(await redisReady(redis, 5_000)).toBe(true);

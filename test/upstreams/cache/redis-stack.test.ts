@@ -7,7 +7,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useFakes } from '../../helpers/fakes.ts';
-import { useRedisServer } from '../../helpers/redis-server.ts';
+import { PATIENT_REDIS, useRedisServer } from '../../helpers/redis-server.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 import { gid, member } from '../../helpers/writes.ts';
 
@@ -29,6 +29,7 @@ async function replica(clock: () => number, config: Record<string, string> = {},
     now: clock,
     config: {
       REDIS_URL: server().url,
+      ...PATIENT_REDIS,
       WICKSON_CACHE_TTL_S: '60',
       BELUGA_CACHE_TTL_S: '5',
       CACHE_KEY_SECRET: 'two-stacks-share-this-secret',

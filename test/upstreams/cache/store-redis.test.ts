@@ -5,7 +5,7 @@ import { closeRedis, createRedis, type Redis, redisReady } from '../../../src/re
 import type { CacheEntry } from '../../../src/upstreams/cache/store.ts';
 import { createMemoryStore } from '../../../src/upstreams/cache/store-memory.ts';
 import { createRedisStore } from '../../../src/upstreams/cache/store-redis.ts';
-import { useRedisServer } from '../../helpers/redis-server.ts';
+import { PATIENT_REDIS, useRedisServer } from '../../helpers/redis-server.ts';
 
 const server = useRedisServer();
 const clients: Redis[] = [];
@@ -14,7 +14,10 @@ afterEach(async () => {
 });
 
 async function client(): Promise<Redis> {
-  const redis = createRedis(configFrom({ REDIS_URL: server().url }), pino({ level: 'silent' }));
+  const redis = createRedis(
+    configFrom({ REDIS_URL: server().url, ...PATIENT_REDIS }),
+    pino({ level: 'silent' }),
+  );
   if (!redis) throw new Error('expected a client');
   clients.push(redis);
   expect(await redisReady(redis, 5_000)).toBe(true);
