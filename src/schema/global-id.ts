@@ -16,6 +16,8 @@ const BELUGA_ID = /^[1-9][0-9]{0,9}$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+/** Half of a UTF-16 pair without its other half (`"\ud800"` in JSON): no URL can carry it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_INT32 = 2_147_483_647;
 /** Joins a Wickson media item's collection and id: a control character, so in neither. */
 const ITEM_SEPARATOR = '\u001f';
@@ -29,7 +31,7 @@ export function parseBelugaId(value: string): number | null {
 
 /**
  * Wickson does not document its id characters (../shared/contracts/wickson-api.md §9.6), so any name it lists must
- * round-trip: 1–256 characters without control characters. Only `.` and `..` are refused, as
+ * round-trip: 1–256 well-formed characters without controls. Only `.` and `..` are refused, as
  * path segments; the client percent-encodes everything else into the URL path.
  */
 export function isWicksonId(value: string): boolean {
@@ -38,6 +40,7 @@ export function isWicksonId(value: string): boolean {
     length >= 1 &&
     length <= MAX_WICKSON_ID_CHARS &&
     !CONTROL.test(value) &&
+    !LONE_SURROGATE.test(value) &&
     value !== '.' &&
     value !== '..'
   );

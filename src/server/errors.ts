@@ -13,6 +13,7 @@ import {
 } from '../upstreams/errors.ts';
 import { isRequestId } from '../upstreams/request-id.ts';
 import { GraphQLError, isGraphQLError } from './graphql.ts';
+import { DEPTH_MESSAGE, LIMIT_MESSAGE } from './limits.ts';
 
 export const CODE_MESSAGES: Record<ErrorCode, string> = {
   UPSTREAM_TIMEOUT: 'An upstream service did not answer in time.',
@@ -118,19 +119,23 @@ export function maskError(error: unknown): Error {
   });
 }
 
+/** armor prefixes every rejection with "Syntax Error: ", though only a token flood is one. */
+const ARMOR_MESSAGES = new Set([LIMIT_MESSAGE, DEPTH_MESSAGE].map((m) => `Syntax Error: ${m}`));
+
 /** Parse, validation, limit and HTTP-level errors: no path, raised by graphql-js, yoga or armor. */
 function requestError(error: GraphQLError): GraphQLError {
   const given = error.extensions?.code;
+  const armor = ARMOR_MESSAGES.has(error.message);
   const code =
     typeof given === 'string' && REQUEST_CODES.has(given)
       ? given
-      : error.message.startsWith('Syntax Error') &&
-          error.message !== `Syntax Error: Query validation error.`
+      : error.message.startsWith('Syntax Error') && !armor
         ? 'GRAPHQL_PARSE_FAILED'
         : httpOf(error)
           ? 'BAD_REQUEST'
           : 'GRAPHQL_VALIDATION_FAILED';
-  return new GraphQLError(error.message.slice(0, MAX_MESSAGE), {
+  const message = armor ? error.message.slice('Syntax Error: '.length) : error.message;
+  return new GraphQLError(message.slice(0, MAX_MESSAGE), {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,

@@ -19,6 +19,8 @@ import {
 import { longestLiteralList, longestVariableList } from './list-length.ts';
 
 export const LIMIT_MESSAGE = 'Query validation error.';
+/** Says which limit without its number (exposeLimits stays off). */
+export const DEPTH_MESSAGE = 'The query is nested too deeply (selection depth limit).';
 /** The refusal names the prediction and the limit, so a client can size its query. */
 export function costMessage(predicted: number, limit: number): string {
   const n = (value: number) => value.toLocaleString('en-US');
@@ -34,7 +36,13 @@ export function limitPlugins(config: Config): Plugin[] {
   const { limits } = config;
   const common = { exposeLimits: false, errorMessage: LIMIT_MESSAGE, propagateOnRejection: true };
   const armor = new EnvelopArmor({
-    maxDepth: { n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true, ...common },
+    maxDepth: {
+      n: limits.maxDepth,
+      flattenFragments: true,
+      ignoreIntrospection: true,
+      ...common,
+      errorMessage: DEPTH_MESSAGE,
+    },
     maxAliases: { n: limits.maxAliases, allowList: ['__typename'], ...common },
     maxTokens: { n: limits.maxTokens, ...common },
     maxDirectives: { n: limits.maxDirectives, ...common },

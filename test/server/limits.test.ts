@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEPTH_MESSAGE } from '../../src/server/limits.ts';
 import { useTestGateway } from './helpers.ts';
 
 const t = useTestGateway(
@@ -27,12 +28,21 @@ async function expectRejected(
   expect(body.data).toBeUndefined();
   expect(body.errors).toHaveLength(1);
   expect(body.errors[0].message).toMatch(message);
+  expect(body.errors[0].message).not.toMatch(/^Syntax Error/);
   // armor's messages are constant: no configured number, no found number
   if (typeof message === 'string') expect(body.errors[0].message).not.toMatch(/\d/);
   expect(Object.keys(body.errors[0].extensions).sort()).toEqual(['code', 'requestId']);
   expect(t.calls.length).toBe(before);
   return body;
 }
+
+/** The depth refusal says it is about depth (armor's own text starts "Syntax Error"). */
+const expectDeep = async (query: string) => {
+  const body = await expectRejected(query, undefined, DEPTH_MESSAGE);
+  expect(body.errors[0].message).toBe(DEPTH_MESSAGE);
+  expect(body.errors[0].message).toMatch(/depth/);
+  expect(body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+};
 
 const nest = (levels: number, inner = 'id') => {
   let q = inner;
@@ -51,15 +61,15 @@ describe('depth limit (6)', () => {
     expect(t.calls.length).toBe(before + 1);
   });
   it('rejects plain nesting', async () => {
-    await expectRejected(`{ collections(first: 1) { edges { node { ${nest(4)} } } } }`);
+    await expectDeep(`{ collections(first: 1) { edges { node { ${nest(4)} } } } }`);
   });
   it('rejects nesting through inline fragments', async () => {
-    await expectRejected(
+    await expectDeep(
       `{ collections(first: 1) { edges { node { ... on Collection { ${nest(4)} } } } } }`,
     );
   });
   it('rejects nesting through named fragments', async () => {
-    await expectRejected(
+    await expectDeep(
       `{ collections(first: 1) { edges { node { ...Deep } } } } fragment Deep on Collection { ${nest(4)} }`,
     );
   });
@@ -72,7 +82,7 @@ describe('depth limit (6)', () => {
     expect(t.calls).toEqual(expect.not.arrayContaining(['never']));
   });
   it('rejects a fragment named __schema (armor ignoreIntrospection bypass)', async () => {
-    await expectRejected(
+    await expectDeep(
       `{ collections(first: 1) { edges { node { ...__schema } } } } fragment __schema on Collection { ${nest(4)} }`,
     );
   });
