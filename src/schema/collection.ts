@@ -53,7 +53,7 @@ builder.node(CollectionRef, {
   id: { resolve: (c) => `${c.source}:${c.sourceId}` },
   loadOne: (id, ctx) => {
     const { source, sourceId } = splitNodeId(id);
-    return settleNode(loadCollection(ctx, source, sourceId));
+    return settleNode('Collection', loadCollection(ctx, source, sourceId));
   },
   fields: (t) => ({
     source: t.field({

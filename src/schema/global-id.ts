@@ -1,3 +1,4 @@
+import { brandWithType, typeBrandKey as typeTag } from '@pothos/core';
 import { asError } from '../loaders/batch.ts';
 import { invalidId } from './errors.ts';
 
@@ -114,8 +115,18 @@ export function splitNodeId(id: string): { source: 'BELUGA' | 'WICKSON'; sourceI
 /**
  * For `loadOne` of node types: a failed load resolves to its Error instead of rejecting, so
  * `nodes(ids:)` nulls only that item (graphql-js turns an Error list item into a located error)
- * and the other ids still resolve.
+ * and the other ids still resolve. A loaded object is branded with its type here: the relay
+ * plugin brands it only after the whole lookup, while a second `node`/`nodes` of the same id in
+ * the request already completes from its cached promise (no brand: "must resolve to an Object").
  */
-export function settleNode<T>(load: Promise<T>): Promise<T> {
-  return load.catch((error: unknown) => asError(error) as T);
+export function settleNode<T>(typename: string, load: Promise<T>): Promise<T> {
+  return load.then(
+    (value) => {
+      if (value !== null && typeof value === 'object' && !(typeTag in value)) {
+        brandWithType(value, typename as never);
+      }
+      return value;
+    },
+    (error: unknown) => asError(error) as T,
+  );
 }

@@ -71,7 +71,7 @@ function time(ctx: GatewayContext, value: string | null | undefined) {
 builder.node(JobRef, {
   description: 'A Beluga processing job (ML pipeline, populate, sync, export, …).',
   id: { resolve: (j) => `BELUGA:${j.sourceId}` },
-  loadOne: (id, ctx) => settleNode(loadJob(ctx, splitNodeId(id).sourceId)),
+  loadOne: (id, ctx) => settleNode('Job', loadJob(ctx, splitNodeId(id).sourceId)),
   fields: (t) => ({
     sourceId: t.int({ description: 'The Beluga job id.', resolve: (j) => j.sourceId }),
     name: t.string({

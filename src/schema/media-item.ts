@@ -98,7 +98,7 @@ builder.node(MediaItemRef, {
   id: { resolve: (m) => `${m.source}:${itemKey(m.source, m.collectionId, sourceIdOf(m))}` },
   loadOne: (id, ctx) => {
     const { source, sourceId } = splitNodeId(id);
-    return settleNode(loadMediaItem(ctx, source, sourceId));
+    return settleNode('MediaItem', loadMediaItem(ctx, source, sourceId));
   },
   fields: (t) => ({
     source: t.field({

@@ -36,7 +36,7 @@ async function projectDto(p: ProjectModel, ctx: GatewayContext): Promise<Project
 builder.node(ProjectRef, {
   description: 'A Beluga (Antenna) project: a monitoring programme owning capture sets and jobs.',
   id: { resolve: (p) => `BELUGA:${p.sourceId}` },
-  loadOne: (id, ctx) => settleNode(loadProject(ctx, Number(splitNodeId(id).sourceId))),
+  loadOne: (id, ctx) => settleNode('Project', loadProject(ctx, Number(splitNodeId(id).sourceId))),
   fields: (t) => ({
     sourceId: t.int({ description: 'The Beluga project id.', resolve: (p) => p.sourceId }),
     name: t.string({
