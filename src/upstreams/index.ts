@@ -1,8 +1,8 @@
 /**
  * Composition of the upstream layer: one undici Pool, breaker and retry budget per upstream, the
- * Wickson quota guard and error-body reader, and the two typed clients over their `HttpClient`.
- * A decorator of `HttpClient` (a shared cache) would be wired here, between `createHttp` and
- * the clients.
+ * Wickson quota guard and error-body reader, and the two typed clients over their `HttpClient`,
+ * with the shared cache decorating it in between. With REDIS_URL the cache store and the Wickson
+ * quota live in Redis, shared by every replica (README, "Several replicas on Redis").
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
