@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { benchBudget, budgetWatchdogMs } from './budget.ts';
 import { type CellContext, floorCell, gatewayCell } from './cells.ts';
 import { discoverQ3, ledgerCheck } from './discovery.ts';
 import {
@@ -43,8 +44,12 @@ const { values: args } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     /** Write V8 CPU profiles of both gateways into this directory. */
     profile: { type: 'string' },
+    /** `--only budget` runs the budget scenario alone (budget.ts); a full run ends with it. */
+    only: { type: 'string' },
+    'budget-seconds': { type: 'string' },
   },
 });
+const BUDGET_SECONDS = Number(args['budget-seconds'] ?? (args.quick ? 10 : 60));
 const QUICK = args.quick === true;
 const LATENCIES = [0, 20];
 const HEADLINE_LATENCY = 20;
@@ -65,6 +70,11 @@ async function main(): Promise<number> {
   const started = Date.now();
   const pinning = setUpPinning();
   log(pinning.note);
+  const budget = { seconds: BUDGET_SECONDS, pinning, json: args.json };
+  if (args.only === 'budget') {
+    await benchBudget({ ...budget, machine: machineInfo({ pinning: pinning.note }) }, log);
+    return 0;
+  }
   let fakes: Fakes | undefined;
   let floor: FloorProcess | undefined;
   const gateways: GatewayProcess[] = [];
@@ -199,6 +209,7 @@ async function main(): Promise<number> {
       );
       log(`wrote ${args.json}`);
     }
+    await benchBudget({ ...budget, json: undefined, machine: {} }, log);
     return 0;
   } finally {
     await Promise.allSettled([...gateways.map((g) => g.stop()), floor?.stop()]);
@@ -212,7 +223,7 @@ const watchdog = setTimeout(
     killAllChildren();
     process.exit(2);
   },
-  QUICK ? 120_000 : 300_000,
+  (args.only === 'budget' ? 0 : QUICK ? 120_000 : 300_000) + budgetWatchdogMs(BUDGET_SECONDS),
 );
 watchdog.unref();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
