@@ -37,6 +37,10 @@ export interface BudgetRow {
   wickson_calls: number;
   wickson_calls_per_minute: number | null;
   wickson_429: number;
+  /** Warnings the gateways logged (messages from the last lines of their stdout). */
+  gateway_warnings: Record<string, number>;
+  /** Wickson calls per fake route, e.g. `collections.detail`. */
+  wickson_routes: Record<string, number>;
   beluga_calls: number;
   cache: { hits: number; stale: number; misses: number; hit_ratio: number | null };
   p50_ms: number | null;
@@ -73,6 +77,24 @@ interface Outcome {
   codes: string[];
 }
 
+/** Messages of the warn-or-worse JSON log lines in a stdout tail (a cut first line is skipped). */
+function warnings(stdout: string): string[] {
+  return stdout.split('\n').flatMap((line) => {
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string };
+      return (entry.level ?? 0) >= 40 ? [String(entry.msg)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function tally(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}
+
 async function startReplica(env: Record<string, string>, pinning: Pinning) {
   const port = await freePort();
   const proc = spawnNode(
@@ -99,7 +121,7 @@ async function startReplica(env: Record<string, string>, pinning: Pinning) {
     }
     await new Promise((r) => setTimeout(r, 150));
   }
-  return { base, pid: proc.pid, stop: () => stopChild(proc.child) };
+  return { base, pid: proc.pid, stdout: proc.stdout, stop: () => stopChild(proc.child) };
 }
 
 async function send(url: string, request: PlannedRequest, t0: number): Promise<Outcome> {
@@ -187,8 +209,7 @@ export async function runBudgetRow(
     }
     const wickson = fakes.wickson.control.ledger.entries();
     const failed = outcomes.filter((o) => o.codes.length > 0);
-    const errorCodes: Record<string, number> = {};
-    for (const o of failed) for (const c of o.codes) errorCodes[c] = (errorCodes[c] ?? 0) + 1;
+    const errorCodes = tally(failed.flatMap((o) => o.codes));
     const kinds: BudgetKind[] = ['home', 'wickson', 'beluga'];
     const byKind = Object.fromEntries(
       kinds.map((kind) => {
@@ -219,6 +240,8 @@ export async function runBudgetRow(
       wickson_calls: wickson.length,
       wickson_calls_per_minute: round(perMinute, 1),
       wickson_429: wickson.filter((e) => e.status === 429).length,
+      wickson_routes: tally(wickson.map((e) => e.route)),
+      gateway_warnings: tally(replicas.flatMap((r) => warnings(r.stdout()))),
       beluga_calls: fakes.beluga.control.ledger.count(),
       cache: {
         ...cache,
