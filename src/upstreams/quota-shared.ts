@@ -114,7 +114,9 @@ export function createSharedQuotaGuard(options: {
   /** undefined when Redis did not answer (or is skipped after a recent failure). */
   async function runTake(at: number, ignoreBlock: boolean, peek: boolean) {
     const minute = Math.floor(at / MINUTE);
+    // Taken out before the await, so a concurrent run does not send the same calls again.
     const sending = carried;
+    carried = 0;
     const ran = await redisUp.run(() =>
       redis.eval(
         TAKE,
@@ -131,8 +133,10 @@ export function createSharedQuotaGuard(options: {
         HOUR + MINUTE,
       ),
     );
-    if (!ran) return undefined;
-    carried -= sending;
+    if (!ran) {
+      carried += sending;
+      return undefined;
+    }
     outage = undefined;
     const reply = (ran.value as unknown[]).map(Number);
     const [allowed = 0, waitMs = 0, hour = 0, current = 0, blockedUntil = 0] = reply;
