@@ -2,10 +2,13 @@
  * Child processes of the bench: the gateway (and the floor script) run as plain `node <file>.ts`
  * (Node's type stripping), so the PID we measure is the process doing the work.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, execSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rssMb } from './measure.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -59,11 +62,12 @@ export function spawnNode(
   pinning: Pinning,
   stdin = false,
   nodeArgs: string[] = [],
+  runtime: { node: string; cwd: string } = { node: process.execPath, cwd: ROOT },
 ): { child: ChildProcess; pid: number; stderr: () => string; stdout: () => string } {
-  const command = [...pinning.childPrefix, process.execPath, ...nodeArgs, script, ...args];
+  const command = [...pinning.childPrefix, runtime.node, ...nodeArgs, script, ...args];
   const [bin, ...rest] = command as [string, ...string[]];
   const child = spawn(bin, rest, {
-    cwd: ROOT,
+    cwd: runtime.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
@@ -104,14 +108,71 @@ export function killAllChildren(): void {
 }
 
 export interface GatewayProcess {
-  mode: 'standard' | 'baseline';
+  /** The report's system name: the mode, or `reference` for an older commit. */
+  name: 'standard' | 'baseline' | 'reference';
   url: string;
   pid: number;
+  /** RSS one second after /health first answered, before any load. */
+  idleRssMb: number;
   stop(): Promise<void>;
+}
+
+/** An older commit to run side by side: its sources, installed, and how it starts its gateway. */
+export interface Reference {
+  commit: string;
+  dir: string;
+  node: string;
+  nodeArgs: string[];
+}
+
+/** The first `node` on PATH outside any node_modules/.bin (the machine's own). */
+function machineNode(): string {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir.includes('node_modules')) continue;
+    if (existsSync(join(dir, 'node'))) return join(dir, 'node');
+  }
+  return 'node';
+}
+
+/**
+ * Extracts `ref` (git archive) into a temp directory and installs it with `npm ci`, once per
+ * commit. It runs as it shipped: on its own node_modules/.bin/node if it has one, else the
+ * machine's node, through tsx if it depended on it.
+ */
+export function prepareReference(ref: string, log: (msg: string) => void): Reference {
+  const commit = execFileSync('git', ['rev-parse', '--short', ref], { cwd: ROOT })
+    .toString()
+    .trim();
+  const dir = join(tmpdir(), `gateway-bench-ref-${commit}`);
+  if (!existsSync(join(dir, 'node_modules'))) {
+    log(`reference ${commit}: extracting and installing into ${dir}`);
+    mkdirSync(dir, { recursive: true });
+    execSync(`git archive ${commit} | tar -x -C ${JSON.stringify(dir)}`, { cwd: ROOT });
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: dir,
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        PATH: (process.env.PATH ?? '')
+          .split(delimiter)
+          .filter((d) => !d.includes('node_modules'))
+          .join(delimiter),
+      },
+    });
+  }
+  const ownNode = join(dir, 'node_modules', '.bin', 'node');
+  return {
+    commit,
+    dir,
+    node: existsSync(ownNode) ? ownNode : machineNode(),
+    nodeArgs: existsSync(join(dir, 'node_modules', 'tsx')) ? ['--import', 'tsx'] : [],
+  };
 }
 
 export async function startGateway(options: {
   mode: 'standard' | 'baseline';
+  /** Run this older commit instead of the working tree (in standard mode). */
+  reference?: Reference;
   belugaUrl: string;
   wicksonUrl: string;
   wicksonApiKey: string;
@@ -143,7 +204,10 @@ export async function startGateway(options: {
     },
     options.pinning,
     false,
-    options.nodeArgs,
+    [...(options.reference?.nodeArgs ?? []), ...(options.nodeArgs ?? [])],
+    options.reference
+      ? { node: options.reference.node, cwd: options.reference.dir }
+      : { node: process.execPath, cwd: ROOT },
   );
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
@@ -164,10 +228,12 @@ export async function startGateway(options: {
     }
     await new Promise((r) => setTimeout(r, 150));
   }
+  await new Promise((r) => setTimeout(r, 1000));
   return {
-    mode: options.mode,
+    name: options.reference ? 'reference' : options.mode,
     url: `${base}/graphql`,
     pid: proc.pid,
+    idleRssMb: rssMb(proc.pid),
     stop: () => stopChild(proc.child),
   };
 }

@@ -1,7 +1,7 @@
 /** Result shapes, the stdout table, the JSON document and the issue-6 targets. */
 import type { QueryName } from './queries.ts';
 
-export type System = 'standard' | 'baseline' | 'floor';
+export type System = 'standard' | 'baseline' | 'reference' | 'floor';
 
 export interface Cell {
   rps: number | null;
@@ -57,6 +57,7 @@ export function table(queries: Record<string, QueryReport>): string {
     'p50',
     'p99',
     'p50-dL',
+    'p50-floor',
     'calls',
     'N*',
     'cpu ms/q',
@@ -159,6 +160,58 @@ export function evaluateTargets(queries: Record<string, QueryReport>): Target[] 
   return out;
 }
 
+/**
+ * Issue 13: peak RSS ≤ 150 MB under Q1–Q3, idle RSS ≤ 80 MB, and Q1's CPU per query at least 25%
+ * below the reference commit's, measured in the same run.
+ */
+export function footprintTargets(
+  queries: Record<string, QueryReport>,
+  idleRssMb: Record<string, number | null>,
+): Target[] {
+  const out: Target[] = [];
+  const loaded = (['Q1', 'Q2', 'Q3'] as QueryName[]).filter((name) => queries[name]);
+  for (const latency of Object.keys(queries.Q1?.by_latency ?? {})) {
+    const peaks = loaded.map((name) => queries[name]?.by_latency[latency]?.standard?.rss_mb ?? 0);
+    const peak = Math.max(...peaks);
+    out.push({
+      target: 'peak rss <= 150 MB (Q1-Q3)',
+      query: 'Q1',
+      latency_ms: Number(latency),
+      value: peak,
+      limit: 150,
+      met: peak <= 150,
+      detail: `${peak.toFixed(0)} MB over ${loaded.join(', ')}`,
+    });
+    const s = queries.Q1?.by_latency[latency]?.standard?.cpu_ms_per_query;
+    const r = queries.Q1?.by_latency[latency]?.reference?.cpu_ms_per_query;
+    if (s && r) {
+      const saved = 1 - s / r;
+      out.push({
+        target: 'Q1 cpu/query >= 25% below the reference',
+        query: 'Q1',
+        latency_ms: Number(latency),
+        value: saved,
+        limit: 0.25,
+        met: saved >= 0.25,
+        detail: `${s.toFixed(3)} vs ${r.toFixed(3)} ms: ${(saved * 100).toFixed(0)}% below`,
+      });
+    }
+  }
+  const idle = idleRssMb.standard;
+  if (idle !== undefined && idle !== null) {
+    out.push({
+      target: 'idle rss <= 80 MB',
+      query: 'Q1',
+      latency_ms: 0,
+      value: idle,
+      limit: 80,
+      met: idle <= 80,
+      detail: `${idle.toFixed(0)} MB${idleRssMb.reference ? ` (reference ${idleRssMb.reference.toFixed(0)} MB)` : ''}`,
+    });
+  }
+  return out;
+}
+
 export function targetsText(targets: Target[]): string {
   return targets
     .map(
@@ -202,6 +255,7 @@ export function jsonDocument(
       d: q.d,
       latency_ms: headlineLatency,
       baseline: headline(cells.baseline),
+      ...(cells.reference ? { reference: headline(cells.reference) } : {}),
       floor: headline(cells.floor),
       n_star: q.n_star,
       variants: q.variants,

@@ -13,6 +13,7 @@ import { discoverQ3, ledgerCheck } from './discovery.ts';
 import {
   type GatewayProcess,
   killAllChildren,
+  prepareReference,
   setUpPinning,
   startGateway,
 } from './gateway-process.ts';
@@ -32,7 +33,14 @@ import {
   q3Variant,
   q4Variants,
 } from './queries.ts';
-import { evaluateTargets, jsonDocument, type QueryReport, table, targetsText } from './report.ts';
+import {
+  evaluateTargets,
+  footprintTargets,
+  jsonDocument,
+  type QueryReport,
+  table,
+  targetsText,
+} from './report.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,6 +56,8 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     budget: { type: 'boolean', default: false },
     'budget-seconds': { type: 'string' },
+    /** Also run this commit's gateway (standard mode, as it shipped) as the `reference` system. */
+    reference: { type: 'string' },
   },
 });
 const BUDGET_SECONDS = Number(args['budget-seconds'] ?? (args.quick ? 10 : 60));
@@ -92,13 +102,18 @@ async function main(): Promise<number> {
       ...(args.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] } : {}),
     };
     if (!args['floor-only']) {
+      const reference = args.reference ? prepareReference(args.reference, log) : undefined;
       gateways.push(
         ...(await Promise.all([
           startGateway({ ...gw, mode: 'standard' }),
           startGateway({ ...gw, mode: 'baseline' }),
+          ...(reference ? [startGateway({ ...gw, mode: 'standard', reference })] : []),
         ])),
       );
-      log(`gateways up (standard pid ${gateways[0]?.pid}, baseline pid ${gateways[1]?.pid})`);
+      log(
+        `gateways up (${gateways.map((g) => `${g.name} pid ${g.pid}, idle ${g.idleRssMb.toFixed(0)} MB`).join('; ')})` +
+          (reference ? `; reference is ${reference.commit} on ${reference.node}` : ''),
+      );
     }
     const standard = gateways[0];
 
@@ -174,12 +189,12 @@ async function main(): Promise<number> {
         }
         const cells: QueryReport['by_latency'][string] = {};
         for (const g of gateways) {
-          cells[g.mode] = await gatewayCell(ctx, g, q);
-          log(`${q.name} L=${latency} ${g.mode}: ${cells[g.mode]?.rps} rps`);
+          cells[g.name] = await gatewayCell(ctx, g, q);
+          log(`${q.name} L=${latency} ${g.name}: ${cells[g.name]?.rps} rps`);
         }
         cells.floor = await floorCell(ctx, floor, q);
         const floorP50 = cells.floor.p50_ms;
-        for (const c of [cells.standard, cells.baseline]) {
+        for (const c of [cells.standard, cells.baseline, cells.reference]) {
           if (c && c.p50_ms !== null && floorP50 !== null)
             c.p50_minus_floor_ms = round(c.p50_ms - floorP50);
         }
@@ -188,7 +203,8 @@ async function main(): Promise<number> {
       }
     }
 
-    const targets = evaluateTargets(report);
+    const idleRssMb = Object.fromEntries(gateways.map((g) => [g.name, round(g.idleRssMb, 1)]));
+    const targets = [...evaluateTargets(report), ...footprintTargets(report, idleRssMb)];
     const machine = machineInfo({
       pinning: pinning.note,
       connections,
@@ -197,9 +213,14 @@ async function main(): Promise<number> {
       scale: SCALE,
       gateway_env: extraEnv,
       q3_pages: q3Source,
+      idle_rss_mb: idleRssMb,
+      ...(args.reference ? { reference: args.reference } : {}),
       seconds: Math.round((Date.now() - started) / 1000),
     });
-    process.stdout.write(`\n${table(report)}\n\nTargets (issue 6):\n${targetsText(targets)}\n`);
+    const idle = Object.entries(idleRssMb).map(([name, mb]) => `${name} ${mb}`);
+    process.stdout.write(
+      `\n${table(report)}\n\nIdle RSS MB: ${idle.join(', ')}\n\nTargets (issues 6, 13):\n${targetsText(targets)}\n`,
+    );
     process.stdout.write(
       `\n${machine.model}, ${machine.cpus} cpus, node ${machine.node}; ${pinning.note}\n`,
     );
@@ -224,7 +245,7 @@ const watchdog = setTimeout(
     killAllChildren();
     process.exit(2);
   },
-  (args.only === 'budget' ? 0 : QUICK ? 120_000 : 300_000) +
+  (args.only === 'budget' ? 0 : QUICK ? 300_000 : 900_000) +
     (args.budget || args.only === 'budget' ? budgetWatchdogMs(BUDGET_SECONDS) : 0),
 );
 watchdog.unref();
