@@ -15,6 +15,13 @@ export interface FaultContext {
   requestId(): string;
 }
 
+/** An injected detail 404 reads as the id's absence, as the real detail routes answer it. */
+function notFoundCode(route: string): string {
+  if (route === 'collections.detail') return 'COLLECTION_NOT_FOUND';
+  if (route === 'media.detail') return 'MEDIA_NOT_FOUND';
+  return 'NOT_FOUND';
+}
+
 function defaultBody(ctx: FaultContext, status: number): FakeResponse {
   if (ctx.service === 'wickson') {
     const code =
@@ -23,7 +30,7 @@ function defaultBody(ctx: FaultContext, status: number): FakeResponse {
         : status === 403
           ? 'INSUFFICIENT_PERMISSIONS'
           : status === 404
-            ? 'NOT_FOUND'
+            ? notFoundCode(ctx.entry.route)
             : status === 429
               ? 'RATE_LIMIT_EXCEEDED'
               : 'PROCESSING_ERROR';

@@ -38,6 +38,8 @@ export interface ErrorBody {
   resetTime?: unknown;
   /** The body says the failure is transient, so one retry may succeed. */
   transient?: boolean;
+  /** False when a JSON 404 names no missing resource (an unknown route): drift, not absence. */
+  absence?: boolean;
 }
 
 /** Reads a non-2xx body (possibly empty or not JSON); must never throw. */
@@ -196,9 +198,10 @@ export function classifyStatus(
   }
   if (status === 404) {
     // Django answers unknown routes with an HTML page: that is drift, not absence.
-    return isJson
-      ? fail(new NotFoundError(call, what))
-      : fail(new UpstreamBadResponseError(call, `${what} with a non-JSON body`));
+    if (!isJson) return fail(new UpstreamBadResponseError(call, `${what} with a non-JSON body`));
+    return body.absence === false
+      ? fail(new UpstreamBadResponseError(call, `${what}, a 404 that names no missing resource`))
+      : fail(new NotFoundError(call, what));
   }
   if (status === 502 || status === 503 || status === 504) {
     return fail(new UpstreamUnavailableError(call, what), true, true);

@@ -1,7 +1,8 @@
 /**
  * Wickson's error bodies (../shared/contracts/wickson-api.md, "Errors"): a nested shape on the
  * collection pages and a flat one on the rate-limit and batch pages, read tolerantly. A 500
- * `PROCESSING_ERROR` is transient, so it gets the one retry.
+ * `PROCESSING_ERROR` is transient, so it gets the one retry; a 404 is an absence only when its
+ * code names the resource.
  */
 import type { ErrorBody, ErrorBodyReader } from '../classify.ts';
 import { isRequestId } from '../request-id.ts';
@@ -26,6 +27,9 @@ export const readWicksonErrorBody: ErrorBodyReader = (text) => {
   if (isRequestId(requestId)) read.requestId = requestId;
   if (details?.reset_time !== undefined) read.resetTime = details.reset_time;
   if (read.code === 'PROCESSING_ERROR') read.transient = true;
+  // COLLECTION_NOT_FOUND, MEDIA_NOT_FOUND: the id is absent. A bare NOT_FOUND (an unknown route,
+  // as on a wrong origin or path) would otherwise turn a misconfiguration into silent nulls.
+  read.absence = read.code !== undefined && /^[A-Z]+_NOT_FOUND$/.test(read.code);
   return read;
 };
 
