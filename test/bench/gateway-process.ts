@@ -3,7 +3,7 @@
  * (Node's type stripping), so the PID we measure is the process doing the work.
  */
 import { type ChildProcess, execFileSync, execSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -169,6 +169,25 @@ export function prepareReference(ref: string, log: (msg: string) => void): Refer
   };
 }
 
+/**
+ * How `npm start` runs the gateway: the `VAR=value` prefixes and the node flags of package.json's
+ * start script, so the bench measures the process users run.
+ */
+export function startScript(): { env: Record<string, string>; nodeArgs: string[] } {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  const node = words.indexOf('node');
+  const script = words.indexOf('src/server/main.ts');
+  if (node < 0 || script < node)
+    throw new Error('package.json start: expected node … src/server/main.ts');
+  const env = Object.fromEntries(
+    words.slice(0, node).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  return { env, nodeArgs: words.slice(node + 1, script) };
+}
+
 export async function startGateway(options: {
   mode: 'standard' | 'baseline';
   /** Run this older commit instead of the working tree (in standard mode). */
@@ -182,6 +201,9 @@ export async function startGateway(options: {
   timeoutMs?: number;
 }): Promise<GatewayProcess> {
   const port = await freePort();
+  const shipped = options.reference
+    ? { env: {}, nodeArgs: options.reference.nodeArgs }
+    : startScript();
   const proc = spawnNode(
     'src/server/main.ts',
     [],
@@ -200,11 +222,12 @@ export async function startGateway(options: {
       WICKSON_CACHE_TTL_S: '0',
       BELUGA_CACHE_TTL_S: '0',
       GRAPHIQL: 'false',
+      ...shipped.env,
       ...options.extraEnv,
     },
     options.pinning,
     false,
-    [...(options.reference?.nodeArgs ?? []), ...(options.nodeArgs ?? [])],
+    [...shipped.nodeArgs, ...(options.nodeArgs ?? [])],
     options.reference
       ? { node: options.reference.node, cwd: options.reference.dir }
       : { node: process.execPath, cwd: ROOT },

@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --quick] [--json FILE] [--floor-only] [--connections N]`: the gateway
- * (standard and baseline, each in its own production-mode process) and the direct-REST floor, on
+ * `npm run bench [-- --quick] [--json FILE] [--floor-only] [--connections N] [--reference REF|none]
+ * [--queries Q1,…]`: the gateway (standard and baseline, each in its own production-mode process),
+ * the reference commit's gateway as it shipped, and the direct-REST floor, on
  * the same queries against the in-process fakes at L = 0 and 20 ms. See ../shared/DESIGN.md,
  * "Performance method". Prints a table and the issue-6 targets; `--json` writes the document.
  */
@@ -42,12 +43,17 @@ import {
   targetsText,
 } from './report.ts';
 
+/** Issue 13's comparison point: the last commit on Node 20 through tsx. */
+const REFERENCE_COMMIT = '5f5e649';
+/** The queries the reference commit's schema answers (Q4's items came later). */
+const REFERENCE_QUERIES = new Set(['Q1', 'Q2', 'Q3']);
+
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     json: { type: 'string' },
     'floor-only': { type: 'boolean', default: false },
-    connections: { type: 'string', default: '4' },
+    connections: { type: 'string', default: '20' },
     /** Extra gateway environment, e.g. --env BELUGA_CONCURRENCY=50 (repeatable). */
     env: { type: 'string', multiple: true, default: [] },
     /** Write V8 CPU profiles of both gateways into this directory. */
@@ -56,11 +62,15 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     budget: { type: 'boolean', default: false },
     'budget-seconds': { type: 'string' },
-    /** Also run this commit's gateway (standard mode, as it shipped) as the `reference` system. */
-    reference: { type: 'string' },
+    /** Also run this commit's gateway (standard mode, as it shipped) as the `reference` system; `none` skips it. */
+    reference: { type: 'string', default: REFERENCE_COMMIT },
+    /** Only these queries, e.g. --queries Q1,Q3 (profiling, iteration). */
+    queries: { type: 'string' },
   },
 });
 const BUDGET_SECONDS = Number(args['budget-seconds'] ?? (args.quick ? 10 : 60));
+const reference = args.reference === 'none' ? undefined : args.reference;
+const onlyQueries = args.queries?.split(',');
 const QUICK = args.quick === true;
 const LATENCIES = [0, 20];
 const HEADLINE_LATENCY = 20;
@@ -102,17 +112,18 @@ async function main(): Promise<number> {
       ...(args.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] } : {}),
     };
     if (!args['floor-only']) {
-      const reference = args.reference ? prepareReference(args.reference, log) : undefined;
-      gateways.push(
-        ...(await Promise.all([
-          startGateway({ ...gw, mode: 'standard' }),
-          startGateway({ ...gw, mode: 'baseline' }),
-          ...(reference ? [startGateway({ ...gw, mode: 'standard', reference })] : []),
-        ])),
-      );
+      const ref = reference ? prepareReference(reference, log) : undefined;
+      // One at a time: start-up CPU of one must not slow another's, and idle RSS is per process.
+      for (const options of [
+        { ...gw, mode: 'standard' as const },
+        { ...gw, mode: 'baseline' as const },
+        ...(ref ? [{ ...gw, mode: 'standard' as const, reference: ref }] : []),
+      ]) {
+        gateways.push(await startGateway(options));
+      }
       log(
         `gateways up (${gateways.map((g) => `${g.name} pid ${g.pid}, idle ${g.idleRssMb.toFixed(0)} MB`).join('; ')})` +
-          (reference ? `; reference is ${reference.commit} on ${reference.node}` : ''),
+          (ref ? `; reference is ${ref.commit} on ${ref.node} ${ref.nodeArgs.join(' ')}` : ''),
       );
     }
     const standard = gateways[0];
@@ -126,7 +137,7 @@ async function main(): Promise<number> {
       pages = q3PagesFromDataset(f.dataset, Q3_PAGES);
       q3Source = 'assumed from the dataset (name order), --floor-only';
     }
-    const queries: BenchQuery[] = [
+    const allQueries: BenchQuery[] = [
       {
         name: 'Q1',
         document: Q1,
@@ -164,6 +175,7 @@ async function main(): Promise<number> {
         nullMarker: '"b":null',
       },
     ];
+    const queries = allQueries.filter((q) => !onlyQueries || onlyQueries.includes(q.name));
     log(
       `Q3 pages (${q3Source}): ${pages.map((p) => `B${p.beluga.length}/W${p.wickson.length}`).join(' ')}`,
     );
@@ -189,6 +201,7 @@ async function main(): Promise<number> {
         }
         const cells: QueryReport['by_latency'][string] = {};
         for (const g of gateways) {
+          if (g.name === 'reference' && !REFERENCE_QUERIES.has(q.name)) continue;
           cells[g.name] = await gatewayCell(ctx, g, q);
           log(`${q.name} L=${latency} ${g.name}: ${cells[g.name]?.rps} rps`);
         }
@@ -214,7 +227,7 @@ async function main(): Promise<number> {
       gateway_env: extraEnv,
       q3_pages: q3Source,
       idle_rss_mb: idleRssMb,
-      ...(args.reference ? { reference: args.reference } : {}),
+      ...(reference ? { reference } : {}),
       seconds: Math.round((Date.now() - started) / 1000),
     });
     const idle = Object.entries(idleRssMb).map(([name, mb]) => `${name} ${mb}`);
