@@ -3,6 +3,7 @@
  * `npm start` runs this file; tests and the demo call `startServer`.
  */
 import { createServer, type Server } from 'node:http';
+import { flushCompileCache } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
@@ -159,6 +160,8 @@ async function main(): Promise<void> {
     process.stderr.write(`gateway: ${message}\n`);
     process.exit(1);
   });
+  // With NODE_COMPILE_CACHE (npm start), the next start, or a second replica, reuses it right away.
+  flushCompileCache();
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     running.close().then(

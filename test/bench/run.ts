@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Fakes, startFakes } from '../../src/fakes/index.ts';
 import { benchBudget, budgetWatchdogMs } from './budget.ts';
-import { type CellContext, floorCell, gatewayCell } from './cells.ts';
+import { bestCpuOf, type CellContext, floorCell, gatewayCell } from './cells.ts';
 import { discoverQ3, ledgerCheck } from './discovery.ts';
 import {
   type GatewayProcess,
@@ -47,6 +47,8 @@ import {
 const REFERENCE_COMMIT = '5f5e649';
 /** The queries the reference commit's schema answers (Q4's items came later). */
 const REFERENCE_QUERIES = new Set(['Q1', 'Q2', 'Q3']);
+/** Q1's CPU target compares the best of this many alternating runs of standard and reference. */
+const CPU_RUNS = 3;
 
 const { values: args } = parseArgs({
   options: {
@@ -205,6 +207,8 @@ async function main(): Promise<number> {
           cells[g.name] = await gatewayCell(ctx, g, q);
           log(`${q.name} L=${latency} ${g.name}: ${cells[g.name]?.rps} rps`);
         }
+        const compared = gateways.filter((g) => g.name !== 'baseline' && cells[g.name]);
+        if (q.name === 'Q1' && cells.reference) await bestCpuOf(ctx, compared, q, cells, CPU_RUNS);
         cells.floor = await floorCell(ctx, floor, q);
         const floorP50 = cells.floor.p50_ms;
         for (const c of [cells.standard, cells.baseline, cells.reference]) {
