@@ -93,7 +93,7 @@ export function createUpstreams(config: Config, deps: UpstreamsDeps): Upstreams 
     logger,
     now,
     store: redis
-      ? createRedisStore({ redis, keyPrefix: config.redis.keyPrefix, fallback: memory })
+      ? createRedisStore({ redis, keyPrefix: config.redis.keyPrefix, fallback: memory, now })
       : memory,
   });
   // DRF error bodies: only a 400's field errors are read (for a mutation's userErrors).

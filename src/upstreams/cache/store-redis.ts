@@ -1,9 +1,11 @@
 /**
  * The cache store shared by replicas: one Redis string per entry (`{prefix}cache:{key}`), JSON of
- * `{ v: value, f: fetchedAt }`, expiring after its retain time (PX). Every command is bounded by
- * the client's REDIS_TIMEOUT_MS (src/redis.ts) and a failure never throws: while Redis does not
- * answer (or failed less than a second ago), entries go to and come from a small in-process store
- * instead (dropped on recovery, so replicas agree again), and `up()` says down. Eviction walks the prefix with SCAN and UNLINKs.
+ * `{ v: value, f: fetchedAt, r: retainMs }`, expiring after its retain time (PX). Every command is
+ * bounded by the client's REDIS_TIMEOUT_MS (src/redis.ts) and a failure never throws. Redis is the
+ * truth while it answers; the in-process store keeps a copy of the entries this replica wrote or
+ * read (bounded by CACHE_MAX_BYTES), which answers while Redis does not (or failed less than a
+ * second ago), so an outage or a slow command does not turn every key into an upstream call.
+ * `up()` says whether Redis answers. Eviction walks the prefix with SCAN and UNLINKs, in both.
  * Claims (`{prefix}claim:{key}`, SET NX PX) let one replica make a call the others wait for.
  */
 import { randomUUID } from 'node:crypto';
@@ -19,18 +21,25 @@ export function createRedisStore(options: {
   redis: Redis;
   /** REDIS_KEY_PREFIX. */
   keyPrefix: string;
-  /** Used while Redis is down (bounded by CACHE_MAX_BYTES). */
+  /** The in-process copy, read while Redis is down (bounded by CACHE_MAX_BYTES). */
   fallback: CacheStore;
+  now: () => number;
 }): CacheStore {
-  const { redis, fallback } = options;
+  const { redis, fallback, now } = options;
   const base = `${options.keyPrefix}cache:`;
   const claims = `${options.keyPrefix}claim:`;
   const token = randomUUID();
-  // Entries written during an outage are dropped when Redis is back, so replicas agree again.
-  const redisUp = createRedisAvailability(redis, {
-    onUp: () => void fallback.evict({ prefix: '' }),
-  });
+  const redisUp = createRedisAvailability(redis);
   const attempt = redisUp.run;
+
+  /** The copy of an entry read from Redis; the one already held when it is the same fetch. */
+  const keepCopy = async (key: string, entry: CacheEntry, retainMs: number) => {
+    const held = await fallback.get(key);
+    if (held && held.fetchedAt === entry.fetchedAt) return held;
+    const left = retainMs - (now() - entry.fetchedAt);
+    if (left > 0) await fallback.set(key, entry, left);
+    return entry;
+  };
 
   const evictInRedis = async (prefix: string, scope: string | undefined): Promise<number> => {
     const pattern = `${globEscape(base + prefix)}*${scope === undefined ? '' : globEscape(`#${scope}`)}`;
@@ -50,18 +59,19 @@ export function createRedisStore(options: {
     get: async (key) => {
       const read = await attempt(() => redis.get(base + key));
       if (!read) return fallback.get(key);
-      return read.value === null ? undefined : decode(read.value);
+      const decoded = read.value === null ? undefined : decode(read.value);
+      return decoded && keepCopy(key, decoded.entry, decoded.retainMs);
     },
     set: async (key, entry, retainMs) => {
       const ms = Math.max(1, Math.round(retainMs));
-      const json = JSON.stringify({ v: entry.value, f: entry.fetchedAt });
-      const wrote = await attempt(() => redis.set(base + key, json, 'PX', ms));
-      if (!wrote) await fallback.set(key, entry, retainMs);
+      const json = JSON.stringify({ v: entry.value, f: entry.fetchedAt, r: ms });
+      await fallback.set(key, entry, retainMs);
+      await attempt(() => redis.set(base + key, json, 'PX', ms));
     },
     evict: async (match) => {
       const local = await fallback.evict(match);
       const evicted = await attempt(() => evictInRedis(match.prefix, match.scope));
-      return (evicted?.value ?? 0) + local;
+      return evicted ? evicted.value : local;
     },
     claim: async (key, ms) => {
       const set = await attempt(() => redis.set(claims + key, token, 'PX', Math.max(1, ms), 'NX'));
@@ -80,11 +90,14 @@ export function createRedisStore(options: {
   };
 }
 
-function decode(json: string): CacheEntry | undefined {
+function decode(json: string): { entry: CacheEntry; retainMs: number } | undefined {
   try {
-    const parsed = JSON.parse(json) as { v?: unknown; f?: unknown };
+    const parsed = JSON.parse(json) as { v?: unknown; f?: unknown; r?: unknown };
     if (typeof parsed.f !== 'number' || !('v' in parsed)) return undefined;
-    return { value: parsed.v, fetchedAt: parsed.f, bytes: json.length };
+    return {
+      entry: { value: parsed.v, fetchedAt: parsed.f, bytes: json.length },
+      retainMs: typeof parsed.r === 'number' ? parsed.r : 0,
+    };
   } catch {
     return undefined;
   }

@@ -33,6 +33,7 @@ async function stores() {
       redis,
       keyPrefix: 'gw-test:',
       fallback: createMemoryStore({ maxBytes: 1_000_000, now }),
+      now,
     });
   return { redis, a: make(), b: make() };
 }
@@ -62,7 +63,6 @@ describe('Redis cache store', () => {
     expect((await b.get('wickson:/v1/media/collections/gone?#shared'))?.value).toBeNull();
     expect(await b.get('wickson:/v1/media/collections/y?#shared')).toBeUndefined();
     expect(b.up?.()).toBe(true);
-    expect(a.bytes()).toBe(0);
   });
 
   it('keeps an entry for its retain time (PX)', async () => {
@@ -95,27 +95,52 @@ describe('Redis cache store', () => {
     ]);
   });
 
-  it('Redis gone: never throws, answers from the in-process fallback, says down; recovers', async () => {
+  it('Redis gone: never throws, answers from the in-process copy, says down; Redis is the truth again once back', async () => {
     const { a, b } = await stores();
-    await a.set('wickson:/v1/k?#shared', entry({ v: 1 }), 60_000);
+    await b.set('wickson:/v1/k?#shared', entry({ v: 1 }), 60_000);
+    // a read it once: it keeps a copy.
+    expect((await a.get('wickson:/v1/k?#shared'))?.value).toEqual({ v: 1 });
+    expect(a.bytes()).toBeGreaterThan(0);
     await server().kill();
     const started = performance.now();
-    expect(await a.get('wickson:/v1/k?#shared')).toBeUndefined();
+    expect((await a.get('wickson:/v1/k?#shared'))?.value).toEqual({ v: 1 });
+    expect(await a.get('wickson:/v1/other?#shared')).toBeUndefined();
     await a.set('wickson:/v1/k?#shared', entry({ v: 2 }), 60_000);
     expect((await a.get('wickson:/v1/k?#shared'))?.value).toEqual({ v: 2 });
     expect(await a.evict({ prefix: 'wickson:/v1/' })).toBe(1);
+    expect(await a.get('wickson:/v1/k?#shared')).toBeUndefined();
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(a.up?.()).toBe(false);
-    expect(a.bytes()).toBe(0);
-    await a.set('wickson:/v1/k?#shared', entry({ v: 3 }), 60_000);
-    expect(a.bytes()).toBeGreaterThan(0);
+    await a.set('wickson:/v1/k?#shared', entry({ v: 3 }, 1_700_000_000_003), 60_000);
 
     await server().restart();
     await until(() => a.up?.() === true && b.up?.() === true);
-    // The restarted Redis is empty, and the fallback is dropped so replicas agree again.
+    // The restarted Redis is empty, and while it answers it decides: a's copy is not used.
     expect(await a.get('wickson:/v1/k?#shared')).toBeUndefined();
-    expect(a.bytes()).toBe(0);
-    await b.set('wickson:/v1/k?#shared', entry({ v: 4 }), 60_000);
+    await b.set('wickson:/v1/k?#shared', entry({ v: 4 }, 1_700_000_000_004), 60_000);
     expect((await a.get('wickson:/v1/k?#shared'))?.value).toEqual({ v: 4 });
+  });
+
+  it('keeps a copy only for what is left of the retain time', async () => {
+    const { redis, a } = await stores();
+    const fetchedAt = 1_700_000_000_000 - 50_000;
+    await redis.set(
+      'gw-test:cache:beluga:/api/v2/jobs/?#anon',
+      JSON.stringify({ v: [1], f: fetchedAt, r: 60_000 }),
+      'PX',
+      60_000,
+    );
+    await redis.set(
+      'gw-test:cache:beluga:/api/v2/projects/?#anon',
+      JSON.stringify({ v: [2], f: fetchedAt, r: 40_000 }),
+      'PX',
+      60_000,
+    );
+    expect((await a.get('beluga:/api/v2/jobs/?#anon'))?.value).toEqual([1]);
+    expect((await a.get('beluga:/api/v2/projects/?#anon'))?.value).toEqual([2]);
+    await server().kill();
+    expect((await a.get('beluga:/api/v2/jobs/?#anon'))?.value).toEqual([1]);
+    expect(await a.get('beluga:/api/v2/projects/?#anon')).toBeUndefined();
+    await server().restart();
   });
 });
