@@ -37,6 +37,8 @@ const timeZone = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as America/New_York');
 const secret = z.string().trim().min(1, 'must not be empty');
+/** `scheme://host[:port]`, as browsers send it in `Origin`. */
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
 /** Variable name → schema with its default. Documented in README.md, "Configuration". */
 const EnvSchema = z.object({
@@ -128,6 +130,20 @@ const EnvSchema = z.object({
   CLIENT_CALLS_PER_MINUTE: int(0, 10_000_000).default(12_000),
   CLIENT_WICKSON_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   TRUST_PROXY: int(0, 10).default(0),
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.every((o) => ORIGIN.test(o)) || (list.length === 1 && list[0] === '*'),
+      'must be `*` or a comma-separated list of origins such as https://app.example.org',
+    )
+    .default([]),
+  METRICS_PORT: int(0, 65_535).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -225,6 +241,10 @@ export interface Config {
     /** Proxy hops in front of the gateway whose X-Forwarded-For entry is trusted (0: none). */
     trustProxy: number;
   };
+  /** Origins allowed to call from a browser with credentials; `*` alone allows any, without. */
+  corsOrigins: string[];
+  /** Port of the separate Prometheus listener (0: any free port); undefined: not served. */
+  metricsPort: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -330,6 +350,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       wicksonShare: e.CLIENT_WICKSON_SHARE,
       trustProxy: e.TRUST_PROXY,
     },
+    corsOrigins: e.CORS_ORIGINS,
+    metricsPort: e.METRICS_PORT,
   };
 }
 

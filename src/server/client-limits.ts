@@ -14,6 +14,7 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 import type { Config } from '../config.ts';
+import type { Redis } from '../redis.ts';
 import type { UpstreamCounts } from '../upstreams/call-budget.ts';
 
 export type ClientLimitName = 'calls' | 'wickson';
@@ -48,16 +49,21 @@ interface Window {
 
 export function createClientLimits(
   config: Config,
-  options: { redis?: unknown; onStoreError?: (error: unknown) => void } = {},
+  options: {
+    /** An ioredis client (src/redis.ts); without one the counts stay in this process. */
+    redis?: Redis | undefined;
+    /** Prefix of the Redis keys (REDIS_KEY_PREFIX). */
+    keyPrefix?: string;
+    onStoreError?: (error: unknown) => void;
+  } = {},
 ): ClientLimits {
-  const limiter = (keyPrefix: string, points: number, duration: number) => {
-    const memory = new RateLimiterMemory({ keyPrefix, points, duration });
+  const limiter = (name: string, points: number, duration: number) => {
+    const memory = new RateLimiterMemory({ keyPrefix: name, points, duration });
     if (!options.redis) return memory;
     return new RateLimiterRedis({
       storeClient: options.redis,
-      useRedisPackage: true,
       rejectIfRedisNotReady: true,
-      keyPrefix,
+      keyPrefix: `${options.keyPrefix ?? ''}${name}`,
       points,
       duration,
       insuranceLimiter: memory,
@@ -70,7 +76,7 @@ export function createClientLimits(
       ? [
           {
             name: 'calls' as const,
-            limiter: limiter('gw:client:calls', callsPerMinute, 60),
+            limiter: limiter('client:calls', callsPerMinute, 60),
             points: callsPerMinute,
             of: (c: UpstreamCounts) => c.beluga + c.wickson,
             short: 'refuse' as const,
@@ -79,7 +85,7 @@ export function createClientLimits(
       : []),
     {
       name: 'wickson',
-      limiter: limiter('gw:client:wickson', wicksonPoints, 3600),
+      limiter: limiter('client:wickson', wicksonPoints, 3600),
       points: wicksonPoints,
       of: (c) => c.wickson,
       short: 'cap',

@@ -13,6 +13,7 @@ import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
 import { createClientId } from './client-id.ts';
 import { clientLimitPlugin } from './client-limit-plugin.ts';
 import { type ClientLimits, createClientLimits } from './client-limits.ts';
+import { corsOptions } from './cors.ts';
 import { maskError } from './errors.ts';
 import { graphiqlOptions, renderOfflineGraphiQL } from './graphiql.ts';
 import type { GraphQLSchema } from './graphql.ts';
@@ -93,6 +94,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     landingPage: false,
     batching: false,
     maxRequestBodySize: config.limits.maxBodyBytes,
+    cors: corsOptions(config.corsOrigins, CSRF_HEADERS),
     logging: yogaLogger(deps.logger),
     maskedErrors: { maskError, isDev: false },
     plugins: [

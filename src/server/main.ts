@@ -8,15 +8,19 @@ import type { AddressInfo, Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createUpstreams } from '../upstreams/index.ts';
+import { createClientLimits } from './client-limits.ts';
 import { withCompression } from './compress.ts';
 import { createGateway } from './gateway.ts';
 import { listenErrorMessage } from './listen-errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { listenMetrics, type MetricsListener } from './metrics-listener.ts';
 import type { Tracing } from './tracing/provider.ts';
 
 export interface RunningServer {
   url: string;
+  /** The Prometheus endpoint on METRICS_PORT; undefined when METRICS_PORT is unset. */
+  metricsUrl: string | undefined;
   server: Server;
   /**
    * /ready turns 503 while requests are still served for config.shutdownDelayMs (load balancers
@@ -51,6 +55,7 @@ export async function startServer(
   });
   const deps = {
     clients: upstreams,
+    clientLimits: createClientLimits(config),
     logger,
     health: () => upstreams.health(),
     metrics,
@@ -102,9 +107,23 @@ export async function startServer(
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  let metricsListener: MetricsListener | undefined;
+  if (config.metricsPort !== undefined) {
+    try {
+      metricsListener = await listenMetrics(metrics, {
+        port: config.metricsPort,
+        host: config.host,
+      });
+    } catch (error) {
+      server.close();
+      await upstreams.close();
+      throw error;
+    }
+  }
   logger.info(
     {
       url,
+      metrics: metricsListener?.url,
       graphiql: config.graphiql,
       introspection: config.introspection,
       tracing: tracing !== undefined,
@@ -130,13 +149,14 @@ export async function startServer(
       }, config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      await metricsListener?.close();
       await upstreams.close();
       await tracing?.shutdown();
       logger.info('gateway stopped');
     })();
     return closing;
   };
-  return { url, server, close };
+  return { url, metricsUrl: metricsListener?.url, server, close };
 }
 
 async function main(): Promise<void> {
@@ -153,7 +173,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const running = await startServer(config, { logger }).catch((error: unknown) => {
     const message = listenErrorMessage(error, {
-      ports: { PORT: config.port },
+      ports: { PORT: config.port, METRICS_PORT: config.metricsPort ?? -1 },
       host: ['HOST', config.host],
     });
     if (!message) throw error;

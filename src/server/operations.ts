@@ -1,6 +1,7 @@
 /**
- * The HTTP edge of the gateway as one yoga plugin: request ids, /health, /ready, /metrics, the
- * error allowlist on every GraphQL result, one access-log line per request and request metrics.
+ * The HTTP edge of the gateway as one yoga plugin: request ids, /health, /ready, the error
+ * allowlist on every GraphQL result, one access-log line per request and request metrics
+ * (served on their own listener, metrics-listener.ts, never on the GraphQL port).
  */
 
 import type { Plugin } from 'graphql-yoga';
@@ -86,15 +87,6 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
             ? json({ status: 'shutting down' }, 503)
             : json({ status: 'ready', ...options.readiness?.() }, 200),
         );
-      } else if (url.pathname === '/metrics') {
-        return metrics.render().then((text) => {
-          endResponse(
-            new Response(text, {
-              status: 200,
-              headers: { 'content-type': metrics.registry.contentType },
-            }),
-          );
-        });
       }
     },
     onExecute({ args }) {

@@ -83,6 +83,8 @@ async function startGateway(env: Record<string, string>): Promise<Gateway> {
     });
     child.once('exit', (code) => reject(new Error(`gateway exited (${code}): ${out}`)));
   });
+  // The listening line also names the metrics listener (METRICS_PORT=0 below).
+  const metricsUrl = /"metrics":"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/.exec(out)?.[1];
   return {
     url,
     child,
@@ -96,7 +98,7 @@ async function startGateway(env: Record<string, string>): Promise<Gateway> {
       return (await response.json()) as GraphQLBody;
     },
     readiness: async () => (await (await fetch(`${url}/ready`)).json()) as never,
-    metrics: async () => await (await fetch(`${url}/metrics`)).text(),
+    metrics: async () => await (await fetch(String(metricsUrl))).text(),
   };
 }
 
@@ -161,6 +163,7 @@ beforeAll(async () => {
     WICKSON_HOURLY_BUDGET: String(oneReplicaCalls + BUDGET_LEFT_AFTER_TRAFFIC),
     // One client sends all of it: its share must be the whole budget to see the budget's edge.
     CLIENT_WICKSON_SHARE: '1',
+    METRICS_PORT: '0',
   };
   [a, b] = await Promise.all([startGateway(env), startGateway(env)]);
 }, 60_000);

@@ -72,6 +72,7 @@ beforeAll(async () => {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
+    METRICS_PORT: '0',
     BELUGA_URL: fakes.beluga.url,
     WICKSON_URL: fakes.wickson.url,
     UPSTREAM_TIMEOUT_MS: '2000',
@@ -91,7 +92,7 @@ beforeAll(async () => {
   await post(
     'query Failing { collection(source: WICKSON, sourceId: "training_videos") { stats { mediaTypeDistribution { count } } } }',
   );
-  samples = exposition(await (await fetch(`${running.url}/metrics`)).text());
+  samples = exposition(await (await fetch(String(running.metricsUrl))).text());
 });
 
 afterAll(async () => {

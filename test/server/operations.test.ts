@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { configFrom } from '../../src/config.ts';
 import { createLogger } from '../../src/server/logger.ts';
+import { createMetrics } from '../../src/server/metrics.ts';
 import { closeTestGateways, type TestGateway, testGateway, useTestGateway } from './helpers.ts';
 
 afterEach(closeTestGateways);
@@ -10,16 +11,16 @@ const get = (t: TestGateway, path: string, headers: Record<string, string> = {})
 
 describe('operations endpoints', () => {
   let shuttingDown = false;
+  const health = () => [
+    { upstream: 'beluga' as const, breaker: 'closed' as const },
+    { upstream: 'wickson' as const, breaker: 'open' as const },
+  ];
+  // Rendered on the metrics listener in production (metrics-listener.ts), read directly here.
+  const metrics = createMetrics({ health });
   const t = useTestGateway(
     {},
     {
-      deps: {
-        isShuttingDown: () => shuttingDown,
-        health: () => [
-          { upstream: 'beluga', breaker: 'closed' },
-          { upstream: 'wickson', breaker: 'open' },
-        ],
-      },
+      deps: { isShuttingDown: () => shuttingDown, health, metrics },
       beluga: { getCaptureSet: async () => null },
     },
   );
@@ -40,9 +41,10 @@ describe('operations endpoints', () => {
     expect(await res.json()).toEqual({ status: 'shutting down' });
   });
 
-  it('/metrics exposes requests per operation, upstream calls and breaker state', async () => {
+  it('metrics count requests per operation and breaker state; the GraphQL port has no /metrics', async () => {
+    expect((await get(t, '/metrics')).status).toBe(404);
     await t.post({ query: 'query Named { beluga }', operationName: 'Named' });
-    const text = await (await get(t, '/metrics')).text();
+    const text = await metrics.render();
     expect(text).toMatch(/gateway_graphql_requests_total\{operation="Named",status="200"\} 1/);
     expect(text).toMatch(/gateway_graphql_request_duration_seconds_count\{operation="Named"\} 1/);
     expect(text).toMatch(/gateway_upstream_breaker_state\{upstream="wickson",state="open"\} 1/);
@@ -83,9 +85,10 @@ describe('operations endpoints', () => {
 
 describe('operation label cardinality', () => {
   it('labels only executed operations and caps distinct names, whatever clients send', async () => {
-    const t = await testGateway();
+    const metrics = createMetrics({});
+    const t = await testGateway({}, { deps: { metrics } });
     const series = async () =>
-      (await (await get(t, '/metrics')).text())
+      (await metrics.render())
         .split('\n')
         .filter((l) => l.startsWith('gateway_graphql_requests_total{'));
     for (let i = 0; i < 250; i++) {
