@@ -97,10 +97,19 @@ function tally(values: string[]): Record<string, number> {
 
 async function startReplica(env: Record<string, string>, pinning: Pinning) {
   const port = await freePort();
+  const metricsPort = await freePort();
   const proc = spawnNode(
     'src/server/main.ts',
     [],
-    { PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
+    {
+      PORT: String(port),
+      // Prometheus metrics have their own listener; the GraphQL port answers /metrics with 404.
+      METRICS_PORT: String(metricsPort),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     pinning,
   );
   const base = `http://127.0.0.1:${port}`;
@@ -121,7 +130,8 @@ async function startReplica(env: Record<string, string>, pinning: Pinning) {
     }
     await new Promise((r) => setTimeout(r, 150));
   }
-  return { base, pid: proc.pid, stdout: proc.stdout, stop: () => stopChild(proc.child) };
+  const metrics = `http://127.0.0.1:${metricsPort}/metrics`;
+  return { base, metrics, pid: proc.pid, stdout: proc.stdout, stop: () => stopChild(proc.child) };
 }
 
 async function send(url: string, request: PlannedRequest, t0: number): Promise<Outcome> {
@@ -202,7 +212,7 @@ export async function runBudgetRow(
     );
     const cache = { hits: 0, stale: 0, misses: 0 };
     for (const r of replicas) {
-      const counts = cacheCounts(await (await fetch(`${r.base}/metrics`)).text());
+      const counts = cacheCounts(await (await fetch(r.metrics)).text());
       cache.hits += counts.hits;
       cache.stale += counts.stale;
       cache.misses += counts.misses;
