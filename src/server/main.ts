@@ -47,6 +47,7 @@ export async function startServer(
       ? (await import('./tracing/provider.ts')).createTracing(config.tracing)
       : undefined);
   const upstreams = createUpstreams(config, { logger });
+  const limitsLog = logger.child({ component: 'client-limits' });
   let shuttingDown = false;
   const metrics = createMetrics({
     health: () => upstreams.health(),
@@ -55,7 +56,12 @@ export async function startServer(
   });
   const deps = {
     clients: upstreams,
-    clientLimits: createClientLimits(config),
+    // On Redis the per-client counts are shared by the replicas (memory while Redis is down).
+    clientLimits: createClientLimits(config, {
+      redis: upstreams.redis,
+      keyPrefix: config.redis.keyPrefix,
+      onStoreError: (error) => limitsLog.warn({ err: error }, 'client limits: store error'),
+    }),
     logger,
     health: () => upstreams.health(),
     metrics,

@@ -218,6 +218,9 @@ export async function startGateway(options: {
       WICKSON_HOURLY_BUDGET: '1000000',
       GATEWAY_MODE: options.mode,
       MAX_UPSTREAM_CALLS: '100000',
+      // One load generator is one client: per-client limits off, so the cells measure throughput.
+      CLIENT_CALLS_PER_MINUTE: '0',
+      CLIENT_WICKSON_SHARE: '1',
       // The cells measure one query's upstream calls against N*: no answers shared across requests.
       WICKSON_CACHE_TTL_S: '0',
       BELUGA_CACHE_TTL_S: '0',

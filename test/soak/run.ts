@@ -64,8 +64,11 @@ const config = configFrom({
   WICKSON_URL: fakes.wickson.url,
   WICKSON_API_KEY: canary,
   WICKSON_HOURLY_BUDGET: '1000000',
+  // The soak is one client: per-client limits off, so faults are what it meets.
+  CLIENT_CALLS_PER_MINUTE: '0',
+  CLIENT_WICKSON_SHARE: '1',
   UPSTREAM_TIMEOUT_MS: '1000',
-  // Not lower: startServer derives Node's requestTimeout from it (see findings.md).
+  // Not lower: startServer derives Node's request timeout from it, which must outlast the calls.
   REQUEST_TIMEOUT_MS: '5000',
   ...(process.env.SOAK_CACHE === '1' ? {} : { WICKSON_CACHE_TTL_S: '0', BELUGA_CACHE_TTL_S: '0' }),
 });

@@ -1,0 +1,87 @@
+/**
+ * Per-client limits on Redis (REDIS_URL): two gateway servers on one real redis-server count one
+ * client's calls together, so the client gets CLIENT_CALLS_PER_MINUTE across both replicas, not
+ * per replica; another client is unaffected; with Redis gone the limits fall back to memory and
+ * traffic is still answered.
+ */
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { configFrom } from '../../src/config.ts';
+import { type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { type RunningServer, startServer } from '../../src/server/main.ts';
+import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
+import { PATIENT_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
+import { member, outsider } from '../helpers/writes.ts';
+
+// One Wickson list call per query (cache off, so each query is a real call).
+const WICKSON_LIST =
+  '{ collections(filter: { sources: [WICKSON] }, first: 2) { edges { node { name } } } }';
+const LIMIT = 4;
+
+let redis: RedisServer;
+let fakes: Fakes;
+let a: RunningServer;
+let b: RunningServer;
+
+beforeAll(async () => {
+  [redis, fakes] = await Promise.all([startRedisServer(), startFakes()]);
+  const config = configFrom({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BELUGA_URL: fakes.beluga.url,
+    WICKSON_URL: fakes.wickson.url,
+    REDIS_URL: redis.url,
+    ...PATIENT_REDIS,
+    CLIENT_CALLS_PER_MINUTE: String(LIMIT),
+    ...NO_SHARED_CACHE,
+  });
+  const logger = pino({ level: 'silent' });
+  [a, b] = await Promise.all([startServer(config, { logger }), startServer(config, { logger })]);
+  // Until a replica's client has connected, its limits count in memory (the insurance limiter).
+  for (const server of [a, b])
+    await vi.waitFor(
+      async () => {
+        const ready = await (await fetch(`${server.url}/ready`)).json();
+        expect(ready).toMatchObject({ cache: { redis: 'up' } });
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all([a?.close(), b?.close()]);
+  await fakes?.close();
+  await redis?.stop();
+});
+
+async function post(server: RunningServer, headers: Record<string, string> = {}) {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query: WICKSON_LIST }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+describe('per-client limits shared by two replicas on Redis', () => {
+  it('one client gets CLIENT_CALLS_PER_MINUTE across both replicas; another client is unaffected', async () => {
+    fakes.wickson.control.ledger.reset();
+    const statuses: number[] = [];
+    for (let i = 0; i < 2 * LIMIT; i++) statuses.push(await post(i % 2 === 0 ? a : b));
+    // Per replica the limit would let all eight through; shared, the fifth is refused.
+    expect(statuses).toEqual([...Array(LIMIT).fill(200), ...Array(LIMIT).fill(429)]);
+    expect(fakes.wickson.control.ledger.count()).toBe(LIMIT);
+    // The member token is another client, with its own count.
+    expect(await post(b, member)).toBe(200);
+    expect(fakes.wickson.control.ledger.count()).toBe(LIMIT + 1);
+  });
+
+  it('with Redis killed, the replicas still answer (their own memory counts)', async () => {
+    await redis.kill();
+    fakes.wickson.control.ledger.reset();
+    expect(await post(a, outsider)).toBe(200);
+    expect(await post(b, outsider)).toBe(200);
+    expect(fakes.wickson.control.ledger.count()).toBe(2);
+  });
+});
