@@ -8,9 +8,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { startFakes } from '../../src/fakes/index.ts';
+import { freePort } from '../helpers/net.ts';
 import { startRedisServer } from '../helpers/redis-server.ts';
 import { type BudgetKind, budgetPlan, type PlannedRequest } from './budget-traffic.ts';
-import { freePort, type Pinning, spawnNode, stopChild } from './gateway-process.ts';
+import { type Pinning, spawnNode, stopChild } from './gateway-process.ts';
 import { round, summarize } from './measure.ts';
 
 const API_KEY = 'budget-key';

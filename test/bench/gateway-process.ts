@@ -4,10 +4,10 @@
  */
 import { type ChildProcess, execFileSync, execSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../helpers/net.ts';
 import { rssMb } from './measure.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,18 +38,6 @@ export function setUpPinning(): Pinning {
       childPrefix: [],
     };
   }
-}
-
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const children = new Set<ChildProcess>();

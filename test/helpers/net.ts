@@ -2,14 +2,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A port that refuses connections: bound once, then closed. */
-export async function closedPort(): Promise<number> {
+/** A free loopback port: bound once, then closed, so it refuses connections until someone binds it. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/** A port that refuses connections (an upstream that is down). */
+export const closedPort = freePort;
 
 /** A second origin that records what reaches it (a redirect target, a `next` host). */
 export async function startRecorder(): Promise<{
