@@ -64,6 +64,10 @@ export async function startRedisServer(): Promise<RedisServer> {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
+    let failed: Error | undefined;
+    spawned.once('error', (error) => {
+      failed = error;
+    });
     spawned.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
     });
@@ -72,6 +76,10 @@ export async function startRedisServer(): Promise<RedisServer> {
     child = spawned;
     const deadline = Date.now() + START_DEADLINE_MS;
     while (!(await pings(port))) {
+      if (failed)
+        throw new Error(
+          `cannot run ${BINARY} (${failed.message}): the Redis tests need Debian's redis-server package (apt-get install redis-server; .ci/run installs it when missing)`,
+        );
       if (spawned.exitCode !== null || Date.now() > deadline) {
         spawned.kill('SIGKILL');
         throw new Error(`redis-server did not start on port ${port}: ${stderr.trim()}`);
