@@ -14,5 +14,9 @@ export function withCompression(handler: Handler): Handler {
       !String(res.getHeader('content-type') ?? '').startsWith('text/event-stream') &&
       compression.filter(req, res),
   });
-  return (req, res) => compress(req as never, res as never, () => handler(req, res));
+  // A client that accepts no encoding skips the middleware (and its per-response wrapping).
+  return (req, res) =>
+    req.headers['accept-encoding']
+      ? compress(req as never, res as never, () => handler(req, res))
+      : handler(req, res);
 }

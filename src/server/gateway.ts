@@ -10,6 +10,7 @@ import type { Config } from '../config.ts';
 import { createRequestContext, type GatewayContext, type UpstreamClients } from '../context.ts';
 import { schema } from '../schema/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
+import { bodyLimitPlugin } from './body-limit.ts';
 import { createClientId } from './client-id.ts';
 import { clientLimitPlugin } from './client-limit-plugin.ts';
 import { type ClientLimits, createClientLimits } from './client-limits.ts';
@@ -93,7 +94,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
     batching: false,
-    maxRequestBodySize: config.limits.maxBodyBytes,
+    // bodyLimitPlugin (last in `plugins`) enforces MAX_BODY_BYTES without yoga's per-request stream.
+    maxRequestBodySize: false,
     cors: corsOptions(config.corsOrigins, CSRF_HEADERS),
     logging: yogaLogger(deps.logger),
     maskedErrors: { maskError, isDev: false },
@@ -113,6 +115,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       ...(persisted ? [persisted.plugin] : []),
       ...limitPlugins(config),
       ...clientLimits,
+      bodyLimitPlugin(config.limits.maxBodyBytes),
     ],
     context: ({ request }) => {
       const state = store.get(request);

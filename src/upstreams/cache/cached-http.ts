@@ -16,7 +16,7 @@ import {
 } from '../errors.ts';
 import type { GetRequest, HttpClient } from '../http.ts';
 import type { UpstreamScope } from '../types.ts';
-import { freezeAndStamp, isStamped } from './fetched-at.ts';
+import { share, stamp } from './fetched-at.ts';
 import { type CacheKeyer, pathKey } from './key.ts';
 import type { CacheStats } from './stats.ts';
 import type { CacheEntry, CacheStore } from './store.ts';
@@ -76,10 +76,18 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
   const flights = new Map<string, Flight>();
   let generation = 0;
 
+  /** One upstream call; its answer stamped with the fetch time (cache on or off). */
+  const fetchValue = async <T>(req: GetRequest<T>, nullOn404: boolean) => {
+    const value = nullOn404 ? await inner.getOrNull(req) : await inner.get(req);
+    stamp(value, now());
+    return value;
+  };
+
+  /** One upstream call whose answer is shared: frozen and sized for the store. */
   const fetchEntry = async <T>(req: GetRequest<T>, nullOn404: boolean): Promise<CacheEntry> => {
     const value = nullOn404 ? await inner.getOrNull(req) : await inner.get(req);
     const fetchedAt = now();
-    freezeAndStamp(value, fetchedAt);
+    share(value, fetchedAt);
     return { value, fetchedAt, bytes: value === null ? 4 : JSON.stringify(value).length };
   };
 
@@ -138,7 +146,7 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
   const newerEntry = async (key: string, nullOn404: boolean, newerThan: number) => {
     const entry = await store.get(key);
     if (!entry || entry.fetchedAt <= newerThan || (!nullOn404 && entry.value === null)) return;
-    freezeAndStamp(entry.value, entry.fetchedAt);
+    share(entry.value, entry.fetchedAt);
     return entry;
   };
 
@@ -205,7 +213,7 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
     const key = keyer.key(upstream, req);
     let entry = await store.get(key);
     if (entry && entry.value === null && !nullOn404) entry = undefined;
-    if (entry && !isStamped(entry.value)) freezeAndStamp(entry.value, entry.fetchedAt);
+    if (entry) share(entry.value, entry.fetchedAt);
     const age = entry ? now() - entry.fetchedAt : 0;
     if (entry && age < (entry.value === null ? Math.min(ttlMs, NOT_FOUND_TTL_MS) : ttlMs)) {
       stats.add(upstream, req.route, 'hit');
@@ -282,11 +290,9 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
   return {
     ...inner,
     get: <T>(req: GetRequest<T>) =>
-      (ttlMs > 0 ? cached(req, false) : fetchEntry(req, false).then((e) => e.value)) as Promise<T>,
+      (ttlMs > 0 ? cached(req, false) : fetchValue(req, false)) as Promise<T>,
     getOrNull: <T>(req: GetRequest<T>) =>
-      (ttlMs > 0
-        ? cached(req, true)
-        : fetchEntry(req, true).then((e) => e.value)) as Promise<T | null>,
+      (ttlMs > 0 ? cached(req, true) : fetchValue(req, true)) as Promise<T | null>,
     health: () => inner.health(),
     evictPath: (path, who) => evict(`${path}?`, who),
     evictPrefix: (prefix, who) => evict(prefix, who),

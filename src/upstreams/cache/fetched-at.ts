@@ -1,10 +1,14 @@
 /**
- * When the gateway fetched an upstream payload, for `MediaCollectionStats.fetchedAt`. The cache
- * stamps every object of a payload it hands out (list pages, their items, envelopes' `data`), so
- * whatever part a resolver holds knows its fetch time, on a hit as on a fresh call. Payloads are
- * frozen at the same time: one object may now serve many requests.
+ * When the gateway fetched an upstream payload, for `MediaCollectionStats.fetchedAt`. Every
+ * payload is stamped as it arrives (and as it is read back from a shared store): the payload and
+ * the objects a resolver may hold as its parent, two levels down (a list page's items, an
+ * envelope's `data` and its items). Payloads the cache shares between requests are also frozen
+ * deeply: one object may then serve many requests.
  */
 const stamps = new WeakMap<object, number>();
+
+/** Levels below the payload that are stamped: `page.results[i]`, `envelope.data[i]`. */
+const STAMP_DEPTH = 2;
 
 /** Unix ms of the fetch that produced `value`, if the cache layer saw it. */
 export function fetchedAtOf(value: unknown): number | undefined {
@@ -15,12 +19,27 @@ export function isStamped(value: unknown): boolean {
   return fetchedAtOf(value) !== undefined;
 }
 
-/** Freezes `value` deeply and stamps each object in it with `at`. */
-export function freezeAndStamp(value: unknown, at: number): void {
+/** Stamps `value` and the objects up to STAMP_DEPTH levels inside it with `at`. */
+export function stamp(value: unknown, at: number, depth = 0): void {
   if (typeof value !== 'object' || value === null) return;
   stamps.set(value, at);
-  Object.freeze(value);
-  for (const child of Array.isArray(value) ? value : Object.values(value)) {
-    freezeAndStamp(child, at);
+  if (depth === STAMP_DEPTH) return;
+  if (Array.isArray(value)) {
+    for (const child of value) stamp(child, at, depth + 1);
+    return;
   }
+  for (const key in value) stamp((value as Record<string, unknown>)[key], at, depth + 1);
+}
+
+/** Freezes `value` and everything inside it. */
+export function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Array.isArray(value) ? value : Object.values(value)) deepFreeze(child);
+}
+
+/** A payload about to be shared: frozen, and stamped if it is not yet. */
+export function share(value: unknown, at: number): void {
+  if (!isStamped(value)) stamp(value, at);
+  deepFreeze(value);
 }
