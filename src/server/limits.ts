@@ -6,6 +6,7 @@
  */
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config.ts';
 import type { GatewayContext } from '../context.ts';
 import { predictCalls, type UpstreamCounts } from './cost.ts';
@@ -26,6 +27,11 @@ export function costMessage(predicted: number, limit: number): string {
   const n = (value: number) => value.toLocaleString('en-US');
   return `This query could make ${n(predicted)} upstream calls; the limit is ${n(limit)}.`;
 }
+/** Predictions remembered (document × operation × variable values). */
+const PREDICTIONS_KEPT = 2_000;
+/** Variables longer than this as JSON are predicted afresh each time (not kept). */
+const MAX_PREDICTION_KEY = 2_048;
+
 export const LIST_MESSAGE = 'A list argument has too many items.';
 
 function rejection(message: string, code: string): GraphQLError {
@@ -52,12 +58,13 @@ export function limitPlugins(config: Config): Plugin[] {
   }).protect();
 
   // yoga hands out the same DocumentNode for the same query text (its parse cache), so the
-  // document-only parts of the checks are computed once per document and operation name.
+  // document-only parts of the checks are computed once per document and operation name, and a
+  // prediction once per document, operation and variable values (a bounded LRU: the prediction
+  // is a pure function of them).
   const literalLists = new WeakMap<DocumentNode, number>();
-  const predictions = new WeakMap<
-    GraphQLSchema,
-    WeakMap<DocumentNode, Map<string, UpstreamCounts>>
-  >();
+  const documentIds = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, number>>();
+  let nextDocumentId = 0;
+  const predictions = new LRUCache<string, UpstreamCounts>({ max: PREDICTIONS_KEPT });
   const predict = (
     schema: GraphQLSchema,
     document: DocumentNode,
@@ -65,26 +72,27 @@ export function limitPlugins(config: Config): Plugin[] {
     variables: Record<string, unknown> | undefined,
   ): UpstreamCounts => {
     const operation = getOperationAST(document, operationName);
-    // With variables the prediction depends on their values (and defaults): not cached.
-    if (!operation || operation.variableDefinitions?.length) {
+    if (!operation) return predictCalls(schema, document, operationName, variables);
+    let ids = documentIds.get(schema);
+    if (!ids) {
+      ids = new WeakMap();
+      documentIds.set(schema, ids);
+    }
+    let id = ids.get(document);
+    if (id === undefined) {
+      id = nextDocumentId++;
+      ids.set(document, id);
+    }
+    const values = operation.variableDefinitions?.length ? JSON.stringify(variables ?? {}) : '';
+    // Keyed by the operation found, so made-up operation names cannot grow the cache.
+    const key = `${id}:${operation.name?.value ?? ''}:${values}`;
+    if (key.length > MAX_PREDICTION_KEY) {
       return predictCalls(schema, document, operationName, variables);
     }
-    let bySchema = predictions.get(schema);
-    if (!bySchema) {
-      bySchema = new WeakMap();
-      predictions.set(schema, bySchema);
-    }
-    let byOperation = bySchema.get(document);
-    if (!byOperation) {
-      byOperation = new Map();
-      bySchema.set(document, byOperation);
-    }
-    // Keyed by the operation found, so made-up operation names cannot grow the map.
-    const key = operation.name?.value ?? '';
-    let counts = byOperation.get(key);
+    let counts = predictions.get(key);
     if (!counts) {
       counts = predictCalls(schema, document, operationName, variables);
-      byOperation.set(key, counts);
+      predictions.set(key, counts);
     }
     return counts;
   };

@@ -22,7 +22,7 @@
  * passed through), wired in `upstreams/index.ts`; neither the loaders nor this file know.
  */
 import type { Logger } from 'pino';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { type Breaker, BreakerFailure, BreakerOpenError } from './breaker.ts';
 import {
@@ -276,10 +276,7 @@ export function createHttp(deps: HttpDeps): HttpClient {
     deadline: Deadline,
     state: CallState,
   ): Promise<T> {
-    const url = new URL(info.path, origin);
-    for (const [key, value] of Object.entries(req.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
-    }
+    const path = requestPath(info.path, req.query, origin);
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...req.headers,
@@ -292,8 +289,10 @@ export function createHttp(deps: HttpDeps): HttpClient {
 
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, {
-        dispatcher: deps.dispatcher,
+      // The dispatcher's own `request` takes origin and path: no URL parsed per call.
+      res = await deps.dispatcher.request({
+        origin,
+        path,
         method: req.method,
         headers,
         body: hasBody ? JSON.stringify(req.body) : undefined,
@@ -360,4 +359,38 @@ function abortState(deadline: Deadline) {
     callerAborted: deadline.callerAborted(),
     timeoutMs: deadline.timeoutMs,
   };
+}
+
+/** A dot segment (`.` or `..`) that URL resolution would remove. */
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
+
+/**
+ * `path` with `query` appended, as `new URL(path, origin)` with `searchParams.set` would give it
+ * (form encoding: space as `+`), without parsing a URL per call; a path with dot segments is
+ * still resolved by URL.
+ */
+export function requestPath(
+  path: string,
+  query: Record<string, string | number | undefined> | undefined,
+  origin: string,
+): string {
+  const base = DOT_SEGMENT.test(path) ? new URL(path, origin).pathname : path;
+  let search = '';
+  for (const key in query) {
+    const value = query[key];
+    if (value === undefined) continue;
+    search += `${search ? '&' : '?'}${formEncode(key)}=${formEncode(String(value))}`;
+  }
+  return base + search;
+}
+
+function formEncode(text: string): string {
+  try {
+    return encodeURIComponent(text)
+      .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+      .replace(/%20/g, '+');
+  } catch {
+    // A lone surrogate: URLSearchParams writes U+FFFD for it.
+    return new URLSearchParams([['', text]]).toString().slice(1);
+  }
 }
