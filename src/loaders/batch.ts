@@ -24,6 +24,14 @@ export async function mapBounded<T, R>(
   limit: number,
   task: (item: T) => Promise<R>,
 ): Promise<(R | Error)[]> {
+  if (items.length === 1) {
+    // The common case (one key per batch) without workers.
+    try {
+      return [await task(items[0] as T)];
+    } catch (error) {
+      return [asError(error)];
+    }
+  }
   const out: (R | Error)[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -100,6 +108,11 @@ export async function listThenDetail<K, P>(
   options: ListThenDetail<K, P>,
 ): Promise<Slot<P>[]> {
   const { group, list, detail, idOf, concurrency } = options;
+  if (keys.length === 1) {
+    // One key: no list can serve it (a list call needs two ids), so its detail.
+    const [slot] = await mapBounded(keys, 1, detail);
+    return [slot ?? null];
+  }
   const keysById = groupBy(keys, idOf.key);
   const firstKey = (id: string) => (keysById.get(id) as K[])[0] as K;
   const tiers = new Map([...keysById.keys()].map((id) => [id, group(firstKey(id))]));
