@@ -7,15 +7,21 @@
  * client the counts are shared by replicas, with an in-memory insurance limiter while Redis is
  * down so traffic is never blocked by it.
  */
-import {
-  type RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
+import { createRequire } from 'node:module';
+import type * as Flexible from 'rate-limiter-flexible';
 import type { Config } from '../config.ts';
 import type { Redis } from '../redis.ts';
 import type { UpstreamCounts } from '../upstreams/call-budget.ts';
+
+// The limiter classes by file: the package's index loads every store it supports (Mongo,
+// Postgres, Memcached, …) at start, ~7 MB of RSS; the Redis limiter loads only with Redis.
+const require = createRequire(import.meta.url);
+type RateLimiterAbstract = Flexible.RateLimiterAbstract;
+type RateLimiterRes = Flexible.RateLimiterRes;
+const RateLimiterMemory: typeof Flexible.RateLimiterMemory = require('rate-limiter-flexible/lib/RateLimiterMemory.js');
+const RateLimiterRes: typeof Flexible.RateLimiterRes = require('rate-limiter-flexible/lib/RateLimiterRes.js');
+const redisLimiter = (): typeof Flexible.RateLimiterRedis =>
+  require('rate-limiter-flexible/lib/RateLimiterRedis.js');
 
 export type ClientLimitName = 'calls' | 'wickson';
 
@@ -60,6 +66,7 @@ export function createClientLimits(
   const limiter = (name: string, points: number, duration: number) => {
     const memory = new RateLimiterMemory({ keyPrefix: name, points, duration });
     if (!options.redis) return memory;
+    const RateLimiterRedis = redisLimiter();
     return new RateLimiterRedis({
       storeClient: options.redis,
       rejectIfRedisNotReady: true,

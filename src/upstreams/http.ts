@@ -45,6 +45,7 @@ import {
   UpstreamUnavailableError,
 } from './errors.ts';
 import { parseBody } from './parse.ts';
+import { dispatchRequest } from './pool.ts';
 import type { QuotaGate } from './quota.ts';
 import { DEFAULT_RETRY_AFTER_MS, RATE_LIMIT_WINDOW_MS, toRetryAfterSeconds } from './rate-limit.ts';
 import { reportCall } from './report.ts';
@@ -290,7 +291,7 @@ export function createHttp(deps: HttpDeps): HttpClient {
     let res: Dispatcher.ResponseData;
     try {
       // The dispatcher's own `request` takes origin and path: no URL parsed per call.
-      res = await deps.dispatcher.request({
+      res = await dispatchRequest(deps.dispatcher, {
         origin,
         path,
         method: req.method,
