@@ -158,22 +158,22 @@ export function prepareReference(ref: string, log: (msg: string) => void): Refer
 }
 
 /**
- * How `npm start` runs the gateway: the `VAR=value` prefixes and the node flags of package.json's
- * start script, so the bench measures the process users run.
+ * How `npm start` runs the gateway: the `VAR=value` prefixes, the node flags and the script of
+ * package.json's start script (its last `&&` step; the first builds dist/ when stale), so the
+ * bench measures the process users run.
  */
-export function startScript(): { env: Record<string, string>; nodeArgs: string[] } {
+export function startScript(): { env: Record<string, string>; nodeArgs: string[]; script: string } {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
-  const words = pkg.scripts.start.split(/\s+/);
+  const words = (pkg.scripts.start.split('&&').at(-1) ?? '').trim().split(/\s+/);
   const node = words.indexOf('node');
-  const script = words.indexOf('src/server/main.ts');
-  if (node < 0 || script < node)
-    throw new Error('package.json start: expected node … src/server/main.ts');
+  if (node < 0 || node === words.length - 1)
+    throw new Error('package.json start: expected [VAR=value …] node [flags …] <script>');
   const env = Object.fromEntries(
     words.slice(0, node).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
-  return { env, nodeArgs: words.slice(node + 1, script) };
+  return { env, nodeArgs: words.slice(node + 1, -1), script: words.at(-1) as string };
 }
 
 export async function startGateway(options: {
@@ -190,10 +190,10 @@ export async function startGateway(options: {
 }): Promise<GatewayProcess> {
   const port = await freePort();
   const shipped = options.reference
-    ? { env: {}, nodeArgs: options.reference.nodeArgs }
+    ? { env: {}, nodeArgs: options.reference.nodeArgs, script: 'src/server/main.ts' }
     : startScript();
   const proc = spawnNode(
-    'src/server/main.ts',
+    shipped.script,
     [],
     {
       PORT: String(port),

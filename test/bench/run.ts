@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { buildGateway, isStale } from '../../src/build.ts';
 import { type Fakes, startFakes } from '../../src/fakes/index.ts';
 import { benchBudget, budgetWatchdogMs } from './budget.ts';
 import { bestCpuOf, type CellContext, floorCell, gatewayCell } from './cells.ts';
@@ -114,6 +115,11 @@ async function main(): Promise<number> {
       ...(args.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] } : {}),
     };
     if (!args['floor-only']) {
+      // `npm start` runs the build (dist/): bring it up to date as the start script would.
+      if (isStale()) {
+        const built = await buildGateway();
+        log(`built dist/gateway.js (${(built.entryBytes / 1e6).toFixed(1)} MB)`);
+      }
       const ref = reference ? prepareReference(reference, log) : undefined;
       // One at a time: start-up CPU of one must not slow another's, and idle RSS is per process.
       for (const options of [
