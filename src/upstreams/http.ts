@@ -45,7 +45,7 @@ import {
   UpstreamUnavailableError,
 } from './errors.ts';
 import { parseBody } from './parse.ts';
-import { dispatchRequest } from './pool.ts';
+import { type Exchange, ExchangeError, exchange } from './pool.ts';
 import type { QuotaGate } from './quota.ts';
 import { DEFAULT_RETRY_AFTER_MS, RATE_LIMIT_WINDOW_MS, toRetryAfterSeconds } from './rate-limit.ts';
 import { reportCall } from './report.ts';
@@ -288,20 +288,29 @@ export function createHttp(deps: HttpDeps): HttpClient {
     const hasBody = req.body !== undefined;
     if (hasBody) headers['content-type'] = 'application/json';
 
-    let res: Dispatcher.ResponseData;
+    let res: Exchange;
     try {
-      // The dispatcher's own `request` takes origin and path: no URL parsed per call.
-      res = await dispatchRequest(deps.dispatcher, {
-        origin,
-        path,
-        method: req.method,
-        headers,
-        body: hasBody ? JSON.stringify(req.body) : undefined,
-        signal: deadline.signal,
-      });
+      res = await exchange(
+        deps.dispatcher,
+        {
+          origin,
+          path,
+          method: req.method,
+          headers,
+          body: hasBody ? JSON.stringify(req.body) : undefined,
+        },
+        deadline.signal,
+      );
     } catch (error) {
-      const failure = classifyTransport(error, info, 'headers', abortState(deadline));
-      if (failure.error.sent) state.sent = true;
+      const failed = error instanceof ExchangeError ? error : new ExchangeError(undefined, error);
+      if (failed.status !== undefined) state.status = failed.status;
+      const failure = classifyTransport(
+        failed.cause,
+        failed.status === undefined ? info : { ...info, status: failed.status },
+        failed.phase,
+        abortState(deadline),
+      );
+      if (failed.phase === 'body' || failure.error.sent) state.sent = true;
       throw failure;
     }
     state.sent = true;
@@ -317,15 +326,9 @@ export function createHttp(deps: HttpDeps): HttpClient {
     if (status !== 429) quota?.observe(res.headers, status);
     if (status >= 300 && status < 400) {
       // Never followed: the Location may be another origin and would receive our credentials.
-      await res.body.dump({ limit: 64 * 1024, signal: deadline.signal }).catch(() => undefined);
       throw classifyStatus(info, { status, headers: res.headers, text: '' }, classifyOptions);
     }
-    let text: string;
-    try {
-      text = await res.body.text();
-    } catch (error) {
-      throw classifyTransport(error, withStatus, 'body', abortState(deadline));
-    }
+    const text = res.text;
     if (status < 200 || status >= 300)
       throw classifyStatus(info, { status, headers: res.headers, text }, classifyOptions);
     const parsed =
