@@ -1,14 +1,14 @@
 /**
  * When the gateway fetched an upstream payload, for `MediaCollectionStats.fetchedAt`. Every
  * payload is stamped as it arrives (and as it is read back from a shared store): the payload and
- * the objects a resolver may hold as its parent, two levels down (a list page's items, an
- * envelope's `data` and its items). Payloads the cache shares between requests are also frozen
+ * the objects a resolver may hold as its parent, up to three levels down (a list page's items,
+ * an envelope's `data`, Wickson's `data.collection_details[id]`). Payloads the cache shares between requests are also frozen
  * deeply: one object may then serve many requests.
  */
 const stamps = new WeakMap<object, number>();
 
-/** Levels below the payload that are stamped: `page.results[i]`, `envelope.data[i]`. */
-const STAMP_DEPTH = 2;
+/** Levels below the payload that are stamped: `page.results[i]`, `data.collection_details[id]`. */
+const STAMP_DEPTH = 3;
 
 /** Unix ms of the fetch that produced `value`, if the cache layer saw it. */
 export function fetchedAtOf(value: unknown): number | undefined {

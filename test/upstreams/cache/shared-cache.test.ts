@@ -50,6 +50,21 @@ describe('freshness', () => {
     expect(s.upstreams.cache.total('hit', 'wickson')).toBe(1);
   });
 
+  it("stamps collections from the Wickson list with the list's fetch time", async () => {
+    const { s, advance } = await stack();
+    const list = `{ collections(filter: { sources: [WICKSON] }, first: 3) {
+      edges { node { stats { fetchedAt } } } } }`;
+    const stamps = (body: { data?: Record<string, unknown> | null }) =>
+      (body.data?.collections as { edges: { node: { stats: { fetchedAt: string } } }[] }).edges.map(
+        (e) => e.node.stats.fetchedAt,
+      );
+    const first = await s.query(list);
+    expect(stamps(first.body)).toEqual(Array(3).fill(new Date(T0).toISOString()));
+    advance(30_000);
+    const cached = await s.query(list);
+    expect(stamps(cached.body)).toEqual(Array(3).fill(new Date(T0).toISOString()));
+  });
+
   it('past the TTL answers stale and refreshes once in the background; past SWR it waits', async () => {
     const { s, advance, at } = await stack();
     await s.query(WICKSON);
