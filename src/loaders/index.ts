@@ -57,67 +57,146 @@ export type Loaders = CoreLoaders & ListLoaders & ItemLoaders;
 
 const IGNORE: Learn = { captureSet: () => {}, project: () => {}, job: () => {} };
 
+/**
+ * One request's loaders, each built on first use: a query touches two or three of the fifteen,
+ * and building all of them per request was a measurable share of a small query's allocations.
+ */
+class RequestLoaders implements Loaders {
+  readonly baseline: boolean;
+  readonly #deps: LoaderDeps;
+  readonly #learn: Learn;
+  readonly #relations: Relations;
+  readonly #setProjects = new Map<string, number>();
+  readonly #jobPlaces = new Map<string, JobPlace>();
+  #captureSet?: Loaders['captureSet'];
+  #captureSetCounts?: Loaders['captureSetCounts'];
+  #captureDate?: Loaders['captureDate'];
+  #project?: Loaders['project'];
+  #job?: Loaders['job'];
+  #jobsByCaptureSet?: Loaders['jobsByCaptureSet'];
+  #wicksonCollection?: Loaders['wicksonCollection'];
+  #lists?: ListLoaders;
+  #items?: ItemLoaders;
+
+  constructor(deps: LoaderDeps) {
+    this.#deps = deps;
+    this.baseline = deps.config.mode === 'baseline';
+    this.#relations = {
+      projectOfSet: (setId) => this.#setProjects.get(setId),
+      setOfJob: (jobId) => this.#jobPlaces.get(jobId),
+    };
+    // Runs only once a batch has a payload: primes the other loaders, records where things belong.
+    this.#learn = this.baseline
+      ? IGNORE
+      : {
+          captureSet: (dto, withCounts) => {
+            const id = String(dto.id);
+            this.captureSet.prime({ id }, dto);
+            if (withCounts) this.captureSet.prime({ id, counts: true }, dto);
+            if (dto.occurrences_count !== null || dto.taxa_count !== null) {
+              this.captureSetCounts.prime({ id, projectId: dto.project }, countsOf(dto));
+            }
+            const place = {
+              captureSetId: dto.id,
+              projectId: dto.project,
+              setJobCount: dto.jobs.length,
+            };
+            for (const job of dto.jobs) this.#jobPlaces.set(String(job.id), place);
+          },
+          project: (dto) => {
+            this.project.prime(String(dto.id), dto);
+          },
+          job: (dto) => {
+            this.job.prime(String(dto.id), dto);
+            const set = dto.source_image_collection;
+            if (set) this.#setProjects.set(String(set.id), dto.project.id);
+          },
+        };
+  }
+
+  get captureSet() {
+    this.#captureSet ??= createCaptureSetLoader(this.#deps, this.#relations, this.#learn);
+    return this.#captureSet;
+  }
+  get captureSetCounts() {
+    this.#captureSetCounts ??= createCaptureSetCountsLoader(this.#deps, this.#learn);
+    return this.#captureSetCounts;
+  }
+  get captureDate() {
+    this.#captureDate ??= createCaptureDateLoader(this.#deps);
+    return this.#captureDate;
+  }
+  get project() {
+    this.#project ??= createProjectLoader(this.#deps, this.#learn);
+    return this.#project;
+  }
+  get job() {
+    this.#job ??= createJobLoader(this.#deps, this.#relations, this.#learn);
+    return this.#job;
+  }
+  get jobsByCaptureSet() {
+    this.#jobsByCaptureSet ??= createJobsByCaptureSetLoader(this.#deps, this.#learn);
+    return this.#jobsByCaptureSet;
+  }
+  get wicksonCollection() {
+    this.#wicksonCollection ??= createWicksonCollectionLoader(this.#deps);
+    return this.#wicksonCollection;
+  }
+  get #listLoaders(): ListLoaders {
+    this.#lists ??= createListLoaders(this.#deps, this.#learn);
+    return this.#lists;
+  }
+  get #itemLoaders(): ItemLoaders {
+    this.#items ??= createItemLoaders(this.#deps);
+    return this.#items;
+  }
+  get captureSetList() {
+    return this.#listLoaders.captureSetList;
+  }
+  get projectList() {
+    return this.#listLoaders.projectList;
+  }
+  get jobList() {
+    return this.#listLoaders.jobList;
+  }
+  get wicksonCollectionList() {
+    return this.#listLoaders.wicksonCollectionList;
+  }
+  get captureList() {
+    return this.#itemLoaders.captureList;
+  }
+  get capture() {
+    return this.#itemLoaders.capture;
+  }
+  get mediaList() {
+    return this.#itemLoaders.mediaList;
+  }
+  get media() {
+    return this.#itemLoaders.media;
+  }
+
+  afterWrite(answer?: { captureSet?: CaptureSetDto; job?: JobDto }): void {
+    // Loaders not built yet hold nothing to forget.
+    for (const loader of [
+      this.#captureSet,
+      this.#captureSetCounts,
+      this.#captureDate,
+      this.#job,
+      this.#jobsByCaptureSet,
+      this.#lists?.captureSetList,
+      this.#lists?.jobList,
+      this.#items?.captureList,
+      this.#items?.capture,
+    ]) {
+      loader?.clearAll();
+    }
+    this.#setProjects.clear();
+    this.#jobPlaces.clear();
+    if (answer?.captureSet) this.#learn.captureSet(answer.captureSet, false);
+    if (answer?.job) this.#learn.job(answer.job);
+  }
+}
+
 export function createLoaders(deps: LoaderDeps): Loaders {
-  const baseline = deps.config.mode === 'baseline';
-  const setProjects = new Map<string, number>();
-  const jobPlaces = new Map<string, JobPlace>();
-  const relations: Relations = {
-    projectOfSet: (setId) => setProjects.get(setId),
-    setOfJob: (jobId) => jobPlaces.get(jobId),
-  };
-  // Refers to the loaders below; runs only once a batch has a payload.
-  const learn: Learn = baseline
-    ? IGNORE
-    : {
-        captureSet: (dto, withCounts) => {
-          const id = String(dto.id);
-          loaders.captureSet.prime({ id }, dto);
-          if (withCounts) loaders.captureSet.prime({ id, counts: true }, dto);
-          if (dto.occurrences_count !== null || dto.taxa_count !== null) {
-            loaders.captureSetCounts.prime({ id, projectId: dto.project }, countsOf(dto));
-          }
-          const place = {
-            captureSetId: dto.id,
-            projectId: dto.project,
-            setJobCount: dto.jobs.length,
-          };
-          for (const job of dto.jobs) jobPlaces.set(String(job.id), place);
-        },
-        project: (dto) => {
-          loaders.project.prime(String(dto.id), dto);
-        },
-        job: (dto) => {
-          loaders.job.prime(String(dto.id), dto);
-          const set = dto.source_image_collection;
-          if (set) setProjects.set(String(set.id), dto.project.id);
-        },
-      };
-  const core: CoreLoaders = {
-    baseline,
-    captureSet: createCaptureSetLoader(deps, relations, learn),
-    captureSetCounts: createCaptureSetCountsLoader(deps, learn),
-    captureDate: createCaptureDateLoader(deps),
-    project: createProjectLoader(deps, learn),
-    job: createJobLoader(deps, relations, learn),
-    jobsByCaptureSet: createJobsByCaptureSetLoader(deps, learn),
-    wicksonCollection: createWicksonCollectionLoader(deps),
-    afterWrite: (answer) => {
-      const { captureSet, captureSetCounts, captureDate, job, jobsByCaptureSet } = loaders;
-      const { captureSetList, jobList, captureList, capture } = loaders;
-      for (const loader of [captureSet, captureSetCounts, captureDate, job, jobsByCaptureSet]) {
-        loader.clearAll();
-      }
-      for (const loader of [captureSetList, jobList, captureList, capture]) loader.clearAll();
-      setProjects.clear();
-      jobPlaces.clear();
-      if (answer?.captureSet) learn.captureSet(answer.captureSet, false);
-      if (answer?.job) learn.job(answer.job);
-    },
-  };
-  const loaders: Loaders = {
-    ...core,
-    ...createListLoaders(deps, learn),
-    ...createItemLoaders(deps),
-  };
-  return loaders;
+  return new RequestLoaders(deps);
 }
