@@ -1,11 +1,21 @@
 /**
  * The per-call deadline: aborts after `timeoutMs` or when the caller's signal aborts, whichever
  * comes first. Same as `AbortSignal.any([scope.signal, AbortSignal.timeout(ms)])`, but the timer
- * is cleared and the listener removed when the call ends, so nothing outlives it (and no
- * `AbortSignal.any` per call: its dependent-signal bookkeeping was a measurable CPU cost).
+ * is cleared and the listener removed when the call ends, so nothing outlives it, and no
+ * AbortController is made unless something asks for `signal` (AbortSignal.any, and an
+ * EventTarget per call, were a measurable CPU cost).
  */
-export interface Deadline {
-  signal: AbortSignal;
+/** What an exchange needs to be cancelled: no AbortSignal (an EventTarget) per call. */
+export interface Cancellation {
+  aborted(): boolean;
+  reason(): unknown;
+  /** Runs `fn` once on abort (at once if already aborted); returns the unsubscribe. */
+  onAbort(fn: (reason: unknown) => void): () => void;
+}
+
+export interface Deadline extends Cancellation {
+  /** An AbortSignal for APIs that need one (the retry sleep); created on first read. */
+  readonly signal: AbortSignal;
   timeoutMs: number;
   timedOut(): boolean;
   callerAborted(): boolean;
@@ -14,23 +24,54 @@ export interface Deadline {
 }
 
 export function createDeadline(timeoutMs: number, parent: AbortSignal | undefined): Deadline {
-  const controller = new AbortController();
   const endsAt = performance.now() + timeoutMs;
   let timedOut = false;
+  let aborted = false;
+  let reason: unknown;
+  let controller: AbortController | undefined;
+  let listeners: ((reason: unknown) => void)[] = [];
+  const abort = (why: unknown) => {
+    if (aborted) return;
+    aborted = true;
+    reason = why;
+    controller?.abort(why);
+    const fns = listeners;
+    listeners = [];
+    for (const fn of fns) fn(why);
+  };
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort(new DOMException(`deadline of ${timeoutMs} ms passed`, 'TimeoutError'));
+    abort(new DOMException(`deadline of ${timeoutMs} ms passed`, 'TimeoutError'));
   }, timeoutMs);
-  const onParentAbort = () => controller.abort(parent?.reason);
+  const onParentAbort = () => abort(parent?.reason);
   let unsubscribe: (() => void) | undefined;
   if (parent?.aborted) onParentAbort();
   else if (parent) unsubscribe = subscribe(parent, onParentAbort);
   return {
-    signal: controller.signal,
+    get signal() {
+      if (!controller) {
+        controller = new AbortController();
+        if (aborted) controller.abort(reason);
+      }
+      return controller.signal;
+    },
     timeoutMs,
     timedOut: () => timedOut,
     callerAborted: () => parent?.aborted === true,
     remainingMs: () => endsAt - performance.now(),
+    aborted: () => aborted,
+    reason: () => reason,
+    onAbort(fn) {
+      if (aborted) {
+        fn(reason);
+        return () => {};
+      }
+      listeners.push(fn);
+      return () => {
+        const i = listeners.indexOf(fn);
+        if (i >= 0) listeners.splice(i, 1);
+      };
+    },
     dispose: () => {
       clearTimeout(timer);
       unsubscribe?.();

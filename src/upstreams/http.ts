@@ -299,7 +299,7 @@ export function createHttp(deps: HttpDeps): HttpClient {
           headers,
           body: hasBody ? JSON.stringify(req.body) : undefined,
         },
-        deadline.signal,
+        deadline,
       );
     } catch (error) {
       const failed = error instanceof ExchangeError ? error : new ExchangeError(undefined, error);

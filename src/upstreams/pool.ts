@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
 import type * as Undici from 'undici';
 import type { Config } from '../config.ts';
+import type { Cancellation } from './deadline.ts';
 
 // undici by file: its index also loads fetch, WebSocket, the cache and their web APIs at start
 // (~13 MB of RSS) that the gateway never uses.
@@ -44,12 +45,12 @@ function decode(chunks: Buffer[]): string {
 /**
  * One request through `dispatcher.dispatch` with a handler that collects the body: no Readable
  * stream per response and no URL parsed (undici's `request` builds both; they were ~10% of a
- * small query's CPU). The pool's timeouts and response size cap still apply; `signal` aborts.
+ * small query's CPU). The pool's timeouts and response size cap still apply; `cancel` aborts.
  */
 export function exchange(
   dispatcher: Undici.Dispatcher,
   options: Undici.Dispatcher.DispatchOptions,
-  signal: AbortSignal,
+  cancel: Cancellation,
 ): Promise<Exchange> {
   return new Promise<Exchange>((resolve, reject) => {
     let controller: Undici.Dispatcher.DispatchController | undefined;
@@ -57,29 +58,29 @@ export function exchange(
     let headers: IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
     let done = false;
+    let unsubscribe: (() => void) | undefined;
     const finish = () => {
       done = true;
-      signal.removeEventListener('abort', onAbort);
+      unsubscribe?.();
     };
     const fail = (error: unknown) => {
       if (done) return;
       finish();
       reject(new ExchangeError(statusCode || undefined, error));
     };
-    const onAbort = () => {
-      if (controller) controller.abort(signal.reason);
-      else fail(signal.reason);
-    };
-    if (signal.aborted) {
-      fail(signal.reason);
+    if (cancel.aborted()) {
+      fail(cancel.reason());
       return;
     }
-    signal.addEventListener('abort', onAbort, { once: true });
+    unsubscribe = cancel.onAbort((reason) => {
+      if (controller) controller.abort(reason as Error);
+      else fail(reason);
+    });
     try {
       dispatcher.dispatch(options, {
         onRequestStart(c) {
           controller = c;
-          if (done) c.abort(signal.reason);
+          if (done) c.abort(cancel.reason() as Error);
         },
         onResponseStart(_c, status, responseHeaders) {
           if (status < 200) return; // 1xx: the final response follows
