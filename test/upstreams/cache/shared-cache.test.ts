@@ -54,10 +54,9 @@ describe('freshness', () => {
     const { s, advance } = await stack();
     const list = `{ collections(filter: { sources: [WICKSON] }, first: 3) {
       edges { node { stats { fetchedAt } } } } }`;
+    type Page = { collections: { edges: { node: { stats: { fetchedAt: string } } }[] } };
     const stamps = (body: { data?: Record<string, unknown> | null }) =>
-      (body.data?.collections as { edges: { node: { stats: { fetchedAt: string } } }[] }).edges.map(
-        (e) => e.node.stats.fetchedAt,
-      );
+      (body.data as Page).collections.edges.map((e) => e.node.stats.fetchedAt);
     const first = await s.query(list);
     expect(stamps(first.body)).toEqual(Array(3).fill(new Date(T0).toISOString()));
     advance(30_000);
