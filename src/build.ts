@@ -38,14 +38,27 @@ function newestInput(): number {
   return newest;
 }
 
-/** The node flags of package.json's start script (between `node` and the script). */
-function startFlags(): string[] {
+/**
+ * How `npm start` runs the gateway: the `VAR=value` prefixes, the node flags and the script of
+ * package.json's start script (its last `&&` step; the first builds dist/ when stale). The build
+ * primes the compile cache with these flags; the bench starts exactly this.
+ */
+export function startCommand(): {
+  env: Record<string, string>;
+  nodeArgs: string[];
+  script: string;
+} {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
   const words = (pkg.scripts.start.split('&&').at(-1) ?? '').trim().split(/\s+/);
   const node = words.indexOf('node');
-  return node < 0 ? [] : words.slice(node + 1, -1);
+  if (node < 0 || node === words.length - 1)
+    throw new Error('package.json start: expected [VAR=value …] node [flags …] <script>');
+  const env = Object.fromEntries(
+    words.slice(0, node).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  return { env, nodeArgs: words.slice(node + 1, -1), script: words.at(-1) as string };
 }
 
 export function isStale(out = DIST): boolean {
@@ -84,7 +97,7 @@ export async function buildGateway(out = DIST): Promise<{ files: number; entryBy
       `await import(${JSON.stringify(pathToFileURL(join(out, ENTRY)).href)});\n`,
     );
     try {
-      execFileSync(process.execPath, [...startFlags(), prime], {
+      execFileSync(process.execPath, [...startCommand().nodeArgs, prime], {
         cwd: ROOT,
         env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE },
         stdio: 'ignore',

@@ -3,10 +3,11 @@
  * (Node's type stripping), so the PID we measure is the process doing the work.
  */
 import { type ChildProcess, execFileSync, execSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startCommand } from '../../src/build.ts';
 import { freePort } from '../helpers/net.ts';
 import { rssMb } from './measure.ts';
 
@@ -157,25 +158,6 @@ export function prepareReference(ref: string, log: (msg: string) => void): Refer
   };
 }
 
-/**
- * How `npm start` runs the gateway: the `VAR=value` prefixes, the node flags and the script of
- * package.json's start script (its last `&&` step; the first builds dist/ when stale), so the
- * bench measures the process users run.
- */
-export function startScript(): { env: Record<string, string>; nodeArgs: string[]; script: string } {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: { start: string };
-  };
-  const words = (pkg.scripts.start.split('&&').at(-1) ?? '').trim().split(/\s+/);
-  const node = words.indexOf('node');
-  if (node < 0 || node === words.length - 1)
-    throw new Error('package.json start: expected [VAR=value …] node [flags …] <script>');
-  const env = Object.fromEntries(
-    words.slice(0, node).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-  );
-  return { env, nodeArgs: words.slice(node + 1, -1), script: words.at(-1) as string };
-}
-
 export async function startGateway(options: {
   mode: 'standard' | 'baseline';
   /** Run this older commit instead of the working tree (in standard mode). */
@@ -191,7 +173,7 @@ export async function startGateway(options: {
   const port = await freePort();
   const shipped = options.reference
     ? { env: {}, nodeArgs: options.reference.nodeArgs, script: 'src/server/main.ts' }
-    : startScript();
+    : startCommand();
   const proc = spawnNode(
     shipped.script,
     [],
