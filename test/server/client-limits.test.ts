@@ -4,10 +4,7 @@
  * hash, else its address (X-Forwarded-For only with TRUST_PROXY). Exact calls from the ledger.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { configFrom } from '../../src/config.ts';
-import { startFakes } from '../../src/fakes/index.ts';
-import { createLogger } from '../../src/server/logger.ts';
-import { startServer } from '../../src/server/main.ts';
+import { startListening } from '../helpers/listening.ts';
 import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 import { member, outsider } from '../helpers/writes.ts';
@@ -164,18 +161,9 @@ describe('who a client is', () => {
 
 describe('over a real socket', () => {
   it('the peer address is the client', async () => {
-    const fakes = await startFakes();
-    const config = configFrom({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BELUGA_URL: fakes.beluga.url,
-      WICKSON_URL: fakes.wickson.url,
+    const { running, fakes, lines, close } = await startListening({
       CLIENT_CALLS_PER_MINUTE: '1',
       ...NO_SHARED_CACHE,
-    });
-    const lines: string[] = [];
-    const running = await startServer(config, {
-      logger: createLogger(config, { write: (line: string) => lines.push(line) }),
     });
     try {
       const post = () =>
@@ -192,8 +180,7 @@ describe('over a real socket', () => {
       expect(logged).toMatchObject({ client: 'a:127.0.0.1', limit: 'calls' });
       expect(fakes.wickson.control.ledger.count()).toBe(1);
     } finally {
-      await running.close();
-      await fakes.close();
+      await close();
     }
   });
 });

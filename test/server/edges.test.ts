@@ -4,9 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { configFrom } from '../../src/config.ts';
-import { startFakes } from '../../src/fakes/index.ts';
-import { createLogger } from '../../src/server/logger.ts';
-import { startServer } from '../../src/server/main.ts';
+import { startListening } from '../helpers/listening.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
 let stack: Stack | undefined;
@@ -82,17 +80,7 @@ describe('CORS', () => {
 
 describe('METRICS_PORT', () => {
   it('serves /metrics on its own listener; the GraphQL port answers 404', async () => {
-    const fakes = await startFakes();
-    const config = configFrom({
-      PORT: '0',
-      METRICS_PORT: '0',
-      HOST: '127.0.0.1',
-      BELUGA_URL: fakes.beluga.url,
-      WICKSON_URL: fakes.wickson.url,
-    });
-    const running = await startServer(config, {
-      logger: createLogger(config, { write: () => {} }),
-    });
+    const { running, close } = await startListening({ METRICS_PORT: '0' });
     try {
       await fetch(`${running.url}/graphql`, {
         method: 'POST',
@@ -109,28 +97,17 @@ describe('METRICS_PORT', () => {
         404,
       );
     } finally {
-      await running.close();
-      await fakes.close();
+      await close();
     }
   });
 
   it('unset: no metrics listener', async () => {
-    const fakes = await startFakes();
-    const config = configFrom({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BELUGA_URL: fakes.beluga.url,
-      WICKSON_URL: fakes.wickson.url,
-    });
-    const running = await startServer(config, {
-      logger: createLogger(config, { write: () => {} }),
-    });
+    const { running, close } = await startListening();
     try {
       expect(running.metricsUrl).toBeUndefined();
       expect((await fetch(`${running.url}/metrics`)).status).toBe(404);
     } finally {
-      await running.close();
-      await fakes.close();
+      await close();
     }
   });
 });
