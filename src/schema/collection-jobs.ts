@@ -3,6 +3,7 @@ import type { GatewayContext } from '../context.ts';
 import type { JobDto, JobSummaryDto } from '../upstreams/beluga/schemas.ts';
 import { belugaDto, type CollectionParent, type JobModel } from './models.ts';
 import { toJobStatus, toJobTypeKey } from './normalize/enums.ts';
+import { codeOrder } from './normalize/time.ts';
 import { selectedFields } from './selection.ts';
 
 /** Job fields the capture set's embedded summaries (JobStatus) do not carry. */
@@ -27,7 +28,7 @@ export async function collectionJobs(
   if (collection.source !== 'BELUGA') return [];
   const dto = await belugaDto(collection, ctx);
   const summaries = [...dto.jobs]
-    .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id)
+    .sort((a, b) => codeOrder(b.created_at, a.created_at) || b.id - a.id)
     .filter((job) => matches(job, filter, ctx));
   const base = (job: JobSummaryDto): JobModel => ({
     sourceId: job.id,

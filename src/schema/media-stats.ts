@@ -12,7 +12,7 @@ import {
   wicksonDetail,
 } from './models.ts';
 import { type MediaTypeValue, toMediaType } from './normalize/enums.ts';
-import { belugaTime, wicksonTime } from './normalize/time.ts';
+import { belugaTime, codeOrder, wicksonTime } from './normalize/time.ts';
 
 export interface MediaTypeCountModel {
   mediaType: MediaTypeValue;
@@ -117,7 +117,7 @@ MediaCollectionStatsRef.implement({
         return Object.entries(stats.media_type_distribution)
           .filter(([, count]) => count > 0)
           .map(([type, count]) => ({ mediaType: toMediaType(type, ctx.logger), count }))
-          .sort((a, b) => b.count - a.count || a.mediaType.localeCompare(b.mediaType));
+          .sort((a, b) => b.count - a.count || codeOrder(a.mediaType, b.mediaType));
       },
     }),
     withDetectionsCount: t.int({

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { belugaTime, wicksonTime } from '../../src/schema/normalize/time.ts';
+import { belugaTime, codeOrder, wicksonTime } from '../../src/schema/normalize/time.ts';
 
 const viaLuxon = (naive: string, zone: string) => {
   const parsed = DateTime.fromISO(naive, { zone, setZone: false });
@@ -69,5 +69,21 @@ describe('time normalization', () => {
       const parsed = DateTime.fromISO(utc, { zone: 'utc' });
       expect(wicksonTime(utc), utc).toBe(parsed.isValid ? parsed.toUTC().toISO() : null);
     }
+  });
+
+  it('orders Beluga timestamps and enum names by code unit, as the collator orders them', () => {
+    const stamps = [
+      '2024-05-10T20:11:02.004512',
+      '2024-05-10T20:11:02',
+      '2024-05-10T20:11:02.5',
+      '2023-12-31T23:59:59.999999',
+      '2024-05-10T09:00:00',
+      'IMAGE',
+      'AUDIO',
+      'VIDEO',
+    ];
+    const byCollator = [...stamps].sort((a, b) => a.localeCompare(b, 'en'));
+    expect([...stamps].sort(codeOrder)).toEqual(byCollator);
+    expect(codeOrder('a', 'a')).toBe(0);
   });
 });

@@ -25,6 +25,14 @@ export function wicksonTime(utc: string | null | undefined): string | null {
   return parsed.isValid ? parsed.toUTC().toISO() : null;
 }
 
+/**
+ * Orders machine strings (ISO timestamps, enum names) by code unit: the same order as
+ * `localeCompare` for them, without an ICU collator (its data pages and per-call cost).
+ */
+export function codeOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** `"5400.0"` → 5400; null for null or non-numeric. */
 export function durationSeconds(value: string | null | undefined): number | null {
   if (value === null || value === undefined || value.trim() === '') return null;
