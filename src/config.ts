@@ -127,6 +127,8 @@ const EnvSchema = z.object({
 
   // Upstream protection (README "Cost: upstream calls").
   MAX_UPSTREAM_CALLS: int(1, 100_000).default(150),
+  /** Predicted upstream calls of the operations executing at once; more wait their turn. 0: off. */
+  MAX_CONCURRENT_CALLS: int(0, 1_000_000).default(256),
   CLIENT_CALLS_PER_MINUTE: int(0, 10_000_000).default(12_000),
   CLIENT_WICKSON_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   TRUST_PROXY: int(0, 10).default(0),
@@ -210,6 +212,8 @@ export interface Config {
     maxDirectives: number;
     /** Predicted upstream calls above this are refused; actual calls past it fail (per request). */
     maxUpstreamCalls: number;
+    /** Predicted calls of the operations executing at once (admission.ts); 0 turns it off. */
+    maxConcurrentCalls: number;
     maxListLength: number;
     maxBodyBytes: number;
   };
@@ -327,6 +331,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTokens: e.MAX_TOKENS,
       maxDirectives: e.MAX_DIRECTIVES,
       maxUpstreamCalls: e.MAX_UPSTREAM_CALLS,
+      maxConcurrentCalls: e.MAX_CONCURRENT_CALLS,
       maxListLength: e.MAX_LIST_LENGTH,
       maxBodyBytes: e.MAX_BODY_BYTES,
     },

@@ -10,6 +10,7 @@ import type { Config } from '../config.ts';
 import { createRequestContext, type GatewayContext, type UpstreamClients } from '../context.ts';
 import { schema } from '../schema/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
+import { admissionPlugin, CallSlots, registerAdmissionMetrics } from './admission.ts';
 import { bodyLimitPlugin } from './body-limit.ts';
 import { createClientId } from './client-id.ts';
 import { clientLimitPlugin } from './client-limit-plugin.ts';
@@ -41,6 +42,11 @@ export interface GatewayDeps {
   /** Defaults to a fresh per-gateway registry. */
   metrics?: GatewayMetrics;
   now?: () => number;
+  /**
+   * The MAX_CONCURRENT_CALLS slots, shared by the endpoints of one process (the subgraph gets the
+   * gateway's); `null` turns admission off. Defaults to new slots with their metrics.
+   */
+  admission?: CallSlots | null;
   /** Defaults to the graph (src/schema); tests may pass their own. */
   schema?: GraphQLSchema;
   /** OpenTelemetry tracing (src/server/tracing); none when tracing is off. */
@@ -60,6 +66,14 @@ export const CSRF_HEADERS = [
   'apollo-require-preflight',
 ];
 
+/** New MAX_CONCURRENT_CALLS slots with their gauges; null when the limit is off. */
+export function createAdmission(config: Config, metrics: GatewayMetrics): CallSlots | null {
+  if (config.limits.maxConcurrentCalls <= 0) return null;
+  const slots = new CallSlots(config.limits.maxConcurrentCalls);
+  registerAdmissionMetrics(slots, metrics.registry);
+  return slots;
+}
+
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const now = deps.now ?? (() => performance.now());
   const metrics = deps.metrics ?? createMetrics({ health: deps.health });
@@ -69,6 +83,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     deps.onCall?.(record);
   };
 
+  const admission =
+    deps.admission !== undefined ? deps.admission : createAdmission(config, metrics);
   const traced = deps.tracing ? requestTracing(deps.tracing, store) : undefined;
   const { file, only } = config.persistedOperations;
   const persisted = file ? createPersistedOperations({ file, only }) : undefined;
@@ -115,6 +131,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       ...(persisted ? [persisted.plugin] : []),
       ...limitPlugins(config),
       ...clientLimits,
+      ...(admission ? [admissionPlugin(admission)] : []),
       bodyLimitPlugin(config.limits.maxBodyBytes),
     ],
     context: ({ request }) => {

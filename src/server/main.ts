@@ -10,7 +10,7 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createUpstreams } from '../upstreams/index.ts';
 import { createClientLimits } from './client-limits.ts';
 import { withCompression } from './compress.ts';
-import { createGateway } from './gateway.ts';
+import { createAdmission, createGateway } from './gateway.ts';
 import { listenErrorMessage } from './listen-errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -65,6 +65,8 @@ export async function startServer(
     logger,
     health: () => upstreams.health(),
     metrics,
+    // One set of slots for /graphql and the subgraph: they share the process's memory and core.
+    admission: createAdmission(config, metrics),
     isShuttingDown: () => shuttingDown,
     tracing,
     readiness: () => ({ cache: upstreams.cache.readiness() }),
