@@ -126,12 +126,22 @@ describe('a request that waits past its deadline', () => {
   const gate = new Promise<void>((resolve) => {
     open = resolve;
   });
+  let entered: () => void = () => {};
+  const running = new Promise<void>((resolve) => {
+    entered = resolve;
+  });
   const held = new GraphQLSchema({
     query: new GraphQLObjectType({
       name: 'Query',
       fields: {
         // Holds its slot until the test opens the gate, whatever the deadline says.
-        held: { type: GraphQLString, resolve: () => gate.then(() => 'done') },
+        held: {
+          type: GraphQLString,
+          resolve: () => {
+            entered();
+            return gate.then(() => 'done');
+          },
+        },
         quick: { type: GraphQLString, resolve: () => 'quick' },
       },
     }),
@@ -146,6 +156,7 @@ describe('a request that waits past its deadline', () => {
 
   it('gets UPSTREAM_TIMEOUT without data, and the slot serves the next one once freed', async () => {
     const holder = stack.query('{ held }');
+    await running; // the holder executes: it has the one slot
     const waiter = await stack.query('{ quick }');
     expect(waiter.body.data ?? null).toBeNull();
     expect(waiter.body.errors).toEqual([
