@@ -6,6 +6,7 @@
  * was sent. Upstream-specific knowledge arrives as an `ErrorBodyReader`; nothing here names one.
  */
 import {
+  CallAbandonedError,
   type FieldIssue,
   ForbiddenError,
   NotFoundError,
@@ -94,6 +95,8 @@ export interface AbortState {
   timedOut: boolean;
   /** The caller's signal fired (client gone or request-wide deadline). */
   callerAborted: boolean;
+  /** ...and not for a timeout: the client went away. */
+  callerGone: boolean;
   timeoutMs: number;
 }
 
@@ -128,7 +131,9 @@ export function classifyTransport(
   }
   if (abort.callerAborted) {
     return new AttemptFailure(
-      new UpstreamTimeoutError(call, 'was aborted by the caller', options),
+      abort.callerGone
+        ? new CallAbandonedError(call, 'was abandoned: the client went away', options)
+        : new UpstreamTimeoutError(call, 'was aborted by the caller', options),
       false,
       false,
     );

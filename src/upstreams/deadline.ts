@@ -19,6 +19,11 @@ export interface Deadline extends Cancellation {
   timeoutMs: number;
   timedOut(): boolean;
   callerAborted(): boolean;
+  /**
+   * The caller aborted for another reason than a timeout: the client went away. (The request
+   * deadline aborts with a `TimeoutError`.)
+   */
+  callerGone(): boolean;
   remainingMs(): number;
   dispose(): void;
 }
@@ -58,6 +63,7 @@ export function createDeadline(timeoutMs: number, parent: AbortSignal | undefine
     timeoutMs,
     timedOut: () => timedOut,
     callerAborted: () => parent?.aborted === true,
+    callerGone: () => parent?.aborted === true && !isTimeout(parent.reason),
     remainingMs: () => endsAt - performance.now(),
     aborted: () => aborted,
     reason: () => reason,
@@ -77,6 +83,10 @@ export function createDeadline(timeoutMs: number, parent: AbortSignal | undefine
       unsubscribe?.();
     },
   };
+}
+
+function isTimeout(reason: unknown): boolean {
+  return (reason as { name?: unknown } | null)?.name === 'TimeoutError';
 }
 
 /**

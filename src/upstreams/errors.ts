@@ -65,6 +65,12 @@ export class UpstreamTimeoutError extends UpstreamError {
   readonly code = 'UPSTREAM_TIMEOUT';
 }
 
+/**
+ * A call cut short because the client went away: nobody reads the answer, so it is logged at
+ * debug, not as an upstream failure (one abandoned fan-out query would write a warning per call).
+ */
+export class CallAbandonedError extends UpstreamTimeoutError {}
+
 /** Refused, reset, DNS failure, 5xx after the retry, or the breaker is open. */
 export class UpstreamUnavailableError extends UpstreamError {
   readonly code = 'UPSTREAM_UNAVAILABLE';

@@ -361,6 +361,7 @@ function abortState(deadline: Deadline) {
   return {
     timedOut: deadline.timedOut(),
     callerAborted: deadline.callerAborted(),
+    callerGone: deadline.callerGone(),
     timeoutMs: deadline.timeoutMs,
   };
 }

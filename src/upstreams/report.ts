@@ -1,12 +1,12 @@
 /**
  * How a finished call leaves the upstream layer: one `CallRecord` to `scope.onCall`, one debug
- * line on success, a warn/error line on failure with upstream, method, path, status, code and the
- * upstream request id. Never bodies, header values or keys: error messages are built from those
+ * line on success (and for a call abandoned because the client went away), a warn/error line on
+ * failure with upstream, method, path, status, code and the upstream request id. Never bodies, header values or keys: error messages are built from those
  * fields only, and `cause` is reduced to its error code.
  */
 import type { Logger } from 'pino';
 import { errorCode } from './classify.ts';
-import { RateLimitedError, type UpstreamError } from './errors.ts';
+import { CallAbandonedError, RateLimitedError, type UpstreamError } from './errors.ts';
 import type { CallRecord, UpstreamScope } from './types.ts';
 
 export function reportCall(
@@ -24,10 +24,15 @@ export function reportCall(
       'onCall observer threw',
     );
   }
-  if (!error) {
+  if (!error || error instanceof CallAbandonedError) {
     if (logger.isLevelEnabled('debug')) {
       const fields = { ...record, path, requestId: scope.requestId };
-      logger.debug(fields, `${record.upstream} ${record.method} ${path} ${record.status ?? '-'}`);
+      logger.debug(
+        fields,
+        error
+          ? error.message
+          : `${record.upstream} ${record.method} ${path} ${record.status ?? '-'}`,
+      );
     }
     return;
   }

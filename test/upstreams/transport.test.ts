@@ -2,6 +2,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Fakes } from '../../src/fakes/index.ts';
 import {
+  CallAbandonedError,
   UpstreamBadResponseError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
@@ -92,6 +93,37 @@ describe('deadlines', () => {
     // The call is reported once it settled: one attempt, so nothing was retried.
     expect(h.calls).toMatchObject([{ attempts: 1, errorCode: 'UPSTREAM_TIMEOUT' }]);
     expect(fakes.beluga.control.ledger.count({ route: 'jobs.detail' })).toBe(1);
+  });
+
+  it('logs a call abandoned by a client that went away at debug, and a deadline abort as a warning', async () => {
+    const levels = async (reason: unknown) => {
+      const h = await harness(fakes, { UPSTREAM_TIMEOUT_MS: '3000' });
+      fakes.beluga.control.reset();
+      fakes.beluga.control.addFault({ route: 'jobs.detail', kind: 'hang' });
+      const controller = new AbortController();
+      const pending = rejection(
+        h.upstreams.beluga.getJob(1146, h.scope({ signal: controller.signal })),
+      );
+      expect(
+        await eventually(
+          () => fakes.beluga.control.ledger.count({ route: 'jobs.detail' }) === 1,
+          2500,
+        ),
+      ).toBe(true);
+      controller.abort(reason);
+      const error = await pending;
+      expect(error).toBeInstanceOf(UpstreamTimeoutError);
+      const lines = h.logs
+        .map((line) => JSON.parse(line) as { level: number; msg: string })
+        .filter((line) => line.msg.includes('/api/v2/jobs/1146/'));
+      return { error, lines: lines.map((l) => `${l.level} ${l.msg.replace(/^.*\/ /, '')}`) };
+    };
+    const gone = await levels(new DOMException('This operation was aborted', 'AbortError'));
+    expect(gone.error).toBeInstanceOf(CallAbandonedError);
+    expect(gone.lines).toEqual(['20 was abandoned: the client went away']);
+    const deadline = await levels(new DOMException('request deadline passed', 'TimeoutError'));
+    expect(deadline.error).not.toBeInstanceOf(CallAbandonedError);
+    expect(deadline.lines).toEqual(['40 was aborted by the caller']);
   });
 
   it('an already aborted signal sends nothing', async () => {
