@@ -65,24 +65,34 @@ describe('deadlines', () => {
     expect(fakes.beluga.control.ledger.count({ route: 'collections.detail' })).toBe(1);
   });
 
-  it('aborting the caller signal stops the upstream request and nothing retries', async () => {
+  /**
+   * A Beluga job read that hangs at the fake, and `abort(reason)` for its caller signal, to call
+   * once the request is at the fake (not on a timer that a loaded machine may outrun).
+   */
+  async function hangingCall() {
     const h = await harness(fakes, { UPSTREAM_TIMEOUT_MS: '3000' });
+    fakes.beluga.control.reset();
     fakes.beluga.control.addFault({ route: 'jobs.detail', kind: 'hang' });
     const controller = new AbortController();
     const pending = rejection(
       h.upstreams.beluga.getJob(1146, h.scope({ signal: controller.signal })),
     );
-    // Abort once the request is at the fake (not on a timer that a loaded machine may outrun).
     expect(
       await eventually(
         () => fakes.beluga.control.ledger.count({ route: 'jobs.detail' }) === 1,
         2500,
       ),
     ).toBe(true);
-    const { value: error, ms } = await timed(() => {
-      controller.abort();
+    const abort = (reason?: unknown) => {
+      controller.abort(reason);
       return pending;
-    });
+    };
+    return { h, abort };
+  }
+
+  it('aborting the caller signal stops the upstream request and nothing retries', async () => {
+    const { h, abort } = await hangingCall();
+    const { value: error, ms } = await timed(() => abort());
     expect(error).toBeInstanceOf(UpstreamTimeoutError);
     // Far below the 3 s deadline: the abort ended the wait, the timeout did not.
     expect(ms).toBeLessThan(2000);
@@ -97,21 +107,8 @@ describe('deadlines', () => {
 
   it('logs a call abandoned by a client that went away at debug, and a deadline abort as a warning', async () => {
     const levels = async (reason: unknown) => {
-      const h = await harness(fakes, { UPSTREAM_TIMEOUT_MS: '3000' });
-      fakes.beluga.control.reset();
-      fakes.beluga.control.addFault({ route: 'jobs.detail', kind: 'hang' });
-      const controller = new AbortController();
-      const pending = rejection(
-        h.upstreams.beluga.getJob(1146, h.scope({ signal: controller.signal })),
-      );
-      expect(
-        await eventually(
-          () => fakes.beluga.control.ledger.count({ route: 'jobs.detail' }) === 1,
-          2500,
-        ),
-      ).toBe(true);
-      controller.abort(reason);
-      const error = await pending;
+      const { h, abort } = await hangingCall();
+      const error = await abort(reason);
       expect(error).toBeInstanceOf(UpstreamTimeoutError);
       const lines = h.logs
         .map((line) => JSON.parse(line) as { level: number; msg: string })
