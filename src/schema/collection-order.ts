@@ -1,5 +1,5 @@
 import type { CollectionModel } from './models.ts';
-import { belugaTime, wicksonTime } from './normalize/time.ts';
+import { belugaTime, codeOrder, wicksonTime } from './normalize/time.ts';
 
 export const ORDER_FIELDS = ['NAME', 'CREATED_AT', 'UPDATED_AT', 'ITEM_COUNT'] as const;
 export type OrderField = (typeof ORDER_FIELDS)[number];
@@ -90,5 +90,5 @@ export function collectionComparator(order: CollectionOrderValue, timeZone: stri
 
 function tiebreak(a: CollectionModel, b: CollectionModel): number {
   if (a.source === 'BELUGA' && b.source === 'BELUGA') return a.dto.id - b.dto.id;
-  return a.sourceId < b.sourceId ? -1 : a.sourceId > b.sourceId ? 1 : 0;
+  return codeOrder(a.sourceId, b.sourceId);
 }

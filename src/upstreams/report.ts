@@ -1,8 +1,9 @@
 /**
  * How a finished call leaves the upstream layer: one `CallRecord` to `scope.onCall`, one debug
  * line on success (and for a call abandoned because the client went away), a warn/error line on
- * failure with upstream, method, path, status, code and the upstream request id. Never bodies, header values or keys: error messages are built from those
- * fields only, and `cause` is reduced to its error code.
+ * failure with upstream, method, path, status, code and the upstream request id. Never bodies,
+ * header values or keys: error messages are built from those fields only, and `cause` is reduced
+ * to its error code.
  */
 import type { Logger } from 'pino';
 import { errorCode } from './classify.ts';
