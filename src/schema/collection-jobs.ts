@@ -7,7 +7,7 @@ import { codeOrder } from './normalize/time.ts';
 import { selectedFields } from './selection.ts';
 
 /** Job fields the capture set's embedded summaries (JobStatus) do not carry. */
-const OUTSIDE_SUMMARY = ['name', 'progress', 'startedAt', 'finishedAt', 'durationSeconds'];
+export const OUTSIDE_SUMMARY = ['name', 'progress', 'startedAt', 'finishedAt', 'durationSeconds'];
 
 interface JobFilter {
   status?: readonly string[] | null;

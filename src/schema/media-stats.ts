@@ -1,12 +1,15 @@
 import type { GatewayContext } from '../context.ts';
 import { fetchedAtOf } from '../upstreams/cache/fetched-at.ts';
 import { builder } from './builder.ts';
+import { chargeSetCounts, chargeWicksonDetail, chargeWicksonDetailById } from './cost/loads.ts';
+import { type FieldCalls, free } from './cost/types.ts';
 import { MediaType } from './enums.ts';
 import { notFound } from './errors.ts';
 import {
   type BelugaCollectionParent,
   belugaDto,
   belugaProjectId,
+  type CollectionHolds,
   type CollectionParent,
   type WicksonCollectionModel,
   wicksonDetail,
@@ -27,11 +30,46 @@ export const MediaTypeCountRef = builder
       mediaType: t.field({
         type: MediaType,
         description: 'The media type.',
+        upstreamCalls: free,
         resolve: (m) => m.mediaType,
       }),
       count: t.exposeInt('count', { description: 'Number of items of that type.' }),
     }),
   });
+
+/** A count the set's payload carries: a summary loads the set, a write's answer its detail. */
+const fromSetCounts: FieldCalls<CollectionHolds> = {
+  weight: 1,
+  predict: (input) => {
+    chargeSetCounts(input);
+    return [];
+  },
+};
+
+/** Occurrence and taxon counts: computed only by a detail or a list with `with_counts`. */
+const occurrenceCounts: FieldCalls<CollectionHolds> = {
+  weight: 1,
+  predict: (input) => {
+    const { holds, count } = input.parent;
+    if (holds.source !== 'BELUGA') return [];
+    if (holds.payload === 'full' && !holds.withCounts) input.charge('beluga', count, 'counts');
+    else chargeSetCounts(input);
+    return [];
+  },
+};
+
+/** Beluga: one captures call per set; Wickson: the collection's detail. */
+function captureDateCalls(end: 'first' | 'last'): FieldCalls<CollectionHolds> {
+  return {
+    weight: 1,
+    predict: (input) => {
+      const { holds, count } = input.parent;
+      if (holds.source === 'BELUGA') input.charge('beluga', count, `capture-date-${end}`);
+      else chargeWicksonDetail(input);
+      return [];
+    },
+  };
+}
 
 /** The parent is the collection itself: each field reads or hydrates what it needs. */
 export const MediaCollectionStatsRef = builder.objectRef<CollectionParent>('MediaCollectionStats');
@@ -78,6 +116,14 @@ MediaCollectionStatsRef.implement({
   fields: (t) => ({
     itemCount: t.int({
       description: 'Number of items: Beluga `source_images_count`, Wickson `item_count`.',
+      upstreamCalls: {
+        weight: 1,
+        predict: (input) => {
+          chargeSetCounts(input);
+          chargeWicksonDetailById(input);
+          return [];
+        },
+      },
       resolve: async (c, _a, ctx) => {
         if (c.source === 'BELUGA') return (await belugaDto(c, ctx)).source_images_count;
         if (c.listItem) return c.listItem.item_count;
@@ -89,6 +135,7 @@ MediaCollectionStatsRef.implement({
       nullable: true,
       description:
         'Time of the earliest item (Beluga: earliest capture timestamp, one extra call when selected).',
+      upstreamCalls: captureDateCalls('first'),
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA'
           ? captureDate(c, ctx, 'first')
@@ -99,6 +146,7 @@ MediaCollectionStatsRef.implement({
       nullable: true,
       description:
         'Time of the latest item (Beluga: latest capture timestamp, one extra call when selected).',
+      upstreamCalls: captureDateCalls('last'),
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA'
           ? captureDate(c, ctx, 'last')
@@ -108,6 +156,14 @@ MediaCollectionStatsRef.implement({
       type: [MediaTypeCountRef],
       description:
         'Items per media type, largest first (Beluga: all IMAGE; empty when there are none). For a Wickson collection from a list, one detail call; if it fails, the error nulls the nearest nullable parent.',
+      upstreamCalls: {
+        weight: 1,
+        predict: (input) => {
+          chargeSetCounts(input);
+          chargeWicksonDetail(input);
+          return [];
+        },
+      },
       resolve: async (c, _a, ctx) => {
         if (c.source === 'BELUGA') {
           const count = (await belugaDto(c, ctx)).source_images_count;
@@ -123,6 +179,7 @@ MediaCollectionStatsRef.implement({
     withDetectionsCount: t.int({
       nullable: true,
       description: 'Beluga captures with at least one detection; null for Wickson.',
+      upstreamCalls: fromSetCounts,
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA'
           ? (await belugaDto(c, ctx)).source_images_with_detections_count
@@ -131,6 +188,7 @@ MediaCollectionStatsRef.implement({
     processedCount: t.int({
       nullable: true,
       description: 'Beluga captures processed by a pipeline; null for Wickson.',
+      upstreamCalls: fromSetCounts,
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA' ? (await belugaDto(c, ctx)).source_images_processed_count : null,
     }),
@@ -138,12 +196,14 @@ MediaCollectionStatsRef.implement({
       nullable: true,
       description:
         'Beluga occurrences in the set (fetched with counts when the payload lacks them: one call for all sets of a project in a list); null for Wickson.',
+      upstreamCalls: occurrenceCounts,
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA' ? ((await belugaCounts(c, ctx))?.occurrencesCount ?? null) : null,
     }),
     taxaCount: t.int({
       nullable: true,
       description: 'Beluga taxa in the set (fetched like occurrencesCount); null for Wickson.',
+      upstreamCalls: occurrenceCounts,
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA' ? ((await belugaCounts(c, ctx))?.taxaCount ?? null) : null,
     }),
@@ -151,6 +211,15 @@ MediaCollectionStatsRef.implement({
       type: 'DateTime',
       description:
         'When the gateway fetched these numbers from the upstream: older than now when they come from the shared cache (README, "Caching").',
+      // The payload the numbers come from: a summary or a bare Wickson id loads it first.
+      upstreamCalls: {
+        weight: 1,
+        predict: (input) => {
+          chargeSetCounts(input);
+          chargeWicksonDetailById(input);
+          return [];
+        },
+      },
       resolve: (c, _a, ctx) => statsFetchedAt(c, ctx),
     }),
   }),

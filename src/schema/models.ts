@@ -56,6 +56,23 @@ export type CollectionModel = BelugaCollectionModel | WicksonCollectionModel;
 /** What the Collection type's fields receive: a full model or a job's capture-set summary. */
 export type CollectionParent = BelugaCollectionParent | WicksonCollectionModel;
 
+/**
+ * What an upstream-call declaration (./cost/types.ts) knows of a collection's model. Beluga:
+ * `full` is a list or detail payload, `summary` a job's embedded set (other fields load the set),
+ * `written` a write's answer (its counts are null); `withCounts` says the payload's occurrence
+ * and taxon counts were computed (a detail, or a list with `with_counts`); `projectLoaded` that the
+ * set was listed under its project, already loaded. Wickson: its `detail`, a `list` entry, or only
+ * its `id` (an item's collection).
+ */
+export type CollectionHolds =
+  | {
+      source: 'BELUGA';
+      payload: 'full' | 'summary' | 'written';
+      withCounts: boolean;
+      projectLoaded: boolean;
+    }
+  | { source: 'WICKSON'; payload: 'detail' | 'list' | 'id' };
+
 /** The set's project id, from the payload or the summary (no call). */
 export function belugaProjectId(c: BelugaCollectionParent): number {
   return c.dto ? c.dto.project : c.summary.projectId;
@@ -95,6 +112,9 @@ export interface ProjectModel {
   dto?: ProjectDto;
 }
 
+/** A project's `detail` (list item or detail), a job's embedded `summary` `{id, name}`, or its `id`. */
+export type ProjectHolds = 'detail' | 'summary' | 'id';
+
 /**
  * A Beluga job: the JobStatus summary embedded in a capture set (with that set's ids), or a full
  * list/detail payload.
@@ -107,3 +127,8 @@ export function jobPayload(j: JobModel): JobDto | JobSummary {
   return j.dto ?? (j.summary as JobSummary);
 }
 type JobSummary = JobSummaryDto & { captureSetId: number; projectId: number };
+
+/** A job's full payload, or a summary embedded in a capture set (`set`: that set's flags). */
+export type JobHolds =
+  | { payload: 'detail' }
+  | { payload: 'summary'; set: { withCounts: boolean; projectLoaded: boolean } };
