@@ -83,7 +83,7 @@ function belugaSource(
   ctx: GatewayContext,
   info: GraphQLResolveInfo,
 ): PagedSource<CollectionModel> {
-  const withCounts = !ctx.loaders.baseline && query.projectId != null && selectsCounts(info);
+  const withCounts = query.projectId != null && selectsCounts(info);
   const load = async (ordering: string, offset: number, limit: number) => {
     // DRF treats limit=0 as "default page size": ask for 1 and drop it.
     const result = await ctx.loaders.captureSetList.load({

@@ -41,7 +41,7 @@ export function belugaCollection(dto: CaptureSetDto): BelugaCollectionModel {
 /** The set's project: from the job's embedded project summary when there is one, else loaded. */
 function collectionProject(c: BelugaCollectionParent, ctx: GatewayContext) {
   const project = c.summary?.project;
-  if (project && !ctx.loaders.baseline) return { sourceId: project.id, summary: project };
+  if (project) return { sourceId: project.id, summary: project };
   return loadProject(ctx, belugaProjectId(c));
 }
 

@@ -51,10 +51,10 @@ async function jobDto(job: JobModel, ctx: GatewayContext): Promise<JobDto | null
 /**
  * A full job payload embeds its set's summary: build the collection from it (no call); the stub
  * carries the set's project, so several hydrations share one list call. A capture set's own job
- * summaries (and baseline mode) load the set, which is usually cached already.
+ * summaries load the set, which is usually cached already.
  */
 function jobCollection(j: JobModel, ctx: GatewayContext) {
-  if (j.dto && !ctx.loaders.baseline) {
+  if (j.dto) {
     const set = j.dto.source_image_collection;
     if (!set) return null;
     const project = { id: j.dto.project.id, name: j.dto.project.name };

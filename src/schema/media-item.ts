@@ -79,7 +79,7 @@ function itemCollection(m: MediaItemModel, ctx: GatewayContext) {
     'collections' in m.capture
       ? m.capture.collections.find((s) => String(s.id) === m.collectionId)
       : undefined;
-  if (set && m.capture.project !== undefined && !ctx.loaders.baseline) {
+  if (set && m.capture.project !== undefined) {
     const summary = {
       id: set.id,
       name: set.name,

@@ -85,11 +85,11 @@ async function wicksonStats(c: WicksonCollectionModel, ctx: GatewayContext) {
 
 async function belugaCounts(c: BelugaCollectionParent, ctx: GatewayContext) {
   let { dto } = c;
-  if (!dto && !ctx.loaders.baseline) {
+  if (!dto) {
     // A job's summary: one hydration (with counts) serves these and the other stats fields.
     dto = await belugaDto(c, ctx, { counts: true });
   }
-  if (!ctx.loaders.baseline && dto && dto.occurrences_count !== null && dto.taxa_count !== null) {
+  if (dto.occurrences_count !== null && dto.taxa_count !== null) {
     return { occurrencesCount: dto.occurrences_count, taxaCount: dto.taxa_count };
   }
   return ctx.loaders.captureSetCounts.load({ id: c.sourceId, projectId: belugaProjectId(c) });

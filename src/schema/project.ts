@@ -65,8 +65,7 @@ builder.node(ProjectRef, {
           return [];
         },
       },
-      resolve: async (p, _a, ctx) =>
-        p.summary && !ctx.loaders.baseline ? p.summary.name : (await projectDto(p, ctx)).name,
+      resolve: async (p, _a, ctx) => (p.summary ? p.summary.name : (await projectDto(p, ctx)).name),
     }),
     description: t.string({
       nullable: true,

@@ -7,7 +7,12 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { createRequestContext, type GatewayContext, type UpstreamClients } from '../context.ts';
+import {
+  createRequestContext,
+  type GatewayContext,
+  type RequestContextInput,
+  type UpstreamClients,
+} from '../context.ts';
 import { schema } from '../schema/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
 import { admissionPlugin, CallSlots, registerAdmissionMetrics } from './admission.ts';
@@ -55,6 +60,8 @@ export interface GatewayDeps {
   endpoint?: string;
   /** Per-client limits; defaults to in-memory ones from the config; `false` turns them off. */
   clientLimits?: ClientLimits | false;
+  /** Builds each request's loaders; defaults to src/loaders' `createLoaders`. */
+  loaders?: RequestContextInput['createLoaders'];
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -146,6 +153,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         signal: state.signal,
         onCall,
         onCallStart: traced?.onCallStart(request),
+        createLoaders: deps.loaders,
       });
       state.calls = ctx.calls;
       state.budget = ctx.budget;
