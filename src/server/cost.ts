@@ -25,26 +25,21 @@ import type {
   Upstream,
 } from '../schema/cost/types.ts';
 import type { UpstreamCounts } from '../upstreams/call-budget.ts';
+import { collectFields, type Operation, type Sets, selectedNames } from './cost-fields.ts';
 import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
-  GraphQLIncludeDirective,
   type GraphQLObjectType,
   type GraphQLSchema,
-  GraphQLSkipDirective,
   getArgumentValues,
-  getDirectiveValues,
   getNamedType,
   getOperationAST,
   getVariableValues,
-  isAbstractType,
   isObjectType,
   Kind,
   type OperationTypeNode,
-  type SelectionNode,
-  type SelectionSetNode,
 } from './graphql.ts';
 
 export type { UpstreamCounts };
@@ -52,7 +47,6 @@ export type { UpstreamCounts };
 type Variables = Record<string, unknown>;
 /** A declaration as the walker sees it: typed where it is written, opaque here. */
 type Calls = FieldCalls<unknown, unknown, unknown>;
-type Sets = readonly (SelectionSetNode | undefined)[];
 
 /** Objects of one type reaching a selection (see the contract above). */
 interface Group {
@@ -65,11 +59,8 @@ interface Group {
 }
 
 /** One prediction's state, threaded through the walk. */
-interface Walk {
-  schema: GraphQLSchema;
+interface Walk extends Operation {
   operation: OperationTypeNode;
-  variables: Variables;
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   counts: UpstreamCounts;
   charged: Set<string>;
   children: Map<string, Group[]>;
@@ -116,7 +107,7 @@ export function predictCalls(
 }
 
 /** The declaration a field carries; every field of the graph has one (a test checks). */
-export function callsOf(field: GraphQLField<unknown, unknown>, type: string): Calls {
+function callsOf(field: GraphQLField<unknown, unknown>, type: string): Calls {
   const calls = field.extensions?.[CALLS_EXTENSION] as Calls | undefined;
   if (!calls) throw new Error(`${type}.${field.name} declares no upstream calls`);
   return calls;
@@ -218,64 +209,4 @@ function loadedById(walk: Walk, typename: string, source: Source): AnyHolds | nu
     | ((source: Source) => AnyHolds)
     | undefined;
   return holds ? holds(source) : null;
-}
-
-/** Names of the fields selected directly under `field` (on any type it may return). */
-function selectedNames(walk: Walk, field: GraphQLField<unknown, unknown>, sets: Sets): string[] {
-  const named = getNamedType(field.type);
-  const types = isAbstractType(named)
-    ? walk.schema.getPossibleTypes(named)
-    : isObjectType(named)
-      ? [named]
-      : [];
-  return types.flatMap((type) =>
-    [...collectFields(walk, type, sets).values()].map((nodes) => nodes[0]!.name.value),
-  );
-}
-
-/** Field nodes by response key for objects of `type`, as execution merges them. */
-function collectFields(walk: Walk, type: GraphQLObjectType, sets: Sets): Map<string, FieldNode[]> {
-  const out = new Map<string, FieldNode[]>();
-  for (const set of sets) collectInto(walk, type, set, new Set(), out);
-  return out;
-}
-
-function collectInto(
-  walk: Walk,
-  type: GraphQLObjectType,
-  set: SelectionSetNode | undefined,
-  seen: ReadonlySet<string>,
-  out: Map<string, FieldNode[]>,
-): void {
-  for (const selection of set?.selections ?? []) {
-    if (!included(walk, selection)) continue;
-    if (selection.kind === Kind.FIELD) {
-      const key = selection.alias?.value ?? selection.name.value;
-      out.set(key, [...(out.get(key) ?? []), selection]);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      if (applies(walk, selection.typeCondition?.name.value, type)) {
-        collectInto(walk, type, selection.selectionSet, seen, out);
-      }
-    } else {
-      const name = selection.name.value;
-      const fragment = walk.fragments.get(name);
-      if (!fragment || seen.has(name)) continue;
-      if (applies(walk, fragment.typeCondition.name.value, type)) {
-        collectInto(walk, type, fragment.selectionSet, new Set([...seen, name]), out);
-      }
-    }
-  }
-}
-
-function included(walk: Walk, node: SelectionNode): boolean {
-  return (
-    getDirectiveValues(GraphQLSkipDirective, node, walk.variables)?.if !== true &&
-    getDirectiveValues(GraphQLIncludeDirective, node, walk.variables)?.if !== false
-  );
-}
-
-function applies(walk: Walk, typeName: string | undefined, type: GraphQLObjectType): boolean {
-  if (!typeName || typeName === type.name) return true;
-  const condition = walk.schema.getType(typeName);
-  return !!condition && isAbstractType(condition) && walk.schema.isSubType(condition, type);
 }
