@@ -33,16 +33,7 @@ export const CollectionPayloadRef = builder
         // Beluga's answer to a write, whose counts may be null: any count loads its detail once.
         upstreamCalls: {
           weight: 0,
-          predict: () => [
-            {
-              holds: {
-                source: 'BELUGA',
-                payload: 'written',
-                withCounts: false,
-                projectLoaded: false,
-              },
-            },
-          ],
+          predict: () => [{ holds: { source: 'BELUGA', payload: 'written' } }],
         },
         resolve: (p) => p.collection,
       }),

@@ -131,7 +131,7 @@ builder.node(CollectionRef, {
           if (holds.source !== 'BELUGA') return [];
           // A job's summary embeds the project's name.
           if (holds.payload === 'summary') return [{ holds: 'summary' }];
-          if (!holds.projectLoaded) chargeProjects(input, count);
+          if (holds.payload !== 'full' || !holds.projectLoaded) chargeProjects(input, count);
           return [{ holds: 'detail' }];
         },
       },
@@ -152,11 +152,10 @@ builder.node(CollectionRef, {
             input.charge('beluga', count, 'set-jobs');
           }
           // The set a summary loads comes from a detail or a list, with or without its counts.
-          const full = holds.payload === 'full';
-          const set = {
-            withCounts: full && holds.withCounts,
-            projectLoaded: full && holds.projectLoaded,
-          };
+          const set =
+            holds.payload === 'full'
+              ? { withCounts: holds.withCounts, projectLoaded: holds.projectLoaded }
+              : { withCounts: false, projectLoaded: false };
           return [{ holds: { payload: 'summary', set } }];
         },
       },

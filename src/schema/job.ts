@@ -161,16 +161,7 @@ builder.node(JobRef, {
         predict: ({ parent: { holds } }) =>
           holds.payload === 'summary'
             ? [{ holds: { source: 'BELUGA', payload: 'full', ...holds.set } }]
-            : [
-                {
-                  holds: {
-                    source: 'BELUGA',
-                    payload: 'summary',
-                    withCounts: false,
-                    projectLoaded: false,
-                  },
-                },
-              ],
+            : [{ holds: { source: 'BELUGA', payload: 'summary' } }],
       },
       resolve: (j, _a, ctx) => jobCollection(j, ctx),
     }),

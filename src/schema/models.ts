@@ -58,19 +58,15 @@ export type CollectionParent = BelugaCollectionParent | WicksonCollectionModel;
 
 /**
  * What an upstream-call declaration (./cost/types.ts) knows of a collection's model. Beluga:
- * `full` is a list or detail payload, `summary` a job's embedded set (other fields load the set),
- * `written` a write's answer (its counts are null); `withCounts` says the payload's occurrence
- * and taxon counts were computed (a detail, or a list with `with_counts`); `projectLoaded` that the
- * set was listed under its project, already loaded. Wickson: its `detail`, a `list` entry, or only
- * its `id` (an item's collection).
+ * a `full` list or detail payload (`withCounts`: its occurrence and taxon counts were computed,
+ * by a detail or a list with `with_counts`; `projectLoaded`: listed under its project, already
+ * loaded), a job's embedded `summary` (other fields load the set), or a write's answer
+ * (`written`: its counts may be null). Wickson: its `detail`, a `list` entry, or only its `id`
+ * (an item's collection).
  */
 export type CollectionHolds =
-  | {
-      source: 'BELUGA';
-      payload: 'full' | 'summary' | 'written';
-      withCounts: boolean;
-      projectLoaded: boolean;
-    }
+  | { source: 'BELUGA'; payload: 'full'; withCounts: boolean; projectLoaded: boolean }
+  | { source: 'BELUGA'; payload: 'summary' | 'written' }
   | { source: 'WICKSON'; payload: 'detail' | 'list' | 'id' };
 
 /** The set's project id, from the payload or the summary (no call). */
@@ -112,7 +108,7 @@ export interface ProjectModel {
   dto?: ProjectDto;
 }
 
-/** A project's `detail` (list item or detail), a job's embedded `summary` `{id, name}`, or its `id`. */
+/** A project's `detail` (a list item or its detail), a job's embedded `summary`, or its `id`. */
 export type ProjectHolds = 'detail' | 'summary' | 'id';
 
 /**

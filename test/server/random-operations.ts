@@ -67,7 +67,8 @@ export function randomOperation(
     draft.variables.push('$representations: [_Any!]!');
     draft.values.representations = representations(draft);
     const entity = getNamedType(root.getFields()._entities!.type);
-    body = `_entities(representations: $representations) { ${abstractSelection(draft, entity, 1)} }`;
+    const selected = abstractSelection(draft, entity, 1);
+    body = `_entities(representations: $representations) { ${selected} }`;
   } else {
     body = selection(draft, root, 0, rootFields(root));
   }

@@ -11,7 +11,7 @@ interface PageArgs {
   last?: number | null;
 }
 
-/** The page size a connection field uses (`last`, else `first`, else the default); null when refused. */
+/** The page size a connection uses (`last`, else `first`, else the default); null if refused. */
 export function pageSize(args: PageArgs): number | null {
   const first = args.first ?? null;
   const last = args.last ?? null;

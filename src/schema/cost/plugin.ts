@@ -3,8 +3,10 @@
  * cost, typed by what its parent model holds (./types.ts). The declaration is kept in the field's
  * `extensions.upstreamCalls` for the walker (src/server/cost.ts), and its weight and list size
  * become the field's `@cost(weight:)` and `@listSize(...)` directives (IBM's GraphQL cost
- * directives, imported by the subgraph SDL's Federation link: src/schema/federation.ts). A field exposing a property of its
- * parent (`t.expose*`) reads nothing else and is free without saying so.
+ * directives, which the subgraph SDL imports: src/schema/federation.ts). A field exposing a
+ * property of its parent (`t.expose*`) reads nothing else and is free without saying so; every
+ * other field declares, `free` included. An object type may say what its objects fetched by id
+ * hold (`loadedById`), for `node`, `nodes` and `_entities`.
  */
 import SchemaBuilder, {
   BasePlugin,
