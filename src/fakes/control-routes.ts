@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ControlState } from './control.ts';
 import { LatencySchema, parseFaultSpec } from './fault-schema.ts';
 import { json } from './http-utils.ts';
-import type { FakeResponse } from './types.ts';
+import type { FakeResponse, FakeService } from './types.ts';
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -23,6 +23,7 @@ export async function handleControlRoute(
   url: URL,
   control: ControlState,
   send: (response: FakeResponse) => void,
+  extra?: FakeService['control'],
 ): Promise<void> {
   const path = url.pathname.replace(/\/+$/, '');
   try {
@@ -56,7 +57,8 @@ export async function handleControlRoute(
       control.removeFault(decodeURIComponent(one[1]!));
       return send(json(200, { ok: true }));
     }
-    return send(json(404, { error: `no control route ${method} ${path}` }));
+    const answer = extra?.(method, path, method === 'POST' ? await readJson(req) : undefined);
+    return send(answer ?? json(404, { error: `no control route ${method} ${path}` }));
   } catch (error) {
     return send(json(400, { error: error instanceof Error ? error.message : 'bad request' }));
   }

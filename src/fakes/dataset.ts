@@ -101,6 +101,11 @@ export interface JobRecord {
   finishedAt: string | null;
   dispatchMode: string;
   total: number;
+  /**
+   * Share (0–1) of its stages a job the fake runs has done (beluga/job-runner.ts); absent for
+   * seeded jobs, whose stages follow their status alone.
+   */
+  runProgress?: number;
 }
 
 export interface UserRecord {

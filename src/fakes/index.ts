@@ -3,12 +3,14 @@
  * dataset, contract-faithful routes, latency, faults and a request ledger for tests.
  */
 import { createBelugaService } from './beluga/service.ts';
+import { createFakeClock } from './clock.ts';
 import { createControl } from './control.ts';
 import { generateDataset } from './dataset.ts';
 import { startFakeServer } from './server.ts';
 import type { FakeOptions, Fakes, RunningFake } from './types.ts';
 import { createWicksonService } from './wickson/service.ts';
 
+export type { FakeClock } from './clock.ts';
 export {
   type Dataset,
   type DatasetScale,
@@ -33,7 +35,8 @@ export async function startFakes(options: FakeOptions = {}): Promise<Fakes> {
   const host = options.host ?? '127.0.0.1';
   const seed = options.seed ?? 1;
   const dataset = generateDataset({ seed, scale: options.scale });
-  const belugaService = createBelugaService(dataset, { now: options.now });
+  const clock = createFakeClock({ now: options.now, manual: options.manualClock });
+  const belugaService = createBelugaService(dataset, { clock, jobSeconds: options.jobSeconds });
   const beluga = await startFakeServer(
     belugaService,
     createControl(options.latency, seed, belugaService.routes),
@@ -67,6 +70,7 @@ export async function startFakes(options: FakeOptions = {}): Promise<Fakes> {
     beluga,
     wickson,
     dataset,
+    clock,
     close: async () => {
       await Promise.all([beluga.close(), wickson.close()]);
     },

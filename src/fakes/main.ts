@@ -53,6 +53,7 @@ const Env = z.object({
   FAKE_SCALE: scale.optional(),
   FAKE_LATENCY_MS: z.coerce.number().min(0).max(60_000).default(0),
   FAKE_HOST: hostSchema.default('127.0.0.1'),
+  FAKE_JOB_SECONDS: z.coerce.number().min(1).max(86_400).default(60),
 });
 
 const parsed = Env.safeParse(
@@ -72,6 +73,7 @@ const fakes = await startFakes({
   scale: env.FAKE_SCALE,
   wicksonApiKey: env.WICKSON_API_KEY,
   latency: { fixedMs: env.FAKE_LATENCY_MS },
+  jobSeconds: env.FAKE_JOB_SECONDS,
 }).catch((error: unknown) => {
   const message = listenErrorMessage(error, {
     ports: { BELUGA_FAKE_PORT: env.BELUGA_FAKE_PORT, WICKSON_FAKE_PORT: env.WICKSON_FAKE_PORT },
@@ -102,6 +104,9 @@ console.log(`Beluga outsider token: ${FAKE_OUTSIDER_TOKEN}`);
 console.log(`Wickson key without read capability: ${WICKSON_NO_READ_KEY}`);
 console.log(
   'Control: GET /__fake/ledger, POST /__fake/reset, POST /__fake/latency, POST|DELETE /__fake/faults',
+);
+console.log(
+  `Started jobs run for ${env.FAKE_JOB_SECONDS} s (FAKE_JOB_SECONDS); POST /__fake/clock {"advanceMs": N} on Beluga steps them`,
 );
 
 let stopping = false;

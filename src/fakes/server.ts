@@ -71,7 +71,14 @@ export async function startFakeServer(
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
     if (url.pathname.startsWith('/__fake/')) {
-      await handleControlRoute(req, method, url, control, (r) => send(res, null, r));
+      await handleControlRoute(
+        req,
+        method,
+        url,
+        control,
+        (r) => send(res, null, r),
+        service.control?.bind(service),
+      );
       return;
     }
     const headers = flatHeaders(req);

@@ -1,4 +1,5 @@
 /** The fakes' API for tests and the bench: options, running fakes, control, ledger, faults. */
+import type { FakeClock } from './clock.ts';
 import type { Dataset, DatasetScale } from './dataset.ts';
 
 export interface Latency {
@@ -18,12 +19,21 @@ export interface FakeOptions {
   latency?: Latency;
   /** Wall clock (Unix ms) for the timestamps Beluga writes set; default Date.now. */
   now?: () => number;
+  /**
+   * The Beluga fake's clock stands still except when stepped (`fakes.clock.advance`, or
+   * `POST /__fake/clock`), so running jobs change state only then. Default: it follows `now`.
+   */
+  manualClock?: boolean;
+  /** FAKE_JOB_SECONDS: how long a started job runs from enqueue to SUCCESS (default 60). */
+  jobSeconds?: number;
 }
 
 export interface Fakes {
   beluga: RunningFake;
   wickson: RunningFake;
   dataset: Dataset;
+  /** The Beluga fake's clock (timestamps of writes, running jobs). */
+  clock: FakeClock;
   close(): Promise<void>;
 }
 
@@ -124,6 +134,8 @@ export interface FakeService {
   /** Route names (`collections.list`, …): what faults and ledger filters may name. */
   routes: readonly string[];
   match(req: FakeRequest): RouteMatch | null;
+  /** Extra control routes under /__fake/ (the body parsed as JSON); undefined: not one of them. */
+  control?(method: string, path: string, body: unknown): FakeResponse | undefined;
   /** Response for a path no route matches. */
   notFound(req: FakeRequest): FakeResponse;
   reset(): void;

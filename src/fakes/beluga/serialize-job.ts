@@ -57,11 +57,29 @@ function stageState(
   return { status, progress: status === 'FAILURE' || status === 'REVOKED' ? 0.4 : 0.5 };
 }
 
+/**
+ * A stage of a job the fake runs (./job-runner.ts): stages complete one after another, so stage
+ * `index` of `count` has done `runProgress × count − index` of its work; a cancelled run stops
+ * the stage it was in with the job's status, as Antenna's update_progress leaves it.
+ */
+function runStageState(job: JobRecord, runProgress: number, index: number, count: number) {
+  const done = Math.round(Math.min(1, Math.max(0, runProgress * count - index)) * 100) / 100;
+  if (job.status === 'SUCCESS') return { status: 'SUCCESS', progress: 1 };
+  if (done >= 1) return { status: 'SUCCESS', progress: 1 };
+  if (done > 0 || (index === Math.floor(runProgress * count) && job.status !== 'PENDING')) {
+    return { status: FINAL_STATUSES.has(job.status) ? job.status : 'STARTED', progress: done };
+  }
+  return { status: 'CREATED', progress: 0 };
+}
+
 export function progress(job: JobRecord) {
   const stages = STAGES[job.jobType.key] ?? STAGES.post_processing!;
   const active = Math.min(stages.length - 1, job.id % stages.length);
   const rendered = stages.map((stage, i) => {
-    const state = stageState(job.status, i, active);
+    const state =
+      job.runProgress === undefined
+        ? stageState(job.status, i, active)
+        : runStageState(job, job.runProgress, i, stages.length);
     return {
       ...state,
       key: stage.key,

@@ -2,11 +2,13 @@
  * Beluga (Antenna) fake: route table, auth, DRF error bodies. "Contract §N" in this folder means
  * ../shared/contracts/antenna-api.md §N (§2–§4 here).
  */
+import { createFakeClock, type FakeClock } from '../clock.ts';
 import type { Dataset } from '../dataset.ts';
 import { djangoHtml, html, json } from '../http-utils.ts';
 import type { FakeRequest, FakeResponse, FakeService } from '../types.ts';
 import { authenticate, type Viewer } from './access.ts';
 import { HttpError } from './drf.ts';
+import { createJobRunner, type JobRunner } from './job-runner.ts';
 import { getCapture, listCaptures } from './routes-captures.ts';
 import { getCollection, listCollections } from './routes-collections.ts';
 import { getJob, listJobs } from './routes-jobs.ts';
@@ -22,14 +24,21 @@ type Methods = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', Handl
 const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 export interface BelugaServiceOptions {
-  /** Wall clock (Unix ms) for the timestamps writes set. */
-  now?: () => number;
+  /** The fake's clock: the timestamps writes set and the pace of running jobs. */
+  clock?: FakeClock;
+  /** FAKE_JOB_SECONDS: how long a started job takes from enqueue to SUCCESS (default 60). */
+  jobSeconds?: number;
 }
 
+export const DEFAULT_JOB_SECONDS = 60;
+
 /** Order matters: `captures/collections/` before `captures/{id}/`. */
-function routeTable(store: ReturnType<typeof createWriteStore>): [RegExp, string, Methods][] {
-  const sets = collectionWrites(store);
-  const jobs = jobWrites(store);
+function routeTable(
+  store: ReturnType<typeof createWriteStore>,
+  runner: JobRunner,
+): [RegExp, string, Methods][] {
+  const sets = collectionWrites(store, runner);
+  const jobs = jobWrites(store, runner);
   return [
     [
       /^\/api\/v2\/captures\/collections\/$/,
@@ -100,13 +109,23 @@ function run(
 export function createBelugaService(
   dataset: Dataset,
   options: BelugaServiceOptions = {},
-): FakeService {
-  const store = createWriteStore(dataset, options.now);
-  const routes = routeTable(store);
+): FakeService & { runner: JobRunner } {
+  const clock = options.clock ?? createFakeClock();
+  const store = createWriteStore(dataset, clock.now);
+  const runner = createJobRunner({
+    dataset,
+    store,
+    clock,
+    seconds: options.jobSeconds ?? DEFAULT_JOB_SECONDS,
+  });
+  clock.onAdvance(() => runner.catchUp());
+  const routes = routeTable(store, runner);
   return {
     name: 'beluga',
+    runner,
     routes: routes.map(([, route]) => route),
     match(req) {
+      runner.catchUp();
       for (const [pattern, route, methods] of routes) {
         const m = pattern.exec(req.path);
         if (m) return { route, handle: () => run(req, dataset, route, methods, m[1] ?? '') };
@@ -126,7 +145,39 @@ export function createBelugaService(
       return null;
     },
     notFound: () => html(404, djangoHtml(404)),
-    /** Also restores the seeded dataset if a write changed it. */
-    reset: () => store.reset(),
+    /** Also restores the seeded dataset if a write changed it, and stops every run. */
+    reset: () => {
+      store.reset();
+      runner.reset();
+    },
+    control: (method, path, body) => clockRoute(clock, runner, method, path, body),
   };
+}
+
+/**
+ * `GET /__fake/clock` tells the fake's time; `POST /__fake/clock {"advanceMs": N}` moves it on
+ * (running jobs catch up at once). Not counted in the ledger.
+ */
+function clockRoute(
+  clock: FakeClock,
+  runner: JobRunner,
+  method: string,
+  path: string,
+  body: unknown,
+): FakeResponse | undefined {
+  if (path !== '/__fake/clock') return undefined;
+  if (method === 'POST') {
+    const advance = (body as { advanceMs?: unknown } | null)?.advanceMs;
+    if (typeof advance !== 'number' || !Number.isFinite(advance) || advance < 0 || advance > 1e10) {
+      return json(400, { error: 'advanceMs must be a number of milliseconds (0 to 1e10)' });
+    }
+    clock.advance(advance);
+  } else if (method !== 'GET') {
+    return json(405, { error: `no control route ${method} ${path}` });
+  }
+  return json(200, {
+    now: new Date(clock.now()).toISOString(),
+    manual: clock.manual,
+    runningJobs: runner.running(),
+  });
 }

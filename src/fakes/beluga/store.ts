@@ -13,6 +13,8 @@ const ZONE = 'America/New_York';
 export interface WriteStore {
   /** The current time as Beluga renders it, e.g. `2026-12-01T04:05:06.789000`. */
   timestamp(): string;
+  /** The same rendering of another instant (Unix ms). */
+  timestampAt(ms: number): string;
   nextCaptureSetId(): number;
   nextJobId(): number;
   /** Call before changing the dataset. */
@@ -31,12 +33,13 @@ function refill<K, V>(target: Map<K, V>, source: Map<K, V>): void {
 export function createWriteStore(dataset: Dataset, now: () => number = Date.now): WriteStore {
   let snapshot: Snapshot | null = null;
   const maxId = (ids: Iterable<number>) => Math.max(0, ...ids);
+  const timestampAt = (ms: number) => {
+    const offsetMinutes = DateTime.fromMillis(ms, { zone: ZONE }).offset;
+    return formatNaive(ms + offsetMinutes * 60_000);
+  };
   return {
-    timestamp() {
-      const ms = now();
-      const offsetMinutes = DateTime.fromMillis(ms, { zone: ZONE }).offset;
-      return formatNaive(ms + offsetMinutes * 60_000);
-    },
+    timestamp: () => timestampAt(now()),
+    timestampAt,
     nextCaptureSetId: () => maxId(dataset.captureSets.keys()) + 1,
     nextJobId: () => maxId(dataset.jobs.keys()) + 1,
     beforeWrite() {

@@ -10,6 +10,7 @@ import type { FakeRequest, FakeResponse } from '../types.ts';
 import { requireWriter, type Viewer, visibleProject } from './access.ts';
 import { HttpError, notFound, pkParam } from './drf.ts';
 import { createFields, requestData } from './fields.ts';
+import type { JobRunner } from './job-runner.ts';
 import { cleanKwargs } from './kwargs.ts';
 import { captureSet } from './serialize.ts';
 import type { WriteStore } from './store.ts';
@@ -61,7 +62,7 @@ function findSet(viewer: Viewer, rawId: string): CaptureSetRecord {
   return set;
 }
 
-export function collectionWrites(store: WriteStore): Record<string, Handler> {
+export function collectionWrites(store: WriteStore, runner: JobRunner): Record<string, Handler> {
   const create: Handler = (req, viewer) => {
     const fields = validate(req, viewer, false);
     const project = fields.project!;
@@ -131,7 +132,7 @@ export function collectionWrites(store: WriteStore): Record<string, Handler> {
     const now = store.timestamp();
     const id = store.nextJobId();
     const key = 'populate_captures_collection';
-    viewer.dataset.jobs.set(id, {
+    runner.start({
       id,
       name: `Populate '${set.name}'`,
       project: set.project,

@@ -1,7 +1,8 @@
 /**
  * Job writes and actions (contract §8 "Writes and actions"): create (201, `?start_now=1`
  * enqueues), run (`?no_async=1` runs inline), retry and cancel, each answering the job detail.
- * Enqueue → PENDING; retry sets RETRY and enqueues → PENDING; cancel → CANCELING → REVOKED.
+ * Enqueue → PENDING, then the job runs on the fake's clock (./job-runner.ts); retry sets RETRY
+ * and enqueues → PENDING; cancel → CANCELING → REVOKED and stops the run.
  * Delete was revoked from every role: 403 for any authenticated caller.
  */
 import type { JobRecord } from '../dataset.ts';
@@ -10,6 +11,7 @@ import type { FakeRequest, FakeResponse } from '../types.ts';
 import { canSee, requireWriter, type Viewer } from './access.ts';
 import { HttpError, notFound, pkParam, truthy } from './drf.ts';
 import { createFields, requestData } from './fields.ts';
+import type { JobRunner } from './job-runner.ts';
 import { jobBody } from './serialize-job.ts';
 import type { WriteStore } from './store.ts';
 
@@ -21,7 +23,7 @@ function findJob(viewer: Viewer, rawId: string): JobRecord {
   return job;
 }
 
-export function jobWrites(store: WriteStore): Record<string, Handler> {
+export function jobWrites(store: WriteStore, runner: JobRunner): Record<string, Handler> {
   const save = (viewer: Viewer, job: JobRecord, changes: Partial<JobRecord>): JobRecord => {
     store.beforeWrite();
     const next = { ...job, ...changes, updatedAt: store.timestamp() };
@@ -70,7 +72,7 @@ export function jobWrites(store: WriteStore): Record<string, Handler> {
       const owner = dataset.captureSets.get(set)!;
       dataset.captureSets.set(set, { ...owner, jobIds: [job.id, ...owner.jobIds] });
     }
-    return detail(req, viewer, job, 201);
+    return detail(req, viewer, startNow ? runner.start(job) : job, 201);
   };
 
   const update: Handler = (req, viewer, rawId) => {
@@ -93,6 +95,7 @@ export function jobWrites(store: WriteStore): Record<string, Handler> {
     const job = findJob(viewer, rawId);
     requireWriter(viewer, job.project);
     if (truthy(req.query.get('no_async'))) {
+      runner.stop(job.id);
       const now = store.timestamp();
       return detail(
         req,
@@ -100,27 +103,20 @@ export function jobWrites(store: WriteStore): Record<string, Handler> {
         save(viewer, job, { status: 'SUCCESS', startedAt: now, finishedAt: now }),
       );
     }
-    return detail(
-      req,
-      viewer,
-      save(viewer, job, { status: 'PENDING', startedAt: null, finishedAt: null }),
-    );
+    return detail(req, viewer, runner.start(save(viewer, job, {})));
   };
 
   const retry: Handler = (req, viewer, rawId) => {
     const job = findJob(viewer, rawId);
     requireWriter(viewer, job.project);
-    return detail(
-      req,
-      viewer,
-      save(viewer, job, { status: 'PENDING', startedAt: null, finishedAt: null }),
-    );
+    return detail(req, viewer, runner.start(save(viewer, job, {})));
   };
 
   const cancel: Handler = (req, viewer, rawId) => {
     const job = findJob(viewer, rawId);
     requireWriter(viewer, job.project);
     const now = store.timestamp();
+    runner.stop(job.id);
     return detail(
       req,
       viewer,
