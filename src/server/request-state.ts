@@ -22,6 +22,11 @@ export interface RequestState {
   partialErrors: PartialError[] | undefined;
   /** Aborts at the deadline or when the client goes away; handed to the upstream scope. */
   signal: AbortSignal;
+  /**
+   * For an incremental result (@defer/@stream): settles once its last payload has gone or the
+   * client left. The request ends then, not when its response starts.
+   */
+  delivered: Promise<void> | undefined;
   dispose(): void;
 }
 
@@ -50,6 +55,7 @@ export function createRequestState(
     budget: undefined,
     partialErrors: undefined,
     signal: controller.signal,
+    delivered: undefined,
     handleEvent() {
       controller.abort(clientSignal.reason);
     },
