@@ -71,14 +71,20 @@ export function send(
   );
 }
 
-/** The payloads of a multipart/mixed or text/event-stream response, as they arrive. */
+/** The payloads of a multipart/mixed or text/event-stream response (or one JSON result). */
 export async function* payloads(response: Response): AsyncGenerator<Payload> {
   const type = response.headers.get('content-type') ?? '';
+  if (type.includes('json')) {
+    yield (await response.json()) as Payload;
+    return;
+  }
   if (type.startsWith('text/event-stream')) {
     yield* sseEvents(response);
     return;
   }
-  const parts = await meros<Payload>(response);
+  // meros reads only 2xx bodies; a refusal before execution is one part with a 4xx status.
+  const body = response.ok ? response : new Response(response.body, { headers: response.headers });
+  const parts = await meros<Payload>(body);
   if (!(Symbol.asyncIterator in parts)) throw new Error(`not multipart: ${type}`);
   for await (const part of parts) {
     if (!part.json) throw new Error('a part that is not JSON');
@@ -176,17 +182,23 @@ export function createGate() {
   return gate;
 }
 
-/** A gateway over the stack's real clients with the Wickson one behind `gate`. */
+/** A gateway of its own over the stack's clients and logger, with `deps` (slots, limits). */
+export function gatewayOver(
+  stack: Stack,
+  deps: Partial<GatewayDeps> = {},
+  wickson: UpstreamClients['wickson'] = stack.upstreams.wickson,
+): Gateway {
+  const clients: UpstreamClients = { beluga: stack.upstreams.beluga, wickson };
+  return createGateway(stack.config, { clients, logger: stack.logger, ...deps });
+}
+
+/** The same with the Wickson client behind `gate`. */
 export function gatedGateway(
   stack: Stack,
   gate: ReturnType<typeof createGate>,
   deps: Partial<GatewayDeps> = {},
 ): Gateway {
-  const clients: UpstreamClients = {
-    beluga: stack.upstreams.beluga,
-    wickson: gate.wrap(stack.upstreams.wickson),
-  };
-  return createGateway(stack.config, { clients, logger: stack.logger, ...deps });
+  return gatewayOver(stack, deps, gate.wrap(stack.upstreams.wickson));
 }
 
 /** The raw body text (for leak checks) and its payloads. */
@@ -203,4 +215,14 @@ export function errorsOf(all: readonly Payload[]): IncrementalError[] {
     ...(p.incremental ?? []).flatMap((e) => e.errors ?? []),
   ]);
   return errors.sort((a, b) => JSON.stringify(a.path).localeCompare(JSON.stringify(b.path)));
+}
+
+/** The access-log lines ("graphql request") among pino JSON lines. */
+export function requestLines(logs: readonly string[]): Record<string, unknown>[] {
+  return logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'graphql request');
+}
+
+/** Waits a bounded number of short turns until `done()` holds (a real socket may lag a little). */
+export async function until(done: () => boolean | Promise<boolean>, turns = 400): Promise<void> {
+  for (let i = 0; i < turns && !(await done()); i++) await new Promise((r) => setTimeout(r, 5));
 }

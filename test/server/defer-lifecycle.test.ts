@@ -12,11 +12,9 @@ import {
   gatedGateway,
   payloads,
   readAll,
+  requestLines,
   send,
 } from './defer-helpers.ts';
-
-const requestLines = (logs: readonly string[]) =>
-  logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'graphql request');
 
 describe('the access log and metrics', () => {
   let stack: Stack;
