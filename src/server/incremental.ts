@@ -4,10 +4,13 @@
  * (text/event-stream), whichever the client's `Accept` allows; a client that accepts neither
  * would get yoga's bare 406 only after the operation ran, so such an operation is refused before
  * execution instead, with the same status and `Accept` header and a sentence saying what to send.
+ * So is a negative @stream `initialCount` (BAD_USER_INPUT), which the executor would fail as an
+ * internal error after its upstream calls.
  */
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { Plugin } from 'graphql-yoga';
 import {
+  BREAK,
   type DocumentNode,
   type FragmentDefinitionNode,
   GraphQLError,
@@ -19,6 +22,7 @@ import {
   getVariableValues,
   Kind,
   type SelectionSetNode,
+  visit,
 } from './graphql.ts';
 
 /** The media types yoga delivers an incremental result in. */
@@ -27,23 +31,38 @@ export const INCREMENTAL_MEDIA_TYPES = ['multipart/mixed', 'text/event-stream'] 
 export const NOT_ACCEPTABLE_MESSAGE =
   'This operation uses @defer or @stream: send Accept: multipart/mixed or text/event-stream to receive its payloads.';
 
+export const INITIAL_COUNT_MESSAGE = "@stream's initialCount must be 0 or more.";
+
 export function incrementalDeliveryPlugins(): Plugin[] {
-  const acceptCheck: Plugin = {
+  const refuse = (message: string, code: string, http: Record<string, unknown>) => ({
+    errors: [new GraphQLError(message, { extensions: { code, http } })],
+  });
+  // yoga hands out the same DocumentNode for the same text: look for the directives once.
+  const mentions = new WeakMap<DocumentNode, boolean>();
+  const checks: Plugin = {
     onExecute({ args, setResultAndStopExecution }) {
+      let named = mentions.get(args.document);
+      if (named === undefined) {
+        named = mentionsIncremental(args.document);
+        mentions.set(args.document, named);
+      }
+      if (!named) return;
       const request = (args.contextValue as { request?: Request }).request;
-      if (!request || acceptsIncremental(request.headers.get('accept'))) return;
       const variables = args.variableValues as Record<string, unknown> | undefined;
-      if (!defersOrStreams(args.schema, args.document, args.operationName, variables)) return;
-      const accept = INCREMENTAL_MEDIA_TYPES.join(', ');
-      const http = { status: 406, headers: { accept } };
-      setResultAndStopExecution({
-        errors: [
-          new GraphQLError(NOT_ACCEPTABLE_MESSAGE, { extensions: { code: 'BAD_REQUEST', http } }),
-        ],
-      });
+      const use = incrementalUse(args.schema, args.document, args.operationName, variables);
+      // graphql-tools' executor would fail the list as an internal error, after its calls.
+      if (use.negativeInitialCount) {
+        setResultAndStopExecution(refuse(INITIAL_COUNT_MESSAGE, 'BAD_USER_INPUT', { status: 400 }));
+        return;
+      }
+      if (!use.active || !request || acceptsIncremental(request.headers.get('accept'))) return;
+      const headers = { accept: INCREMENTAL_MEDIA_TYPES.join(', ') };
+      setResultAndStopExecution(
+        refuse(NOT_ACCEPTABLE_MESSAGE, 'BAD_REQUEST', { status: 406, headers }),
+      );
     },
   };
-  return [useDeferStream(), acceptCheck];
+  return [useDeferStream(), checks];
 }
 
 /**
@@ -64,34 +83,59 @@ export function acceptsIncremental(header: string | null): boolean {
   });
 }
 
+/** Whether the document names @defer or @stream anywhere. */
+function mentionsIncremental(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive(node) {
+      if (node.name.value === 'defer' || node.name.value === 'stream') {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+export interface IncrementalUse {
+  /** The operation selects something under an @defer or @stream that applies. */
+  active: boolean;
+  /** An @stream that applies has a negative `initialCount`. */
+  negativeInitialCount: boolean;
+}
+
 /**
- * Whether the operation `operationName` selects anything under an active @defer or @stream (its
- * `if` true with the request's variables, and not left out by @skip/@include).
+ * How the operation `operationName` uses @defer and @stream with the request's variables: only
+ * directives that apply count (`if` true, not left out by @skip/@include).
  */
-export function defersOrStreams(
+export function incrementalUse(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
   rawVariables: Record<string, unknown> | null | undefined,
-): boolean {
+): IncrementalUse {
+  const use = { active: false, negativeInitialCount: false };
   const defer = schema.getDirective('defer');
   const stream = schema.getDirective('stream');
   const operation = getOperationAST(document, operationName);
-  if (!operation || !defer || !stream) return false;
+  if (!operation || !defer || !stream) return use;
   const coerced = getVariableValues(
     schema,
     operation.variableDefinitions ?? [],
     rawVariables ?? {},
   );
-  if (coerced.errors) return false; // execution refuses them before anything runs
+  if (coerced.errors) return use; // execution refuses them before anything runs
   const variables = coerced.coerced;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) {
     if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   }
   type Node = Parameters<typeof getDirectiveValues>[1];
-  const on = (directive: typeof defer, node: Node) =>
-    getDirectiveValues(directive, node, variables)?.if === true;
+  const applied = (directive: typeof defer, node: Node) => {
+    const values = getDirectiveValues(directive, node, variables);
+    return values?.if === true ? values : undefined;
+  };
   const included = (node: Node) =>
     getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
     getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
@@ -101,15 +145,19 @@ export function defersOrStreams(
     for (const selection of sets.pop()?.selections ?? []) {
       if (!included(selection)) continue;
       if (selection.kind === Kind.FIELD) {
-        if (on(stream, selection)) return true;
+        const streamed = applied(stream, selection);
+        if (streamed) use.active = true;
+        if (streamed && (streamed.initialCount as number) < 0) use.negativeInitialCount = true;
         sets.push(selection.selectionSet);
-      } else if (on(defer, selection)) return true;
-      else if (selection.kind === Kind.INLINE_FRAGMENT) sets.push(selection.selectionSet);
+        continue;
+      }
+      if (applied(defer, selection)) use.active = true;
+      if (selection.kind === Kind.INLINE_FRAGMENT) sets.push(selection.selectionSet);
       else if (!seen.has(selection.name.value)) {
         seen.add(selection.name.value);
         sets.push(fragments.get(selection.name.value)?.selectionSet);
       }
     }
   }
-  return false;
+  return use;
 }

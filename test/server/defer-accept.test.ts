@@ -8,7 +8,8 @@ import { type GraphQLSchema, parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   acceptsIncremental,
-  defersOrStreams,
+  INITIAL_COUNT_MESSAGE,
+  incrementalUse,
   NOT_ACCEPTABLE_MESSAGE,
 } from '../../src/server/incremental.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
@@ -30,7 +31,7 @@ describe('acceptsIncremental', () => {
   });
 });
 
-describe('defersOrStreams', () => {
+describe('incrementalUse', () => {
   // The graph as the gateway serves it: with the plugin's @defer and @stream.
   let schema: GraphQLSchema;
   let stack: Stack;
@@ -40,7 +41,7 @@ describe('defersOrStreams', () => {
   });
   afterAll(() => stack.close());
   const uses = (query: string, variables?: Record<string, unknown>, name?: string) =>
-    defersOrStreams(schema, parse(query), name, variables);
+    incrementalUse(schema, parse(query), name, variables).active;
 
   it('finds an active @defer or @stream in the operation that runs', () => {
     expect(uses(BFF_DEFERRED)).toBe(true);
@@ -51,6 +52,16 @@ describe('defersOrStreams', () => {
     expect(
       uses('{ collections { ...F @defer } } fragment F on CollectionConnection { totalCount }'),
     ).toBe(true);
+  });
+
+  it('finds a negative initialCount on an @stream that applies', () => {
+    const query =
+      'query($n: Int = 0, $on: Boolean = true) { collections { edges @stream(initialCount: $n, if: $on) { cursor } } }';
+    const use = (variables: Record<string, unknown>) =>
+      incrementalUse(schema, parse(query), undefined, variables);
+    expect(use({})).toEqual({ active: true, negativeInitialCount: false });
+    expect(use({ n: -1 })).toEqual({ active: true, negativeInitialCount: true });
+    expect(use({ n: -1, on: false })).toEqual({ active: false, negativeInitialCount: false });
   });
 
   it('ignores one that is off, skipped, or in another operation', () => {
@@ -93,6 +104,19 @@ describe('a client that does not accept incremental delivery', () => {
       expect(stack.calls()).toMatchObject({ beluga: 0, wickson: 0 });
     });
   }
+
+  it('a negative @stream initialCount is BAD_USER_INPUT before any call, whatever it accepts', async () => {
+    const query = '{ collections(first: 3) { edges @stream(initialCount: -1) { cursor } } }';
+    for (const accept of ['application/json', 'multipart/mixed']) {
+      const response = await send(stack.gateway, query, accept);
+      expect(response.status).toBe(400);
+      const [result] = await readAll(response);
+      expect(result?.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+        [INITIAL_COUNT_MESSAGE, 'BAD_USER_INPUT'],
+      ]);
+    }
+    expect(stack.calls()).toMatchObject({ beluga: 0, wickson: 0 });
+  });
 
   it('runs an operation whose @defer is off as a plain query', async () => {
     const query =
