@@ -141,11 +141,14 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
       const state = request ? store.get(request) : undefined;
       if (state) {
         state.operation = getOperationAST(args.document, args.operationName)?.name?.value;
+        state.executed = true;
       }
     },
     onResultProcess({ request, result, setResult, resultProcessor }) {
       const state = stateOf(request);
       if (isAsyncIterable(result)) {
+        // A subscription's event stream (subscribe, not execute) keeps its own lifecycle.
+        if (!state.executed) return;
         const delivery = deliver(
           result as AsyncIterable<Payload>,
           (payload) => cleanPayload(payload, cleaning(state)),

@@ -14,6 +14,8 @@ export interface RequestState {
   /** The request URL's path, as yoga parsed it. */
   pathname: string;
   operation: string | undefined;
+  /** The operation ran through execute (a query or mutation), not subscribe. */
+  executed: boolean;
   errorCodes: string[];
   calls: CallRecord[] | undefined;
   /** The request context's call budget: prediction, actual calls, runtime cap. */
@@ -50,6 +52,7 @@ export function createRequestState(
     startedAt: now(),
     pathname,
     operation: undefined,
+    executed: false,
     errorCodes: [],
     calls: undefined,
     budget: undefined,
