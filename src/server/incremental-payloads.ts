@@ -48,7 +48,11 @@ export function cleanPayload(payload: Payload, cleaning: Cleaning): Payload {
   const out: Payload = payload.incremental
     ? { ...payload, incremental: payload.incremental.map((entry) => cleanEntry(entry, cleaning)) }
     : cleanInitial(payload, cleaning);
-  if (payload.hasNext === false) out.extensions = { ...payload.extensions, cost: cleaning.cost() };
+  if (payload.hasNext !== false) return out;
+  // Left over: failures under a part the executor dropped (its parent was nulled in an earlier
+  // payload, with its own error). Nothing delivers their field, so they go to the log only.
+  for (const error of cleaning.located(cleaning.partials.splice(0))) cleaning.log(error);
+  out.extensions = { ...payload.extensions, cost: cleaning.cost() };
   return out;
 }
 

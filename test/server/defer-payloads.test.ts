@@ -72,6 +72,18 @@ describe('absorbed failures', () => {
     expect(partials).toEqual([]);
   });
 
+  it('that no payload delivered go to the log with the final one', () => {
+    const { state, partials, logged, sent } = cleaning([['dropped', 'list']]);
+    const last = cleanPayload(
+      { incremental: [{ data: { kept: 1 }, path: [] }], hasNext: false },
+      state,
+    );
+    expect(paths(last)).toEqual([]);
+    expect(partials).toEqual([]);
+    expect(logged).toEqual([failure().message]);
+    expect(sent).toEqual([]);
+  });
+
   it('under another streamed item or another path stay for a later payload', () => {
     const { state, partials } = cleaning([['sets', 'edges', 3, 'node', 'jobs'], ['x']]);
     cleanPayload(
