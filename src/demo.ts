@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ConfigError, configFrom } from './config.ts';
 import { FAKE_MEMBER_TOKEN, FAKE_OUTSIDER_TOKEN, startFakes } from './fakes/index.ts';
-import { listenErrorMessage } from './server/listen-errors.ts';
+import { listenErrorMessage } from './listen-errors.ts';
 import { startServer } from './server/main.ts';
 
 const port = z.coerce.number().int().min(0).max(65_535);

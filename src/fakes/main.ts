@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { hostSchema } from '../config.ts';
-import { listenErrorMessage } from '../server/listen-errors.ts';
+import { listenErrorMessage } from '../listen-errors.ts';
 import { MIN_SCALE } from './dataset.ts';
 import {
   FAKE_MEMBER_TOKEN,
