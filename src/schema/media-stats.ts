@@ -5,9 +5,11 @@ import { MediaType } from './enums.ts';
 import { notFound } from './errors.ts';
 import {
   type BelugaCollectionParent,
+  belugaCounted,
   belugaDto,
   belugaProjectId,
   type CollectionParent,
+  hasCounts,
   type WicksonCollectionModel,
   wicksonDetail,
 } from './models.ts';
@@ -51,6 +53,10 @@ async function belugaCounts(c: BelugaCollectionParent, ctx: GatewayContext) {
     // A job's summary: one hydration (with counts) serves these and the other stats fields.
     dto = await belugaDto(c, ctx, { counts: true });
   }
+  if (dto && !hasCounts(dto)) {
+    // A write's answer: the detail the other count fields load has these too (one shared key).
+    dto = await belugaCounted(c, ctx);
+  }
   if (!ctx.loaders.baseline && dto && dto.occurrences_count !== null && dto.taxa_count !== null) {
     return { occurrencesCount: dto.occurrences_count, taxaCount: dto.taxa_count };
   }
@@ -79,7 +85,7 @@ MediaCollectionStatsRef.implement({
     itemCount: t.int({
       description: 'Number of items: Beluga `source_images_count`, Wickson `item_count`.',
       resolve: async (c, _a, ctx) => {
-        if (c.source === 'BELUGA') return (await belugaDto(c, ctx)).source_images_count;
+        if (c.source === 'BELUGA') return (await belugaCounted(c, ctx)).source_images_count;
         if (c.listItem) return c.listItem.item_count;
         return (await wicksonStats(c, ctx)).item_count;
       },
@@ -110,7 +116,7 @@ MediaCollectionStatsRef.implement({
         'Items per media type, largest first (Beluga: all IMAGE; empty when there are none). For a Wickson collection from a list, one detail call; if it fails, the error nulls the nearest nullable parent.',
       resolve: async (c, _a, ctx) => {
         if (c.source === 'BELUGA') {
-          const count = (await belugaDto(c, ctx)).source_images_count;
+          const count = (await belugaCounted(c, ctx)).source_images_count;
           return count > 0 ? [{ mediaType: 'IMAGE' as const, count }] : [];
         }
         const stats = await wicksonStats(c, ctx);
@@ -125,14 +131,14 @@ MediaCollectionStatsRef.implement({
       description: 'Beluga captures with at least one detection; null for Wickson.',
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA'
-          ? (await belugaDto(c, ctx)).source_images_with_detections_count
+          ? (await belugaCounted(c, ctx)).source_images_with_detections_count
           : null,
     }),
     processedCount: t.int({
       nullable: true,
       description: 'Beluga captures processed by a pipeline; null for Wickson.',
       resolve: async (c, _a, ctx) =>
-        c.source === 'BELUGA' ? (await belugaDto(c, ctx)).source_images_processed_count : null,
+        c.source === 'BELUGA' ? (await belugaCounted(c, ctx)).source_images_processed_count : null,
     }),
     occurrencesCount: t.int({
       nullable: true,

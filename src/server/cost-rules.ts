@@ -204,21 +204,31 @@ const mediaItemFields: Record<string, Rule> = {
   },
 };
 
+/**
+ * A write's answer lacks the capture counts (a create's are null): any count field of it loads the
+ * set's detail, one call shared with occurrencesCount/taxaCount (the `counts` key).
+ */
+const writtenCounts: Rule = (input) => {
+  if (input.group.variant === 'beluga-written') input.charge('beluga', input.group.count, 'counts');
+  else belugaPayloadField(input);
+  return [];
+};
+
 const statsFields: Record<string, Rule> = {
   itemCount: (input) => {
-    if (isBeluga(input.group)) setPayload(input);
+    if (isBeluga(input.group)) writtenCounts(input);
     else if (input.group.variant === 'wickson-bare') wicksonDetail(input);
     return [];
   },
   mediaTypeDistribution: (input) => {
-    if (isBeluga(input.group)) setPayload(input);
+    if (isBeluga(input.group)) writtenCounts(input);
     else wicksonDetail(input);
     return [];
   },
   firstItemDate: captureDate('first', wicksonDetail),
   lastItemDate: captureDate('last', wicksonDetail),
-  withDetectionsCount: belugaPayloadField,
-  processedCount: belugaPayloadField,
+  withDetectionsCount: writtenCounts,
+  processedCount: writtenCounts,
   occurrencesCount: counts,
   taxaCount: counts,
 };
@@ -431,7 +441,7 @@ const mutationFields: Record<string, Rule> = {
 const payloadFields: Record<string, Record<string, Rule>> = {
   CollectionPayload: {
     // The write's answer is the set's representation, with null counts.
-    collection: ({ group }) => [{ ...group, type: 'Collection', variant: 'beluga' }],
+    collection: ({ group }) => [{ ...group, type: 'Collection', variant: 'beluga-written' }],
   },
   JobPayload: {
     job: (input) => {

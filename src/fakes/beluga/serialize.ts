@@ -24,12 +24,20 @@ export function jobSummary(req: FakeRequest, viewer: Viewer, job: JobRecord) {
   };
 }
 
+/**
+ * `withCounts`: occurrence and taxon counts (a detail, or `with_counts`). `annotated: false` is an
+ * instance the view did not load through its annotated queryset (the answer to a create): the
+ * model's count methods answer None there (Antenna `ami/main/models.py`
+ * `SourceImageCollection.source_images_count`), so all five counts are null.
+ */
 export function captureSet(
   req: FakeRequest,
   viewer: Viewer,
   set: CaptureSetRecord,
   withCounts: boolean,
+  annotated = true,
 ) {
+  const captures = (count: number) => (annotated ? count : null);
   return {
     id: set.id,
     details: link(req, `/api/v2/captures/collections/${set.id}/`),
@@ -38,9 +46,9 @@ export function captureSet(
     method: set.method,
     kwargs: set.kwargs,
     source_images: link(req, '/api/v2/captures/', `collections=${set.id}`),
-    source_images_count: set.sourceImagesCount,
-    source_images_with_detections_count: set.withDetectionsCount,
-    source_images_processed_count: set.processedCount,
+    source_images_count: captures(set.sourceImagesCount),
+    source_images_with_detections_count: captures(set.withDetectionsCount),
+    source_images_processed_count: captures(set.processedCount),
     occurrences_count: withCounts ? set.occurrencesCount : null,
     taxa_count: withCounts ? set.taxaCount : null,
     description: set.description,

@@ -87,8 +87,8 @@ export function collectionWrites(store: WriteStore): Record<string, Handler> {
       captureStepMs: 60_000,
     };
     viewer.dataset.captureSets.set(set.id, set);
-    // A new instance carries no count annotations: the counts come back null.
-    return { status: 201, body: captureSet(req, viewer, set, false) };
+    // A new instance carries no count annotations: all its counts come back null.
+    return { status: 201, body: captureSet(req, viewer, set, false, false) };
   };
 
   const update: Handler = (req, viewer, rawId) => {
