@@ -300,8 +300,8 @@ const jobFields: Record<string, Rule> = {
 
 const one = { count: 1, together: true };
 
-/** The group a global id loads into, with the upstream it costs a call on. */
-function nodeGroup(id: unknown): { upstream: UpstreamName; group: Group } | null {
+/** The group a global id loads into, with the upstream and the calls it costs. */
+function nodeGroup(id: unknown): { upstream: UpstreamName; calls: number; group: Group } | null {
   if (typeof id !== 'string') return null;
   let decoded: { typename: string; id: string };
   try {
@@ -315,8 +315,12 @@ function nodeGroup(id: unknown): { upstream: UpstreamName; group: Group } | null
     MediaItem: wickson ? 'wickson-detail' : 'beluga-detail',
   };
   const variant = variants[decoded.typename] ?? 'payload';
+  // A Beluga item key without its project (issued before it was added) reads the set first.
+  const legacyItem =
+    decoded.typename === 'MediaItem' && !wickson && decoded.id.split(':').length === 3;
   return {
     upstream: wickson ? 'wickson' : 'beluga',
+    calls: legacyItem ? 2 : 1,
     // A capture-set detail always carries its counts.
     group: { type: decoded.typename, variant, ...one, withCounts: true },
   };
@@ -326,7 +330,7 @@ const queryFields: Record<string, Rule> = {
   node: (input) => {
     const found = nodeGroup(input.args.id);
     if (!found) return [];
-    input.charge(found.upstream, 1, `node:${String(input.args.id)}`);
+    input.charge(found.upstream, found.calls, `node:${String(input.args.id)}`);
     return [found.group];
   },
   nodes: (input) => {
@@ -335,7 +339,7 @@ const queryFields: Record<string, Rule> = {
     for (const id of ids) {
       const found = nodeGroup(id);
       if (!found) continue;
-      input.charge(found.upstream, 1, `node:${String(id)}`);
+      input.charge(found.upstream, found.calls, `node:${String(id)}`);
       const key = `${found.group.type}:${found.group.variant}`;
       const group = groups.get(key);
       if (group) group.count += 1;

@@ -2,7 +2,7 @@
 
 import { parseIntStrict } from '../http-utils.ts';
 import type { FakeRequest, FakeResponse } from '../types.ts';
-import { canSee, permissions, type Viewer, visibleProject } from './access.ts';
+import { permissions, type Viewer, visibleProject } from './access.ts';
 import {
   type CaptureRef,
   captureId,
@@ -108,9 +108,17 @@ export function listCaptures(req: FakeRequest, viewer: Viewer): FakeResponse {
   };
 }
 
+/**
+ * The detail requires `project_id` (400 without, 404 for a project that does not exist or is
+ * hidden), and `project_id` filters: a capture of another project is 404 (Antenna
+ * `ami/main/api/views.py` `SourceImageViewSet`: `require_project` on retrieve, `project_id` a
+ * filterset field).
+ */
 export function getCapture(req: FakeRequest, viewer: Viewer, rawId: string): FakeResponse {
+  const projectId = projectIdParam(req, true)!;
+  if (!visibleProject(viewer, projectId)) throw notFound();
   const ref = resolveCapture(viewer.dataset.captureSets, pkParam(rawId));
-  if (!ref || !canSee(viewer, viewer.dataset.projects.get(ref.set.project))) throw notFound();
+  if (!ref || ref.set.project !== projectId) throw notFound();
   const body = capture(req, viewer, ref, true);
   const { user_permissions, ...rest } = body;
   return {
