@@ -1,15 +1,17 @@
 /** Beluga wire shapes (contract §7–§10), key order as the real serializers send them. */
 import type { CaptureSetRecord, JobRecord, ProjectRecord } from '../dataset.ts';
 import type { FakeRequest } from '../types.ts';
-import { permissions, type Viewer } from './access.ts';
+import {
+  isMember,
+  jobPermissions,
+  objectPermissions,
+  setPermissions as setPerms,
+  type Viewer,
+} from './access.ts';
 import { link } from './drf.ts';
 
 export function setPermissions(viewer: Viewer, set: CaptureSetRecord): string[] {
-  return permissions(
-    viewer,
-    set.project,
-    set.name.toLowerCase().includes('starred') ? 'starred' : 'set',
-  );
+  return setPerms(viewer, set.project, set.name);
 }
 
 export function jobSummary(req: FakeRequest, viewer: Viewer, job: JobRecord) {
@@ -20,7 +22,7 @@ export function jobSummary(req: FakeRequest, viewer: Viewer, job: JobRecord) {
     job_type: { name: job.jobType.name, key: job.jobType.key },
     created_at: job.createdAt,
     updated_at: job.updatedAt,
-    user_permissions: permissions(viewer, job.project, 'job'),
+    user_permissions: jobPermissions(viewer, job.project, job.jobType.key),
   };
 }
 
@@ -70,7 +72,7 @@ export function projectItem(req: FakeRequest, viewer: Viewer, project: ProjectRe
     updated_at: project.updatedAt,
     image: project.image ? `${req.origin}${project.image}` : null,
     draft: project.draft,
-    user_permissions: permissions(viewer, project.id, 'project'),
+    user_permissions: objectPermissions(viewer, project.id, 'project'),
   };
 }
 
@@ -108,7 +110,6 @@ export function projectDetail(
   withCharts: boolean,
 ) {
   const { user_permissions, ...item } = projectItem(req, viewer, project);
-  const isMember = user_permissions.length > 0 || viewer.user?.superuser === true;
   return {
     ...item,
     deployments: project.deployments.map((d) => ({
@@ -119,7 +120,7 @@ export function projectDetail(
       latitude: d.latitude,
       longitude: d.longitude,
       events_count: d.events,
-      user_permissions: permissions(viewer, project.id, 'project'),
+      user_permissions: objectPermissions(viewer, project.id, 'deployment'),
     })),
     ...(withCharts ? { summary_data: summaryData(viewer, project) } : {}),
     owner: {
@@ -142,9 +143,9 @@ export function projectDetail(
       default_filters_score_threshold: 0.5,
       default_processing_pipeline: null,
       session_time_gap_seconds: 7200,
-      user_permissions: permissions(viewer, project.id, 'project'),
+      user_permissions,
     },
-    is_member: isMember,
+    is_member: isMember(viewer, project.id),
     user_permissions,
   };
 }
