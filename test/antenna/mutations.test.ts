@@ -6,7 +6,7 @@
  * before and after.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NAME_PREFIX, sweep, uniqueName } from './cleanup.ts';
+import { createdSet, NAME_PREFIX, sweep, uniqueName } from './cleanup.ts';
 import { type Answer, type Caller, rest, useAntennaStack } from './harness.ts';
 
 const antenna = useAntennaStack();
@@ -72,6 +72,7 @@ describe('as the project manager: every mutation is applied', () => {
     expect(created.collection.permissions.sort()).toEqual(['delete', 'populate', 'update']);
     expectCalls(answer, [`POST ${SETS}`, `GET ${SETS}{id}/`]);
     setId = created.collection.sourceId;
+    createdSet(Number(setId));
     const stored = await rest(env.url, 'GET', `${SETS}${setId}/`, { token: env.managerToken });
     expect(stored.json.name).toBe(name);
   });
@@ -84,7 +85,9 @@ describe('as the project manager: every mutation is applied', () => {
       'manager',
       { input: { projectId: env.projectId, name: uniqueName('bare'), method: 'FULL' } },
     );
-    expect(payload(answer, 'createCollection').collection.sourceId).toMatch(/^\d+$/);
+    const { sourceId } = payload(answer, 'createCollection').collection;
+    expect(sourceId).toMatch(/^\d+$/);
+    createdSet(Number(sourceId));
     expectCalls(answer, [`POST ${SETS}`]);
   });
 
@@ -203,6 +206,7 @@ describe.each<[Caller, string, number]>([
       body: { name: uniqueName(`target ${caller}`), project: env.projectId },
     });
     setId = set.json.id;
+    createdSet(setId);
     const job = await rest(env.url, 'POST', JOBS, {
       token: env.managerToken,
       body: {

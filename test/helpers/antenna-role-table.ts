@@ -114,6 +114,8 @@ export interface RoleTarget {
   superuserToken: string;
   /** A name no earlier run used, for the objects this run creates. */
   name: (what: string) => string;
+  /** Told of every object created, for the caller's cleanup. */
+  created?: (entity: 'collection' | 'job', id: number) => void;
 }
 
 interface Reply {
@@ -204,6 +206,7 @@ async function resourceSteps(t: RoleTarget, r: Resource, actions: Actions): Prom
   if (created.status !== 201) {
     id = (await call(t, 'POST', r.path, t.superuserToken, r.body(t))).json.id;
   }
+  t.created?.(r.entity, id);
   const listed = await call(t, 'GET', `${r.path}?project_id=${t.project}&limit=1000`, t.token);
   const own = (listed.json?.results ?? []).find((o: { id: number }) => o.id === id);
   expect('object user_permissions', sorted(own?.user_permissions), objectActions(actions));

@@ -4,7 +4,7 @@
  * the error answers the gateway reads (400, 401, 403, 404).
  */
 import type { BelugaClient } from '../../../src/upstreams/types.ts';
-import { uniqueName } from '../cleanup.ts';
+import { createdSet, uniqueName } from '../cleanup.ts';
 import type { Allowances } from './shape.ts';
 import type { Target } from './targets.ts';
 
@@ -229,6 +229,7 @@ export const CASES: Case[] = [
         t.manager,
       );
       created.set = set.id;
+      if (t.name === 'Antenna') createdSet(set.id);
       return set;
     },
     status: 201,
