@@ -59,11 +59,27 @@ export async function loadMediaItem(
   if (!parsed) return null;
   const { collectionId, itemId } = parsed;
   if (source === 'BELUGA') {
-    const capture = await ctx.loaders.capture.load(itemId);
+    const projectId = parsed.projectId ?? (await projectOfSet(ctx, collectionId));
+    if (projectId === null) return null;
+    const capture = await ctx.loaders.capture.load({ id: itemId, projectId });
     return capture ? { source, collectionId, capture } : null;
   }
   const media = await ctx.loaders.media.load(itemId);
   return media ? { source, collectionId, media, detailed: true } : null;
+}
+
+/** For an item key without the project: the set's project (one set read), null when hidden. */
+async function projectOfSet(ctx: GatewayContext, setId: string): Promise<number | null> {
+  const set = await loadCollection(ctx, 'BELUGA', setId);
+  return set?.source === 'BELUGA' ? set.dto.project : null;
+}
+
+/** The Beluga capture's project: its own field, else the collection it was reached through. */
+function captureProject(m: MediaItemModel & { source: 'BELUGA' }): number | undefined {
+  if (m.capture.project !== undefined) return m.capture.project;
+  const c = m.collection;
+  if (c?.source !== 'BELUGA') return undefined;
+  return c.dto ? c.dto.project : c.summary.projectId;
 }
 
 /**
@@ -107,7 +123,8 @@ builder.node(MediaItemRef, {
   description:
     'One item of a collection: a Beluga capture (an image) or a Wickson media item. Fields that exist in only one source are null for the other.',
   id: {
-    resolve: (m) => `${m.source}:${itemKey(m.source, m.collectionId, sourceIdOf(m))}`,
+    resolve: (m) =>
+      `${m.source}:${itemKey(m.source, m.collectionId, sourceIdOf(m), m.source === 'BELUGA' ? captureProject(m) : undefined)}`,
     upstreamCalls: free,
   },
   loadedById: (source) => ({ source, from: 'detail' }),

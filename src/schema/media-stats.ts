@@ -7,10 +7,12 @@ import { MediaType } from './enums.ts';
 import { notFound } from './errors.ts';
 import {
   type BelugaCollectionParent,
+  belugaCounted,
   belugaDto,
   belugaProjectId,
   type CollectionHolds,
   type CollectionParent,
+  hasCounts,
   type WicksonCollectionModel,
   wicksonDetail,
 } from './models.ts';
@@ -89,6 +91,10 @@ async function belugaCounts(c: BelugaCollectionParent, ctx: GatewayContext) {
     // A job's summary: one hydration (with counts) serves these and the other stats fields.
     dto = await belugaDto(c, ctx, { counts: true });
   }
+  if (!hasCounts(dto)) {
+    // A write's answer: the detail the other count fields load has these too (one shared key).
+    dto = await belugaCounted(c, ctx);
+  }
   if (dto.occurrences_count !== null && dto.taxa_count !== null) {
     return { occurrencesCount: dto.occurrences_count, taxaCount: dto.taxa_count };
   }
@@ -125,7 +131,7 @@ MediaCollectionStatsRef.implement({
         },
       },
       resolve: async (c, _a, ctx) => {
-        if (c.source === 'BELUGA') return (await belugaDto(c, ctx)).source_images_count;
+        if (c.source === 'BELUGA') return (await belugaCounted(c, ctx)).source_images_count;
         if (c.listItem) return c.listItem.item_count;
         return (await wicksonStats(c, ctx)).item_count;
       },
@@ -166,7 +172,7 @@ MediaCollectionStatsRef.implement({
       },
       resolve: async (c, _a, ctx) => {
         if (c.source === 'BELUGA') {
-          const count = (await belugaDto(c, ctx)).source_images_count;
+          const count = (await belugaCounted(c, ctx)).source_images_count;
           return count > 0 ? [{ mediaType: 'IMAGE' as const, count }] : [];
         }
         const stats = await wicksonStats(c, ctx);
@@ -182,7 +188,7 @@ MediaCollectionStatsRef.implement({
       upstreamCalls: fromSetCounts,
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA'
-          ? (await belugaDto(c, ctx)).source_images_with_detections_count
+          ? (await belugaCounted(c, ctx)).source_images_with_detections_count
           : null,
     }),
     processedCount: t.int({
@@ -190,7 +196,7 @@ MediaCollectionStatsRef.implement({
       description: 'Beluga captures processed by a pipeline; null for Wickson.',
       upstreamCalls: fromSetCounts,
       resolve: async (c, _a, ctx) =>
-        c.source === 'BELUGA' ? (await belugaDto(c, ctx)).source_images_processed_count : null,
+        c.source === 'BELUGA' ? (await belugaCounted(c, ctx)).source_images_processed_count : null,
     }),
     occurrencesCount: t.int({
       nullable: true,

@@ -11,7 +11,7 @@ import type {
   ProjectDto,
 } from '../upstreams/beluga/schemas.ts';
 import type { CollectionDetailDataDto } from '../upstreams/wickson/schemas.ts';
-import { notFound } from './errors.ts';
+import { notFound, upstreamBadResponse } from './errors.ts';
 
 export type CollectionSourceValue = 'BELUGA' | 'WICKSON';
 
@@ -94,6 +94,45 @@ export async function belugaDto(
     throw notFound('The capture set is not visible to this caller.');
   }
   return dto;
+}
+
+/** A capture-set payload that carries its capture counts. */
+export type CountedCaptureSetDto = CaptureSetDto & {
+  source_images_count: number;
+  source_images_with_detections_count: number;
+  source_images_processed_count: number;
+};
+
+export function hasCounts(dto: CaptureSetDto): dto is CountedCaptureSetDto {
+  return (
+    dto.source_images_count !== null &&
+    dto.source_images_with_detections_count !== null &&
+    dto.source_images_processed_count !== null
+  );
+}
+
+/**
+ * The capture-set payload with its counts. Reads always carry them; a write's answer may not (a
+ * create's are null: the new instance has no count annotations). Then the set's detail, which
+ * computes every count, is loaded under one key (`{id, counts}`), so all the count fields of
+ * such an answer share one Beluga call. A detail without them is a bad answer.
+ */
+export async function belugaCounted(
+  c: BelugaCollectionParent,
+  ctx: GatewayContext,
+): Promise<CountedCaptureSetDto> {
+  const dto = await belugaDto(c, ctx);
+  if (hasCounts(dto)) return dto;
+  const detail = await ctx.loaders.captureSet.load({
+    id: c.sourceId,
+    projectId: belugaProjectId(c),
+    counts: true,
+  });
+  if (!detail) throw notFound('The capture set is not visible to this caller.');
+  if (!hasCounts(detail)) {
+    throw upstreamBadResponse('Beluga answered the capture set without its counts.');
+  }
+  return detail;
 }
 
 /** The Wickson detail, fetched only when the model came from the list without it. */

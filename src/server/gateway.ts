@@ -24,6 +24,7 @@ import { corsOptions } from './cors.ts';
 import { maskError } from './errors.ts';
 import { graphiqlOptions, renderOfflineGraphiQL } from './graphiql.ts';
 import type { GraphQLSchema } from './graphql.ts';
+import { incrementalDeliveryPlugins } from './incremental.ts';
 import { lazyChild } from './lazy-logger.ts';
 import { limitPlugins } from './limits.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
@@ -62,6 +63,8 @@ export interface GatewayDeps {
   clientLimits?: ClientLimits | false;
   /** Builds each request's loaders; defaults to src/loaders' `createLoaders`. */
   loaders?: RequestContextInput['createLoaders'];
+  /** @defer and @stream (src/server/incremental.ts); on unless `false`. */
+  incrementalDelivery?: boolean;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -136,6 +139,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       ...(traced ? [traced.plugin] : []),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       ...(persisted ? [persisted.plugin] : []),
+      ...(deps.incrementalDelivery === false ? [] : incrementalDeliveryPlugins()),
       ...limitPlugins(config),
       ...clientLimits,
       ...(admission ? [admissionPlugin(admission)] : []),

@@ -11,6 +11,8 @@ export interface ObjectKey {
   typename: string;
   source: Source;
   key: string;
+  /** Calls its load makes; 1 unless said. */
+  calls?: number;
 }
 
 /** The object a global id names, or null for an id the graph refuses. */
@@ -18,7 +20,11 @@ export function globalIdKey(id: unknown): ObjectKey | null {
   if (typeof id !== 'string') return null;
   try {
     const decoded = decodeGlobalId(id);
-    return { typename: decoded.typename, source: splitNodeId(decoded.id).source, key: id };
+    const { source } = splitNodeId(decoded.id);
+    // A Beluga item key without its project (issued before it was added) reads the set first.
+    const legacyItem =
+      decoded.typename === 'MediaItem' && source === 'BELUGA' && decoded.id.split(':').length === 3;
+    return { typename: decoded.typename, source, key: id, ...(legacyItem ? { calls: 2 } : {}) };
   } catch {
     return null;
   }
@@ -36,7 +42,11 @@ export function loadEach(
     seen.add(key.key);
     const holds = input.loadedById(key.typename, key.source);
     if (holds === null) throw new Error(`upstream calls: ${key.typename} declares no loadedById`);
-    input.charge(key.source === 'WICKSON' ? 'wickson' : 'beluga', 1, `node:${key.key}`);
+    input.charge(
+      key.source === 'WICKSON' ? 'wickson' : 'beluga',
+      key.calls ?? 1,
+      `node:${key.key}`,
+    );
     const name = `${key.typename}:${JSON.stringify(holds)}`;
     const group = groups.get(name);
     if (group) group.count += 1;
