@@ -59,6 +59,11 @@ export interface UpstreamScope {
   admit?: (upstream: UpstreamName) => boolean;
   /** A per-client limit on this upstream: seconds to wait when it refuses the call, else undefined. */
   refuse?: (upstream: UpstreamName) => number | undefined;
+  /**
+   * A cached answer older than this is not fresh for this read (a subscription's poll wants the
+   * state of its interval): the shared cache fetches anew, and stores the answer for everyone.
+   */
+  maxAgeMs?: number;
 }
 
 export interface CallStart {

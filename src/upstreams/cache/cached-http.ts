@@ -215,7 +215,11 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
     if (entry && entry.value === null && !nullOn404) entry = undefined;
     if (entry) share(entry.value, entry.fetchedAt);
     const age = entry ? now() - entry.fetchedAt : 0;
-    if (entry && age < (entry.value === null ? Math.min(ttlMs, NOT_FOUND_TTL_MS) : ttlMs)) {
+    const freshFor = Math.min(
+      entry?.value === null ? Math.min(ttlMs, NOT_FOUND_TTL_MS) : ttlMs,
+      req.scope.maxAgeMs ?? Number.POSITIVE_INFINITY,
+    );
+    if (entry && age < freshFor) {
       stats.add(upstream, req.route, 'hit');
       traceServed(req, 'hit');
       return entry.value as T | null;
@@ -225,7 +229,8 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
     if (stale) {
       const refreshing = flights.has(flightKeyOf(key, nullOn404));
       const mayRefresh = refreshing || !options.pace || options.pace.allowRefresh();
-      if (age < ttlMs + options.staleWhileRevalidateMs) {
+      // A read with maxAgeMs waits for the refetch (stale-if-error still stands in).
+      if (age < ttlMs + options.staleWhileRevalidateMs && req.scope.maxAgeMs === undefined) {
         if (mayRefresh) refresh(key, req, nullOn404, stale.fetchedAt);
         return serveStale(req, stale, mayRefresh ? 'revalidate' : 'budget') as T;
       }
