@@ -130,6 +130,13 @@ const EnvSchema = z.object({
   CLIENT_CALLS_PER_MINUTE: int(0, 10_000_000).default(12_000),
   CLIENT_WICKSON_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   TRUST_PROXY: int(0, 10).default(0),
+
+  // Subscriptions (README "Live subscriptions").
+  /** A running job's poll interval; queued jobs and idle sets are polled less often. */
+  JOB_POLL_INTERVAL_MS: int(250, 600_000).default(2000),
+  SUBSCRIPTIONS_PER_CLIENT: int(1, 10_000).default(20),
+  SUBSCRIPTIONS_MAX: int(1, 1_000_000).default(10_000),
+  SUBSCRIPTION_KEEPALIVE_MS: int(1000, 300_000).default(12_000),
   CORS_ORIGINS: z
     .string()
     .transform((v) =>
@@ -243,6 +250,8 @@ export interface Config {
     trustProxy: number;
   };
   /** Origins allowed to call from a browser with credentials; `*` alone allows any, without. */
+  /** Subscriptions: poll pace, stream limits (per replica), keep-alive pings. */
+  live: { jobPollIntervalMs: number; perClient: number; max: number; keepAliveMs: number };
   corsOrigins: string[];
   /** Port of the separate Prometheus listener (0: any free port); undefined: not served. */
   metricsPort: number | undefined;
@@ -350,6 +359,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       callsPerMinute: e.CLIENT_CALLS_PER_MINUTE,
       wicksonShare: e.CLIENT_WICKSON_SHARE,
       trustProxy: e.TRUST_PROXY,
+    },
+    live: {
+      jobPollIntervalMs: e.JOB_POLL_INTERVAL_MS,
+      perClient: e.SUBSCRIPTIONS_PER_CLIENT,
+      max: e.SUBSCRIPTIONS_MAX,
+      keepAliveMs: e.SUBSCRIPTION_KEEPALIVE_MS,
     },
     corsOrigins: e.CORS_ORIGINS,
     metricsPort: e.METRICS_PORT,

@@ -5,6 +5,8 @@
 import type { FieldNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import type { LiveHub } from './live/hub.ts';
+import type { StreamLimits } from './live/stream-limits.ts';
 import { createLoaders, type LoaderDeps, type Loaders } from './loaders/index.ts';
 import { type CallBudget, createCallBudget } from './upstreams/call-budget.ts';
 import type { UpstreamError } from './upstreams/errors.ts';
@@ -33,6 +35,19 @@ export interface GatewayContext {
    */
   partialErrors: PartialError[];
   reportPartialError(error: UpstreamError, at: PartialErrorLocation): void;
+  /** Subscriptions: the watch hub and the caller's place in it; absent where none are served. */
+  live?: LiveAccess;
+}
+
+export interface LiveAccess {
+  hub: LiveHub;
+  limits: StreamLimits;
+  /** The caller as the per-client limits know it. */
+  clientId: string;
+  /** Aborts when the client goes away: its watchers are freed at once. */
+  signal: AbortSignal | undefined;
+  /** The hub's clock (Unix ms), for reads the shared cache did not stamp. */
+  now(): number;
 }
 
 export interface PartialErrorLocation {
@@ -62,6 +77,7 @@ export interface RequestContextInput {
   onCallStart?: UpstreamScope['onCallStart'];
   /** Builds the request's loaders; defaults to `createLoaders`. */
   createLoaders?: (deps: LoaderDeps) => Loaders;
+  live?: LiveAccess;
 }
 
 export function createRequestContext(input: RequestContextInput): GatewayContext {
@@ -99,6 +115,7 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
       logger: input.logger,
     }),
     partialErrors,
+    ...(input.live ? { live: input.live } : {}),
     reportPartialError: (error, at) => {
       partialErrors.push({ error, path: [...at.path], nodes: at.nodes });
       // The upstream layer logged the failed call at warn/error; this only places it in the result.

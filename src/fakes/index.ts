@@ -10,8 +10,8 @@ import { startFakeServer } from './server.ts';
 import type { FakeOptions, Fakes, RunningFake } from './types.ts';
 import { createWicksonService } from './wickson/service.ts';
 
-export type { FakeClock } from './clock.ts';
 export { ROLE_DISPLAY_NAMES, ROLE_NAMES, type RoleName } from './beluga/roles.ts';
+export type { FakeClock } from './clock.ts';
 export {
   type Dataset,
   type DatasetScale,

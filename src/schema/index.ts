@@ -13,5 +13,6 @@ import './user-error.ts';
 import './mutation.ts';
 import './collection-mutations.ts';
 import './job-mutations.ts';
+import './subscription.ts';
 
 export const schema = builder.toSchema();

@@ -38,6 +38,11 @@ export type Reservation =
 
 export interface ClientLimits {
   reserve(client: string, predicted: UpstreamCounts): Promise<Reservation>;
+  /**
+   * Counts calls already made for the client (a subscription's poll) on its calls per minute:
+   * undefined while within it, else the seconds until it has room again.
+   */
+  charge(client: string, calls: UpstreamCounts): Promise<number | undefined>;
 }
 
 interface Window {
@@ -110,6 +115,19 @@ export function createClientLimits(
   const seconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 
   return {
+    async charge(client, calls) {
+      for (const window of windows) {
+        const points = window.of(calls);
+        if (points === 0 || window.short !== 'refuse') continue;
+        try {
+          await window.limiter.consume(client, points);
+        } catch (refusal) {
+          if (refusal instanceof RateLimiterRes) return seconds(refusal);
+          options.onStoreError?.(refusal);
+        }
+      }
+      return undefined;
+    },
     async reserve(client, predicted) {
       const taken: [Window, number][] = [];
       const caps: UpstreamCap[] = [];

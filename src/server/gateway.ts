@@ -3,6 +3,7 @@
  * tests own those. Tests call `gateway.fetch(...)` without a port.
  */
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -27,6 +28,7 @@ import type { GraphQLSchema } from './graphql.ts';
 import { incrementalDeliveryPlugins } from './incremental.ts';
 import { lazyChild } from './lazy-logger.ts';
 import { limitPlugins } from './limits.ts';
+import { createLiveService, type LiveService } from './live.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { operationsPlugin } from './operations.ts';
 import { checkPersistedOperations, createPersistedOperations } from './persisted/index.ts';
@@ -65,6 +67,8 @@ export interface GatewayDeps {
   loaders?: RequestContextInput['createLoaders'];
   /** @defer and @stream (src/server/incremental.ts); on unless `false`. */
   incrementalDelivery?: boolean;
+  /** Subscriptions (./live.ts); defaults to one process's hub without Redis; `false`: none. */
+  live?: LiveService | false;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -100,19 +104,22 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const persisted = file ? createPersistedOperations({ file, only }) : undefined;
 
   const endpoint = deps.endpoint ?? '/graphql';
-  const clientLimits =
-    deps.clientLimits === false
-      ? []
-      : [
-          clientLimitPlugin({
-            limits: deps.clientLimits ?? createClientLimits(config),
-            clientId: createClientId({
-              secret: config.cache.keySecret ?? randomBytes(32).toString('hex'),
-              trustProxy: config.clients.trustProxy,
-            }),
-            logger: deps.logger,
-          }),
-        ];
+  const limits =
+    deps.clientLimits === false ? undefined : (deps.clientLimits ?? createClientLimits(config));
+  const clientId = createClientId({
+    secret: config.cache.keySecret ?? randomBytes(32).toString('hex'),
+    trustProxy: config.clients.trustProxy,
+  });
+  const clientLimits = limits ? [clientLimitPlugin({ limits, clientId, logger: deps.logger })] : [];
+  const live =
+    deps.live === false
+      ? undefined
+      : (deps.live ??
+        createLiveService(config, {
+          clients: deps.clients,
+          logger: deps.logger,
+          clientLimits: limits,
+        }));
   const gateway = createYoga<Record<string, unknown>, GatewayContext>({
     schema: deps.schema ?? schema,
     graphqlEndpoint: endpoint,
@@ -145,7 +152,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       ...(admission ? [admissionPlugin(admission)] : []),
       bodyLimitPlugin(config.limits.maxBodyBytes),
     ],
-    context: ({ request }) => {
+    context: ({ request, req }) => {
       const state = store.get(request);
       if (!state) throw new Error('request state missing: operations plugin did not run');
       const ctx = createRequestContext({
@@ -158,12 +165,24 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         onCall,
         onCallStart: traced?.onCallStart(request),
         createLoaders: deps.loaders,
+        ...(live ? { live: liveAccess(live, request, req as IncomingMessage | undefined) } : {}),
       });
       state.calls = ctx.calls;
       state.budget = ctx.budget;
       state.partialErrors = ctx.partialErrors;
       return ctx;
     },
+  });
+  const liveAccess = (service: LiveService, request: Request, req?: IncomingMessage) => ({
+    hub: service.hub,
+    limits: service.limits,
+    now: service.now,
+    signal: request.signal,
+    clientId: clientId({
+      authorization: request.headers.get('authorization'),
+      forwardedFor: request.headers.get('x-forwarded-for'),
+      remoteAddress: req?.socket?.remoteAddress,
+    }),
   });
   if (persisted) {
     const { validate, schema: graph } = gateway.getEnveloped({});

@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { type Config, configFrom } from '../../src/config.ts';
 import { type FakeOptions, type Fakes, startFakes } from '../../src/fakes/index.ts';
+import type { LiveClock } from '../../src/live/types.ts';
 import { createGateway, type Gateway, type GatewayDeps } from '../../src/server/gateway.ts';
+import { createLiveService, type LiveService } from '../../src/server/live.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import type { Tracing } from '../../src/server/tracing/provider.ts';
 import { createUpstreams, type Upstreams } from '../../src/upstreams/index.ts';
@@ -34,6 +36,8 @@ export interface StackOptions {
    * keeps secrets out; `product` is the gateway's logger with its redaction and scrubbing.
    */
   logger?: 'plain' | 'product';
+  /** The clock of the subscriptions' watch hub (src/live): polls happen when a test moves it. */
+  liveClock?: LiveClock;
   /** Wait for in-flight upstream calls after each answer, so they count with their query. @default true */
   settle?: boolean;
 }
@@ -65,6 +69,8 @@ export interface PostResult {
 
 export interface Stack {
   fakes: Fakes;
+  /** The subscriptions service the gateway uses (closed with the stack). */
+  live: LiveService;
   upstreams: Upstreams;
   gateway: Gateway;
   config: Config;
@@ -128,8 +134,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.settle === false) return;
     for (let i = 0; i < 400 && inFlight() > 0; i++) await new Promise((r) => setTimeout(r, 5));
   };
+  const live = createLiveService(config, {
+    clients: upstreams,
+    logger,
+    redis: upstreams.redis,
+    ...(options.liveClock ? { clock: options.liveClock } : {}),
+  });
   const gateway = createGateway(config, {
     clients: { beluga: upstreams.beluga, wickson: upstreams.wickson },
+    live,
     logger,
     health: () => upstreams.health(),
     tracing: options.tracing,
@@ -184,6 +197,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     fakes,
+    live,
     upstreams,
     gateway,
     config,
@@ -208,6 +222,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       fakes.wickson.control.reset();
     },
     close: async () => {
+      await live.close();
       for (const server of servers) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
