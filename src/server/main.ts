@@ -8,17 +8,22 @@ import type { AddressInfo, Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { listenErrorMessage } from '../listen-errors.ts';
+import type { LiveClock } from '../live/types.ts';
 import { createUpstreams } from '../upstreams/index.ts';
 import { createClientLimits } from './client-limits.ts';
 import { withCompression } from './compress.ts';
 import { createAdmission, createGateway, type GatewayDeps } from './gateway.ts';
+import { createLiveService, type LiveService } from './live.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { listenMetrics, type MetricsListener } from './metrics-listener.ts';
 import type { Tracing } from './tracing/provider.ts';
+import { attachWebSocket } from './websocket.ts';
 
 export interface RunningServer {
   url: string;
+  /** The subscriptions service (its hub's stats for metrics and tests). */
+  live: LiveService;
   /** The Prometheus endpoint on METRICS_PORT; undefined when METRICS_PORT is unset. */
   metricsUrl: string | undefined;
   server: Server;
@@ -38,6 +43,8 @@ export async function startServer(
     tracing?: Tracing;
     /** Builds each request's loaders (GatewayDeps `loaders`). */
     loaders?: GatewayDeps['loaders'];
+    /** The subscriptions' clock (tests step it). */
+    liveClock?: LiveClock;
   } = {},
 ): Promise<RunningServer> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -56,14 +63,23 @@ export async function startServer(
     upstreams: () => upstreams,
     defaultMetrics: true,
   });
+  // On Redis the per-client counts are shared by the replicas (memory while Redis is down).
+  const clientLimits = createClientLimits(config, {
+    redis: upstreams.redis,
+    keyPrefix: config.redis.keyPrefix,
+    onStoreError: (error) => limitsLog.warn({ err: error }, 'client limits: store error'),
+  });
+  const live = createLiveService(config, {
+    clients: upstreams,
+    logger,
+    redis: upstreams.redis,
+    clientLimits,
+    ...(options.liveClock ? { clock: options.liveClock } : {}),
+  });
   const deps = {
     clients: upstreams,
-    // On Redis the per-client counts are shared by the replicas (memory while Redis is down).
-    clientLimits: createClientLimits(config, {
-      redis: upstreams.redis,
-      keyPrefix: config.redis.keyPrefix,
-      onStoreError: (error) => limitsLog.warn({ err: error }, 'client limits: store error'),
-    }),
+    clientLimits,
+    live,
     logger,
     health: () => upstreams.health(),
     metrics,
@@ -107,6 +123,8 @@ export async function startServer(
       subgraph ? subgraph.routeSubgraph(gateway, subgraph.createSubgraph(config, deps)) : gateway,
     ),
   );
+
+  const webSocket = attachWebSocket(server, gateway, config);
 
   compactHeap();
   await new Promise<void>((resolve, reject) => {
@@ -152,6 +170,9 @@ export async function startServer(
         logger.info({ delayMs: config.shutdownDelayMs }, 'not ready; serving until the delay ends');
         await sleep(config.shutdownDelayMs);
       }
+      // Every stream gets its `complete` and every poller stops before the listener closes.
+      await live.close();
+      await webSocket.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive sockets would hold server.close() open; busy ones end after their response.
       for (const [socket, inFlight] of active) if (inFlight === 0) socket.end();
@@ -168,7 +189,7 @@ export async function startServer(
     })();
     return closing;
   };
-  return { url, metricsUrl: metricsListener?.url, server, close };
+  return { url, live, metricsUrl: metricsListener?.url, server, close };
 }
 
 /**
