@@ -122,6 +122,10 @@ export function registerAdmissionMetrics(slots: CallSlots, registry: Registry): 
   });
 }
 
+const busy = () => ({
+  errors: [new GraphQLError(BUSY_MESSAGE, { extensions: { code: 'UPSTREAM_TIMEOUT' } })],
+});
+
 /**
  * The yoga plugin: after the cost check (which sets `budget.predicted`) and the client limits,
  * so a refused operation never takes a slot. The slot is released when execution ends, by
@@ -158,11 +162,21 @@ export function admissionPlugin(slots: CallSlots): Plugin {
       };
       const admitted = slots.acquire(total, ctx.scope?.signal);
       if (typeof admitted === 'function') return started(admitted);
-      return admitted.then(started, () => {
-        setResultAndStopExecution({
-          errors: [new GraphQLError(BUSY_MESSAGE, { extensions: { code: 'UPSTREAM_TIMEOUT' } })],
-        });
-      });
+      return admitted.then(started, () => setResultAndStopExecution(busy()));
+    },
+    // A subscription holds its slot for its first read only: its polls are shared and paced.
+    async onSubscribe({ args, setResultAndStopExecution }) {
+      const ctx = args.contextValue as Partial<GatewayContext>;
+      const predicted = ctx.budget?.predicted;
+      const total = predicted ? predicted.beluga + predicted.wickson : 1;
+      let release: () => void;
+      try {
+        release = await slots.acquire(total, ctx.scope?.signal);
+      } catch {
+        setResultAndStopExecution(busy());
+        return;
+      }
+      return { onSubscribeResult: () => release(), onSubscribeError: () => release() };
     },
   };
 }

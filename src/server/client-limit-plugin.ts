@@ -11,7 +11,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.ts';
 import type { ClientIdInput } from './client-id.ts';
-import type { ClientLimitName, ClientLimits } from './client-limits.ts';
+import type { ClientLimitName, ClientLimits, Reservation } from './client-limits.ts';
 import { releaseWhenDelivered } from './delivery.ts';
 import { GraphQLError } from './graphql.ts';
 
@@ -27,39 +27,58 @@ export function clientLimitPlugin(options: {
   clientId: (input: ClientIdInput) => string;
   logger: Logger;
 }): Plugin {
+  /** Reserves the predicted calls for the client; a refusal stops the operation (HTTP 429). */
+  const reserve = async (
+    contextValue: unknown,
+    stop: (result: { errors: GraphQLError[] }) => void,
+  ): Promise<Reservation | undefined> => {
+    const { budget, request, req } = contextValue as ExecutionContext;
+    if (!budget || !request) return undefined;
+    const client = options.clientId({
+      authorization: request.headers.get('authorization'),
+      forwardedFor: request.headers.get('x-forwarded-for'),
+      remoteAddress: req?.socket?.remoteAddress,
+    });
+    const reservation = await options.limits.reserve(client, budget.predicted);
+    if (!reservation.ok) {
+      const seconds = reservation.retryAfterSeconds;
+      options.logger.warn(
+        { client, limit: reservation.limit, retryAfterSeconds: seconds },
+        'client limit reached',
+      );
+      const error = new GraphQLError(MESSAGES[reservation.limit](seconds), {
+        extensions: {
+          code: 'RATE_LIMITED',
+          retryAfterSeconds: seconds,
+          http: { status: 429, headers: { 'retry-after': String(seconds) } },
+        },
+      });
+      stop({ errors: [error] });
+      return undefined;
+    }
+    for (const cap of reservation.caps)
+      budget.capUpstream(cap.upstream, cap.calls, cap.retryAfterSeconds);
+    return reservation;
+  };
+
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const { budget, request, req } = args.contextValue as ExecutionContext;
-      if (!budget || !request) return;
-      const client = options.clientId({
-        authorization: request.headers.get('authorization'),
-        forwardedFor: request.headers.get('x-forwarded-for'),
-        remoteAddress: req?.socket?.remoteAddress,
-      });
-      const reservation = await options.limits.reserve(client, budget.predicted);
-      if (!reservation.ok) {
-        const seconds = reservation.retryAfterSeconds;
-        options.logger.warn(
-          { client, limit: reservation.limit, retryAfterSeconds: seconds },
-          'client limit reached',
-        );
-        const error = new GraphQLError(MESSAGES[reservation.limit](seconds), {
-          extensions: {
-            code: 'RATE_LIMITED',
-            retryAfterSeconds: seconds,
-            http: { status: 429, headers: { 'retry-after': String(seconds) } },
-          },
-        });
-        setResultAndStopExecution({ errors: [error] });
-        return;
-      }
-      for (const cap of reservation.caps)
-        budget.capUpstream(cap.upstream, cap.calls, cap.retryAfterSeconds);
+      const reservation = await reserve(args.contextValue, setResultAndStopExecution);
+      if (!reservation?.ok) return;
+      const { budget } = args.contextValue as ExecutionContext;
       // With @defer/@stream, after the last payload: the deferred parts' calls count too.
       return {
         onExecuteDone: (done) =>
-          releaseWhenDelivered(done, () => reservation.release(budget.actual)),
+          releaseWhenDelivered(done, () => reservation.release(budget!.actual)),
       };
+    },
+    // A subscription's first read; its polls are charged as they happen (src/server/live.ts).
+    async onSubscribe({ args, setResultAndStopExecution }) {
+      const reservation = await reserve(args.contextValue, setResultAndStopExecution);
+      if (!reservation?.ok) return;
+      const { budget } = args.contextValue as ExecutionContext;
+      const release = () => reservation.release(budget!.actual);
+      return { onSubscribeResult: release, onSubscribeError: release };
     },
   };
 }

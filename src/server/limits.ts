@@ -12,6 +12,7 @@ import type { GatewayContext } from '../context.ts';
 import { predictCalls, type UpstreamCounts } from './cost.ts';
 import {
   type DocumentNode,
+  type ExecutionArgs,
   GraphQLError,
   type GraphQLSchema,
   getOperationAST,
@@ -97,28 +98,32 @@ export function limitPlugins(config: Config): Plugin[] {
     return counts;
   };
 
+  /** The list-length and cost checks of an operation (a query, a mutation or a subscription). */
+  const check = (args: ExecutionArgs, stop: (result: { errors: GraphQLError[] }) => void) => {
+    const variables = args.variableValues as Record<string, unknown> | undefined;
+    let literal = literalLists.get(args.document);
+    if (literal === undefined) {
+      literal = longestLiteralList(args.document);
+      literalLists.set(args.document, literal);
+    }
+    if (Math.max(literal, longestVariableList(variables)) > limits.maxListLength) {
+      stop({ errors: [rejection(LIST_MESSAGE, 'BAD_USER_INPUT')] });
+      return;
+    }
+    const predicted = predict(args.schema, args.document, args.operationName, variables);
+    const budget = (args.contextValue as Partial<GatewayContext>).budget;
+    if (budget) budget.predicted = { ...predicted };
+    const total = predicted.beluga + predicted.wickson;
+    if (total > limits.maxUpstreamCalls) {
+      stop({
+        errors: [rejection(costMessage(total, limits.maxUpstreamCalls), 'COST_LIMIT_EXCEEDED')],
+      });
+    }
+  };
   const costAndLists: Plugin = {
-    onExecute({ args, setResultAndStopExecution }) {
-      const variables = args.variableValues as Record<string, unknown> | undefined;
-      let literal = literalLists.get(args.document);
-      if (literal === undefined) {
-        literal = longestLiteralList(args.document);
-        literalLists.set(args.document, literal);
-      }
-      if (Math.max(literal, longestVariableList(variables)) > limits.maxListLength) {
-        setResultAndStopExecution({ errors: [rejection(LIST_MESSAGE, 'BAD_USER_INPUT')] });
-        return;
-      }
-      const predicted = predict(args.schema, args.document, args.operationName, variables);
-      const budget = (args.contextValue as Partial<GatewayContext>).budget;
-      if (budget) budget.predicted = { ...predicted };
-      const total = predicted.beluga + predicted.wickson;
-      if (total > limits.maxUpstreamCalls) {
-        setResultAndStopExecution({
-          errors: [rejection(costMessage(total, limits.maxUpstreamCalls), 'COST_LIMIT_EXCEEDED')],
-        });
-      }
-    },
+    onExecute: ({ args, setResultAndStopExecution }) => check(args, setResultAndStopExecution),
+    // A subscription's first read is predicted and limited alike; its polls charge the client.
+    onSubscribe: ({ args, setResultAndStopExecution }) => check(args, setResultAndStopExecution),
   };
 
   const introspection: Plugin = {

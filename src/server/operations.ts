@@ -17,6 +17,7 @@ import { GraphQLError, getOperationAST } from './graphql.ts';
 import { type Cleaning, cleanPayload, type Payload } from './incremental-payloads.ts';
 import { type GatewayMetrics, operationLabel } from './metrics.ts';
 import { createRequestState, type createStateStore, type RequestState } from './request-state.ts';
+import { mapStream } from './stream-map.ts';
 import { yogaLogger } from './yoga-logger.ts';
 
 export interface OperationsOptions {
@@ -147,8 +148,18 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
     onResultProcess({ request, result, setResult, resultProcessor }) {
       const state = stateOf(request);
       if (isAsyncIterable(result)) {
-        // A subscription's event stream (subscribe, not execute) keeps its own lifecycle.
-        if (!state.executed) return;
+        // A subscription's events (subscribe, not execute) each carry the cost so far; the
+        // stream keeps its own lifecycle.
+        if (!state.executed) {
+          const limit = config.limits.maxUpstreamCalls;
+          setResult(
+            mapStream(result as AsyncIterable<Result>, (event) => ({
+              ...event,
+              extensions: { ...event.extensions, cost: costExtension(state.budget, limit) },
+            })) as never,
+          );
+          return;
+        }
         const delivery = deliver(
           result as AsyncIterable<Payload>,
           (payload) => cleanPayload(payload, cleaning(state)),

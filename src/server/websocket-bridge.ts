@@ -7,7 +7,7 @@
  * early (the client's `complete`, a disconnect) aborts the request, which frees its watchers.
  */
 import type { IncomingMessage } from 'node:http';
-import type { ExecutionResult } from 'graphql';
+import type { ExecutionResult } from './graphql.ts';
 
 export interface BridgeInput {
   payload: unknown;

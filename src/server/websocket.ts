@@ -7,11 +7,11 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config.ts';
 import { schema } from '../schema/index.ts';
+import { parse } from './graphql.ts';
 import { type FetchLike, forwardOperation } from './websocket-bridge.ts';
 
 /** A credential longer than this is not a DRF token: it is ignored. */

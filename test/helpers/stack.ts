@@ -10,6 +10,7 @@ import pino, { type Logger } from 'pino';
 import { type Config, configFrom } from '../../src/config.ts';
 import { type FakeOptions, type Fakes, startFakes } from '../../src/fakes/index.ts';
 import type { LiveClock } from '../../src/live/types.ts';
+import { createClientLimits } from '../../src/server/client-limits.ts';
 import { createGateway, type Gateway, type GatewayDeps } from '../../src/server/gateway.ts';
 import { createLiveService, type LiveService } from '../../src/server/live.ts';
 import { createLogger } from '../../src/server/logger.ts';
@@ -134,15 +135,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.settle === false) return;
     for (let i = 0; i < 400 && inFlight() > 0; i++) await new Promise((r) => setTimeout(r, 5));
   };
+  const clientLimits =
+    options.gateway?.clientLimits === undefined
+      ? createClientLimits(config)
+      : options.gateway.clientLimits;
   const live = createLiveService(config, {
     clients: upstreams,
     logger,
     redis: upstreams.redis,
+    clientLimits: clientLimits || undefined,
     ...(options.liveClock ? { clock: options.liveClock } : {}),
   });
   const gateway = createGateway(config, {
     clients: { beluga: upstreams.beluga, wickson: upstreams.wickson },
     live,
+    clientLimits,
     logger,
     health: () => upstreams.health(),
     tracing: options.tracing,
