@@ -4,6 +4,7 @@
  * of every poll to the per-client calls per minute. `close` completes every stream.
  */
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
 import type { UpstreamClients } from '../context.ts';
 import { createLocalBus, createRedisBus } from '../live/bus.ts';
@@ -15,6 +16,7 @@ import { type LiveClock, realClock } from '../live/types.ts';
 import type { Redis } from '../redis.ts';
 import { createCacheKeyer } from '../upstreams/cache/key.ts';
 import type { ClientLimits } from './client-limits.ts';
+import { registerLiveMetrics } from './live-metrics.ts';
 
 export interface LiveService {
   hub: LiveHub;
@@ -36,6 +38,8 @@ export function createLiveService(
     redis?: Redis | undefined;
     clock?: LiveClock;
     clientLimits?: ClientLimits | undefined;
+    /** Where the subscriptions' metrics are served (./live-metrics.ts). */
+    registry?: Registry;
   },
 ): LiveService {
   const logger = deps.logger.child({ component: 'live' });
@@ -68,6 +72,7 @@ export function createLiveService(
         }
       : {}),
   });
+  if (deps.registry) registerLiveMetrics(deps.registry, hub.stats);
   return {
     hub,
     limits: createStreamLimits({ perClient: config.live.perClient, total: config.live.max }),

@@ -74,6 +74,7 @@ export async function startServer(
     logger,
     redis: upstreams.redis,
     clientLimits,
+    registry: metrics.registry,
     ...(options.liveClock ? { clock: options.liveClock } : {}),
   });
   const deps = {

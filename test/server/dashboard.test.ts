@@ -122,7 +122,8 @@ describe('the Grafana dashboard', () => {
         expect(samples.has(name), `${panel} queries ${name}, absent from /metrics`).toBe(true);
       }
     }
-    // What the dashboard is for: requests, latency, errors, upstream calls, breaker, quota, cache.
+    // What the dashboard is for: requests, latency, errors, upstream calls, breaker, quota, cache,
+    // subscriptions.
     expect([...used]).toEqual(
       expect.arrayContaining([
         'gateway_graphql_requests_total',
@@ -135,6 +136,10 @@ describe('the Grafana dashboard', () => {
         'gateway_cache_hits_total',
         'gateway_cache_misses_total',
         'gateway_upstream_budget_remaining',
+        'gateway_live_streams',
+        'gateway_live_pollers',
+        'gateway_live_polls_total',
+        'gateway_live_events_total',
       ]),
     );
   });
