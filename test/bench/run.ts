@@ -20,6 +20,7 @@ import {
   setUpPinning,
   startGateway,
 } from './gateway-process.ts';
+import { benchLive, liveTable } from './live.ts';
 import { type FloorProcess, startFloor } from './load.ts';
 import { machineInfo } from './machine.ts';
 import { round } from './measure.ts';
@@ -65,6 +66,8 @@ const { values: args } = parseArgs({
     /** The budget scenario (budget.ts): `--only budget` alone, `--budget` after a full run. */
     only: { type: 'string' },
     budget: { type: 'boolean', default: false },
+    /** The live scenario's watcher counts, e.g. --live-watchers 1,10,100 (with --only live). */
+    'live-watchers': { type: 'string' },
     'budget-seconds': { type: 'string' },
     /** Also run this commit's gateway (standard mode, as it shipped) as the `reference` system; `none` skips it. */
     reference: { type: 'string', default: REFERENCE_COMMIT },
@@ -96,6 +99,15 @@ async function main(): Promise<number> {
   const pinning = setUpPinning();
   log(pinning.note);
   const budget = { seconds: BUDGET_SECONDS, pinning, json: args.json };
+  if (args.only === 'live') {
+    const watchers = (args['live-watchers'] ?? (QUICK ? '1,10,100' : '1,10,100,300'))
+      .split(',')
+      .map(Number);
+    const rows = await benchLive({ watchers, seconds: QUICK ? 5 : 20, intervalMs: 1000 }, log);
+    process.stdout.write(liveTable(rows, 1000));
+    if (args.json) writeFileSync(args.json, `${JSON.stringify({ live: rows }, null, 2)}\n`);
+    return 0;
+  }
   if (args.only === 'budget') {
     await benchBudget({ ...budget, machine: machineInfo({ pinning: pinning.note }) }, log);
     return 0;
