@@ -7,6 +7,8 @@
 import { GraphQLBoolean, GraphQLNonNull, GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../../src/context.ts';
+import { CALLS_EXTENSION } from '../../src/schema/cost/plugin.ts';
+import { free } from '../../src/schema/cost/types.ts';
 import { createMetrics } from '../../src/server/metrics.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 import {
@@ -97,18 +99,31 @@ describe('a subscription', () => {
     });
     const Tick = new GraphQLObjectType({
       name: 'Tick',
-      fields: { aborted: { type: new GraphQLNonNull(GraphQLBoolean) } },
+      fields: {
+        aborted: {
+          type: new GraphQLNonNull(GraphQLBoolean),
+          extensions: { [CALLS_EXTENSION]: free },
+        },
+      },
     });
+    // A subscription is costed like a query (src/server/limits.ts): every field declares calls.
     const schema = new GraphQLSchema({
       query: new GraphQLObjectType({
         name: 'Query',
-        fields: { ok: { type: GraphQLBoolean, resolve: () => true } },
+        fields: {
+          ok: {
+            type: GraphQLBoolean,
+            resolve: () => true,
+            extensions: { [CALLS_EXTENSION]: free },
+          },
+        },
       }),
       subscription: new GraphQLObjectType({
         name: 'Subscription',
         fields: {
           tick: {
             type: new GraphQLNonNull(Tick),
+            extensions: { [CALLS_EXTENSION]: free },
             async *subscribe(_root, _args, ctx: GatewayContext) {
               yield { tick: { aborted: ctx.scope.signal?.aborted ?? false } };
               await released;
@@ -122,11 +137,11 @@ describe('a subscription', () => {
     const stream = payloads(
       await send(gateway, 'subscription { tick { aborted } }', 'text/event-stream'),
     );
-    expect((await stream.next()).value).toEqual({ data: { tick: { aborted: false } } });
+    expect((await stream.next()).value).toMatchObject({ data: { tick: { aborted: false } } });
     // Timers fire in order: the 100 ms deadline, had it been kept, fires before this one.
     await new Promise((r) => setTimeout(r, 300));
     next();
-    expect((await stream.next()).value).toEqual({ data: { tick: { aborted: false } } });
+    expect((await stream.next()).value).toMatchObject({ data: { tick: { aborted: false } } });
     expect((await stream.next()).done).toBe(true);
   });
 });
