@@ -16,6 +16,8 @@ import { type FetchLike, forwardOperation } from './websocket-bridge.ts';
 
 /** A credential longer than this is not a DRF token: it is ignored. */
 const MAX_AUTHORIZATION = 1024;
+/** How long shutdown waits for operations to send their `complete` before closing sockets. */
+const CLOSE_WAIT_MS = 1000;
 /** Any one-operation document: the bridge, not graphql-ws, parses and runs the real one. */
 const CARRIER = parse('subscription Carrier { __typename }');
 
@@ -37,6 +39,15 @@ export function attachWebSocket(
   endpoint = '/graphql',
 ): WebSocketDoor {
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxBodyBytes });
+  // Operations running: on close they end first (the hub completes them), then the sockets go.
+  const running = new Set<Promise<void>>();
+  const forward = (context: unknown) => {
+    const operation = forwardOperation(gateway, { ...bridgeInput(context), endpoint });
+    const { promise, resolve } = Promise.withResolvers<void>();
+    running.add(promise);
+    void promise.then(() => running.delete(promise));
+    return tracked(operation, resolve);
+  };
   const disposable = useServer(
     {
       isProd: true,
@@ -49,11 +60,10 @@ export function attachWebSocket(
           upgrade: ctx.extra.request,
         },
       }),
-      subscribe: (args) =>
-        forwardOperation(gateway, { ...bridgeInput(args.contextValue), endpoint }),
+      subscribe: (args) => forward(args.contextValue),
       // Results come formatted (and masked) from the HTTP door: sent as they are.
       onNext: (_ctx, _id, _payload, _args, result) => result,
-      execute: (args) => forwardOperation(gateway, { ...bridgeInput(args.contextValue), endpoint }),
+      execute: (args) => forward(args.contextValue),
     },
     wss,
     config.live.keepAliveMs,
@@ -69,6 +79,10 @@ export function attachWebSocket(
   return {
     async close() {
       server.off('upgrade', onUpgrade);
+      const ended = Promise.all(running);
+      await Promise.race([ended, new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
+      // graphql-ws sends `complete` right after an operation's results end.
+      await new Promise((r) => setImmediate(r));
       for (const client of wss.clients) client.close(1001, 'Going away');
       await disposable.dispose();
     },
@@ -81,4 +95,31 @@ function bridgeInput(context: unknown) {
     authorization: string | undefined;
     upgrade: IncomingMessage;
   };
+}
+
+/** The operation, calling `done` once when its results end however they end. */
+function tracked<T>(operation: AsyncGenerator<T>, done: () => void): AsyncGenerator<T> {
+  const wrapped: AsyncGenerator<T> = {
+    async next() {
+      try {
+        const result = await operation.next();
+        if (result.done) done();
+        return result;
+      } catch (error) {
+        done();
+        throw error;
+      }
+    },
+    return: (value) => {
+      done();
+      return operation.return(value);
+    },
+    throw: (error) => {
+      done();
+      return operation.throw(error);
+    },
+    [Symbol.asyncIterator]: () => wrapped,
+    [Symbol.asyncDispose]: async () => done(),
+  };
+  return wrapped;
 }
