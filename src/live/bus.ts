@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Redis } from '../redis.ts';
+import { type Redis, redisReady } from '../redis.ts';
 import type { LiveEnd, Snapshot } from './types.ts';
 
 export interface LiveMessage {
@@ -30,6 +30,8 @@ export interface Bus {
   close(): Promise<void>;
 }
 
+/** How long a subscription waits for the subscriber connection to be ready. */
+const READY_WAIT_MS = 2_000;
 /** Messages larger than this are not read (a poll's payload is a few kilobytes). */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -71,6 +73,8 @@ export function createRedisBus(options: {
     replica,
     async subscribe(channel, onMessage) {
       handlers.set(channel, onMessage);
+      // Its connection opens with the service: a first watcher may come before it is ready.
+      if (!(await redisReady(subscriber, READY_WAIT_MS))) return false;
       try {
         await subscriber.subscribe(channel);
         return true;

@@ -29,6 +29,8 @@ export interface Topic {
   /** No more polls: final, or ended. */
   done: boolean;
   closed: boolean;
+  /** The bus did not confirm the channel: this replica polls for its own watchers. */
+  solo: boolean;
 }
 
 /** What the topics of one hub share. */
@@ -101,8 +103,9 @@ async function tick(core: HubCore, topic: Topic): Promise<void> {
     if (held) void lease.release(topic.leaseKey);
     return;
   }
-  // No answer from Redis: poll for this replica's own watchers rather than let them starve.
-  topic.leader = held !== false;
+  // No answer from Redis, or no channel to hear the holder on: poll for this replica's own
+  // watchers rather than let them starve.
+  topic.leader = held !== false || topic.solo;
   if (!topic.leader) return schedule(core, topic, interval);
   core.counts.polls += 1;
   const outcome = await pollOnce(topic.resource, topic.spec, {
@@ -142,9 +145,11 @@ export function openTopic(core: HubCore, spec: TopicSpec, key: string): Topic {
     ready: Promise.resolve(),
     done: false,
     closed: false,
+    solo: false,
   };
   topic.ready = (async () => {
-    await bus.subscribe(topic.channel, (message) => onMessage(core, topic, message));
+    const heard = await bus.subscribe(topic.channel, (message) => onMessage(core, topic, message));
+    topic.solo = !heard;
     const last = await bus.last(topic.channel);
     if (last) onMessage(core, topic, last);
   })();

@@ -229,6 +229,17 @@ describe('watch hub', () => {
     expect(hub.stats().streams).toBe(1);
   });
 
+  it('polls for its own watchers when the bus cannot hear the lease holder', async () => {
+    const { clock, reads, hub } = setup({
+      bus: { ...createLocalBus(), subscribe: async () => false },
+      lease: { hold: async () => false, release: async () => {} },
+    });
+    await watch(hub, { status: 'STARTED', progress: 0 });
+    clock.advance(BASE);
+    await settle();
+    expect(reads).toHaveLength(1);
+  });
+
   it('completes every stream and stops every poller on close', async () => {
     const { clock, hub } = setup();
     const a = await watch(hub, { status: 'STARTED', progress: 0 }, 'c1', 'Token a');
