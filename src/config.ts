@@ -12,12 +12,12 @@ const bool = z
 /** An upstream's origin: the clients add the API paths (/api/v2/…, /v1/…) themselves. */
 const originUrl = z
   .url({ protocol: /^https?$/ })
-  .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not carry a query or fragment')
+  .refine((u) => !URL.parse(u)?.search && !URL.parse(u)?.hash, 'must not carry a query or fragment')
   .refine(
-    (u) => new URL(u).pathname === '/',
+    (u) => URL.parse(u)?.pathname === '/',
     'must be an origin such as http://127.0.0.1:4010, without a path (the gateway adds the API paths)',
   )
-  .transform((u) => new URL(u).origin);
+  .transform((u) => URL.parse(u)?.origin ?? u);
 const HOST_NAME =
   /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 /** An IP address, or a host name whose last label is not all digits (so 999.1.1.1 is neither). */
@@ -262,23 +262,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment. Empty strings count as unset. Throws ConfigError naming variables. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const present = Object.fromEntries(
-    Object.keys(EnvSchema.shape)
-      .map((key) => [key, env[key]] as const)
-      .filter(([key, value]) => value !== undefined && (value !== '' || key === 'WICKSON_API_KEY')),
-  );
-  const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? 'environment');
-        const reason =
-          issue.code === 'invalid_type' && env[name] === undefined ? 'is required' : issue.message;
-        return `${name} ${reason}`;
-      }),
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnv(env);
   if (e.PERSISTED_OPERATIONS_ONLY && !e.PERSISTED_OPERATIONS_FILE) {
     throw new ConfigError(['PERSISTED_OPERATIONS_ONLY requires PERSISTED_OPERATIONS_FILE']);
   }
@@ -358,6 +342,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.CORS_ORIGINS,
     metricsPort: e.METRICS_PORT,
   };
+}
+
+/**
+ * Each variable is parsed on its own, so every problem names its variable (one problem each), even
+ * one a check throws on instead of reporting.
+ */
+function parseEnv(env: Record<string, string | undefined>): Env {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, schema] of Object.entries(EnvSchema.shape) as [string, z.ZodType][]) {
+    const raw = env[name];
+    const value = raw === '' && name !== 'WICKSON_API_KEY' ? undefined : raw;
+    let parsed: ReturnType<z.ZodType['safeParse']> | undefined;
+    try {
+      parsed = schema.safeParse(value);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.success) values[name] = parsed.data;
+    else
+      problems.push(`${name} ${parsed ? reason(parsed.error.issues[0], value) : 'is not valid'}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values as Env;
+}
+
+function reason(issue: z.core.$ZodIssue | undefined, value: string | undefined): string {
+  if (value === undefined && issue?.code === 'invalid_type') return 'is required';
+  return issue?.message ?? 'is not valid';
 }
 
 /** The signal-specific URL is used as given; the general endpoint gets `/v1/traces` (OTLP spec). */
