@@ -86,6 +86,8 @@ const EnvSchema = z.object({
   MAX_TOKENS: int(10, 100_000).default(2000),
   MAX_DIRECTIVES: int(0, 1000).default(50),
   MAX_LIST_LENGTH: int(1, 10_000).default(100),
+  /** Arrays and objects nested in a request's variables or extensions (client-json.ts). */
+  MAX_INPUT_DEPTH: int(1, 1000).default(20),
   MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
   /** Time /ready answers 503 while requests are still served, before the listener closes. */
@@ -215,6 +217,8 @@ export interface Config {
     /** Predicted calls of the operations executing at once (admission.ts); 0 turns it off. */
     maxConcurrentCalls: number;
     maxListLength: number;
+    /** Arrays and objects nested in `variables` or `extensions`, the value itself included. */
+    maxInputDepth: number;
     maxBodyBytes: number;
   };
   shutdownTimeoutMs: number;
@@ -317,6 +321,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxUpstreamCalls: e.MAX_UPSTREAM_CALLS,
       maxConcurrentCalls: e.MAX_CONCURRENT_CALLS,
       maxListLength: e.MAX_LIST_LENGTH,
+      maxInputDepth: e.MAX_INPUT_DEPTH,
       maxBodyBytes: e.MAX_BODY_BYTES,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -122,12 +122,19 @@ export function maskError(error: unknown): Error {
 /** armor prefixes every rejection with "Syntax Error: ", though only a token flood is one. */
 const ARMOR_MESSAGES = new Set([LIMIT_MESSAGE, DEPTH_MESSAGE].map((m) => `Syntax Error: ${m}`));
 
+/**
+ * graphql-js refuses a `\u` escape that is not a Unicode scalar value (a lone surrogate such as
+ * `"\ud800"`): malformed input like a lone surrogate in the variables (input-guard.ts).
+ */
+const BAD_ESCAPE = 'Syntax Error: Invalid Unicode escape sequence';
+
 /** Parse, validation, limit and HTTP-level errors: no path, raised by graphql-js, yoga or armor. */
 function requestError(error: GraphQLError): GraphQLError {
   const given = error.extensions?.code;
   const armor = ARMOR_MESSAGES.has(error.message);
-  const code =
-    typeof given === 'string' && REQUEST_CODES.has(given)
+  const code = error.message.startsWith(BAD_ESCAPE)
+    ? 'BAD_USER_INPUT'
+    : typeof given === 'string' && REQUEST_CODES.has(given)
       ? given
       : error.message.startsWith('Syntax Error') && !armor
         ? 'GRAPHQL_PARSE_FAILED'
@@ -149,7 +156,8 @@ function requestError(error: GraphQLError): GraphQLError {
  * would turn it into a 200 under `application/json`. Validation errors keep the spec behaviour.
  */
 function requestHttp(code: string, http: HttpExtension | undefined): HttpExtension {
-  if (code === 'BAD_REQUEST') return { ...http, spec: false, status: http?.status ?? 400 };
+  if (code === 'BAD_REQUEST' || code === 'BAD_USER_INPUT')
+    return { ...http, spec: false, status: http?.status ?? 400 };
   return http ?? { spec: true, status: 400 };
 }
 

@@ -19,6 +19,7 @@ import { corsOptions } from './cors.ts';
 import { maskError } from './errors.ts';
 import { graphiqlOptions, renderOfflineGraphiQL } from './graphiql.ts';
 import type { GraphQLSchema } from './graphql.ts';
+import { inputGuardPlugin } from './input-guard.ts';
 import { lazyChild } from './lazy-logger.ts';
 import { limitPlugins } from './limits.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
@@ -110,6 +111,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
     batching: false,
+    // No Upload scalar: multipart bodies are refused (415) instead of parsed.
+    multipart: false,
     // bodyLimitPlugin (last in `plugins`) enforces MAX_BODY_BYTES without yoga's per-request stream.
     maxRequestBodySize: false,
     cors: corsOptions(config.corsOrigins, CSRF_HEADERS),
@@ -132,6 +135,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       ...limitPlugins(config),
       ...clientLimits,
       ...(admission ? [admissionPlugin(admission)] : []),
+      inputGuardPlugin(config.limits.maxInputDepth),
       bodyLimitPlugin(config.limits.maxBodyBytes),
     ],
     context: ({ request }) => {
