@@ -2,9 +2,8 @@
  * Composition root: config → upstreams → gateway → node:http listen, and graceful shutdown.
  * `npm start` runs this file; tests and the demo call `startServer`.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { flushCompileCache } from 'node:module';
-import type { AddressInfo, Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createUpstreams } from '../upstreams/index.ts';
@@ -12,6 +11,7 @@ import { createClientLimits } from './client-limits.ts';
 import { withCompression } from './compress.ts';
 import { createAdmission, createGateway } from './gateway.ts';
 import { listenErrorMessage } from './listen-errors.ts';
+import { createListener } from './listener.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { listenMetrics, type MetricsListener } from './metrics-listener.ts';
@@ -73,49 +73,25 @@ export async function startServer(
   };
   const gateway = createGateway(config, deps);
 
-  const server = createServer({
-    maxHeaderSize: 16 * 1024,
-    // Node requires headersTimeout ≤ requestTimeout.
-    headersTimeout: Math.min(10_000, config.requestTimeoutMs + 5_000),
-    requestTimeout: config.requestTimeoutMs + 5_000,
-    keepAliveTimeout: 5_000,
-  });
-  const active = new Map<Socket, number>();
-  server.on('connection', (socket) => {
-    active.set(socket, 0);
-    socket.on('close', () => active.delete(socket));
-  });
-  server.on('request', (req, res) => {
-    const socket = req.socket;
-    active.set(socket, (active.get(socket) ?? 0) + 1);
-    res.on('finish', () => {
-      if (!active.has(socket)) return;
-      const left = (active.get(socket) ?? 1) - 1;
-      active.set(socket, left);
-      if (shuttingDown && left === 0) socket.end();
-    });
-    // Runs before the gateway answers: /ready may respond synchronously during the delay.
-    if (shuttingDown) res.setHeader('connection', 'close');
-  });
   const subgraph = config.federation.subgraph ? await import('./subgraph.ts') : undefined;
-  server.on(
-    'request',
+  const httpLog = logger.child({ component: 'http' });
+  const listener = createListener(
     withCompression(
       subgraph ? subgraph.routeSubgraph(gateway, subgraph.createSubgraph(config, deps)) : gateway,
     ),
+    {
+      requestTimeoutMs: config.requestTimeoutMs,
+      isShuttingDown: () => shuttingDown,
+      reject: (rejection) => {
+        metrics.observeRejected(rejection.reason);
+        httpLog.info(rejection, 'http request refused');
+      },
+    },
   );
+  const { server } = listener;
 
   compactHeap();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  const url = await listener.listen(config.port, config.host);
   let metricsListener: MetricsListener | undefined;
   if (config.metricsPort !== undefined) {
     try {
@@ -149,15 +125,9 @@ export async function startServer(
         logger.info({ delayMs: config.shutdownDelayMs }, 'not ready; serving until the delay ends');
         await sleep(config.shutdownDelayMs);
       }
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Idle keep-alive sockets would hold server.close() open; busy ones end after their response.
-      for (const [socket, inFlight] of active) if (inFlight === 0) socket.end();
-      const timer = setTimeout(() => {
-        logger.warn({ open: active.size }, 'shutdown timeout: closing remaining connections');
-        server.closeAllConnections();
-      }, config.shutdownTimeoutMs);
-      await closed;
-      clearTimeout(timer);
+      await listener.close(config.shutdownTimeoutMs, (open) =>
+        logger.warn({ open }, 'shutdown timeout: closing remaining connections'),
+      );
       await metricsListener?.close();
       await upstreams.close();
       await tracing?.shutdown();

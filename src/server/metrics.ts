@@ -7,6 +7,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Upstreams } from '../upstreams/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
+import { REJECT_REASONS, type RejectReason } from './http-guard.ts';
 
 const BREAKER_STATES: UpstreamHealth['breaker'][] = ['closed', 'open', 'half-open', 'isolated'];
 
@@ -19,6 +20,8 @@ export interface GatewayMetrics {
     errorCodes: string[];
   }): void;
   observeCall(record: CallRecord): void;
+  /** A request the HTTP layer refused before the gateway saw it (http-guard.ts). */
+  observeRejected(reason: RejectReason): void;
   render(): Promise<string>;
 }
 
@@ -117,6 +120,14 @@ export function createMetrics(options: {
     },
   });
 
+  const rejected = new Counter({
+    name: 'gateway_http_rejected_total',
+    help: 'Requests refused by the HTTP layer before any gateway code, by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  for (const reason of REJECT_REASONS) rejected.inc({ reason }, 0);
+
   registerCacheMetrics(registry, options.upstreams);
 
   // Pre-bound children per label set: the hot path (one observeCall per upstream call) then
@@ -194,6 +205,7 @@ export function createMetrics(options: {
         errorChild(series.errors, callErrors, series.labels, record.errorCode).inc();
       }
     },
+    observeRejected: (reason) => rejected.labels({ reason }).inc(),
     render: () => registry.metrics(),
   };
 }
