@@ -79,7 +79,8 @@ const EnvSchema = z.object({
   REDIS_KEY_PREFIX: z.string().max(64).default('gateway:'),
   REDIS_QUOTA_LOCAL_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
 
-  GRAPHIQL: bool.default(true),
+  /** Unset: on, except with NODE_ENV=production. */
+  GRAPHIQL: bool.optional(),
   INTROSPECTION: bool.default(true),
   MAX_DEPTH: int(1, 100).default(10),
   MAX_ALIASES: int(0, 1000).default(15),
@@ -308,7 +309,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       keyPrefix: e.REDIS_KEY_PREFIX,
       quotaLocalShare: e.REDIS_QUOTA_LOCAL_SHARE,
     },
-    graphiql: e.GRAPHIQL,
+    graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     introspection: e.INTROSPECTION,
     limits: {
       maxDepth: e.MAX_DEPTH,

@@ -22,7 +22,7 @@ import { clientLimitPlugin } from './client-limit-plugin.ts';
 import { type ClientLimits, createClientLimits } from './client-limits.ts';
 import { corsOptions } from './cors.ts';
 import { maskError } from './errors.ts';
-import { graphiqlOptions, renderOfflineGraphiQL } from './graphiql.ts';
+import { graphiqlPlugin } from './graphiql.ts';
 import type { GraphQLSchema } from './graphql.ts';
 import { incrementalDeliveryPlugins } from './incremental.ts';
 import { inputGuardPlugin } from './input-guard.ts';
@@ -117,8 +117,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const gateway = createYoga<Record<string, unknown>, GatewayContext>({
     schema: deps.schema ?? schema,
     graphqlEndpoint: endpoint,
-    graphiql: config.graphiql ? graphiqlOptions() : false,
-    renderGraphiQL: renderOfflineGraphiQL,
+    // GraphiQL is graphiqlPlugin's: rendered and compressed once per process, not per view.
+    graphiql: false,
     landingPage: false,
     batching: false,
     // No Upload scalar: multipart bodies are refused (415) instead of parsed.
@@ -140,6 +140,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         ...(deps.readiness ? { readiness: deps.readiness } : {}),
       }),
       ...(traced ? [traced.plugin] : []),
+      // Before the CSRF check: a browser opening the page sends no preflight header.
+      ...(config.graphiql ? [graphiqlPlugin(endpoint)] : []),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       ...(persisted ? [persisted.plugin] : []),
       ...(deps.incrementalDelivery === false ? [] : incrementalDeliveryPlugins()),
