@@ -125,6 +125,8 @@ const EnvSchema = z.object({
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   /** Also serve the Apollo Federation v2 subgraph at /subgraph, for a router (README, "Federation"). */
   FEDERATION_SUBGRAPH: bool.default(false),
+  /** When set, /subgraph answers only requests carrying it in `X-Subgraph-Secret` (the router's). */
+  SUBGRAPH_SECRET: z.string().min(16).max(256).optional(),
 
   // Upstream protection (README "Cost: upstream calls").
   MAX_UPSTREAM_CALLS: int(1, 100_000).default(150),
@@ -133,6 +135,8 @@ const EnvSchema = z.object({
   CLIENT_CALLS_PER_MINUTE: int(0, 10_000_000).default(12_000),
   CLIENT_WICKSON_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   TRUST_PROXY: int(0, 10).default(0),
+  /** How long a token Beluga accepted counts as its own client (README "Threat model"). */
+  CLIENT_VOUCH_TTL_SECONDS: int(1, 86_400).default(900),
   CORS_ORIGINS: z
     .string()
     .transform((v) =>
@@ -238,7 +242,11 @@ export interface Config {
     /** Ratio for the `traceidratio` samplers. */
     samplerRatio: number;
   };
-  federation: { subgraph: boolean };
+  federation: {
+    subgraph: boolean;
+    /** The router's shared secret: /subgraph refuses requests without it (403). */
+    secret: string | undefined;
+  };
   clients: {
     /** Upstream calls one client may make per minute (predicted reserved, unused returned; 0: off). */
     callsPerMinute: number;
@@ -246,6 +254,8 @@ export interface Config {
     wicksonShare: number;
     /** Proxy hops in front of the gateway whose X-Forwarded-For entry is trusted (0: none). */
     trustProxy: number;
+    /** How long a token Beluga accepted counts as its own client; else its address counts. */
+    vouchTtlMs: number;
   };
   /** Origins allowed to call from a browser with credentials; `*` alone allows any, without. */
   corsOrigins: string[];
@@ -335,11 +345,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sampler: e.OTEL_TRACES_SAMPLER,
       samplerRatio: e.OTEL_TRACES_SAMPLER_ARG,
     },
-    federation: { subgraph: e.FEDERATION_SUBGRAPH },
+    federation: { subgraph: e.FEDERATION_SUBGRAPH, secret: e.SUBGRAPH_SECRET },
     clients: {
       callsPerMinute: e.CLIENT_CALLS_PER_MINUTE,
       wicksonShare: e.CLIENT_WICKSON_SHARE,
       trustProxy: e.TRUST_PROXY,
+      vouchTtlMs: e.CLIENT_VOUCH_TTL_SECONDS * 1000,
     },
     corsOrigins: e.CORS_ORIGINS,
     metricsPort: e.METRICS_PORT,

@@ -5,15 +5,21 @@
  * and what execution did not use is given back when it is done. A client short of Wickson share
  * runs with its Wickson calls capped to what is left: past it they fail RATE_LIMITED before they
  * leave, and the shared cache may still answer them.
+ *
+ * The client is the token's once Beluga vouched for it (vouched.ts), else the caller's address.
+ * When the request is done, its Beluga calls made with the caller's token decide: any answer but
+ * 401 vouches for the token, a 401 revokes it.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.ts';
-import type { ClientIdInput } from './client-id.ts';
+import type { CallRecord } from '../upstreams/types.ts';
+import type { ClientClaim, ClientIdInput } from './client-id.ts';
 import type { ClientLimitName, ClientLimits } from './client-limits.ts';
 import { releaseWhenDelivered } from './delivery.ts';
 import { GraphQLError } from './graphql.ts';
+import type { VouchedTokens } from './vouched.ts';
 
 const MESSAGES: Record<ClientLimitName, (seconds: number) => string> = {
   calls: (s) => `This client reached its limit of upstream calls per minute; retry in ${s} s.`,
@@ -24,18 +30,28 @@ type ExecutionContext = Partial<GatewayContext> & { request?: Request; req?: Inc
 
 export function clientLimitPlugin(options: {
   limits: ClientLimits;
-  clientId: (input: ClientIdInput) => string;
+  clientId: (input: ClientIdInput) => ClientClaim;
+  vouched: VouchedTokens;
+  /** The request runs as a client Beluga vouched for. */
+  onVouchedClient?: (request: Request) => void;
   logger: Logger;
 }): Plugin {
+  const { vouched } = options;
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const { budget, request, req } = args.contextValue as ExecutionContext;
+      const { budget, request, req, calls, scope } = args.contextValue as ExecutionContext;
       if (!budget || !request) return;
-      const client = options.clientId({
+      const claim = options.clientId({
         authorization: request.headers.get('authorization'),
         forwardedFor: request.headers.get('x-forwarded-for'),
         remoteAddress: req?.socket?.remoteAddress,
       });
+      const client = claim.token && (await vouched.has(claim.token)) ? claim.token : claim.address;
+      if (client === claim.token) options.onVouchedClient?.(request);
+      const judge = () => {
+        if (claim.token && calls && scope?.credentialSource === 'client')
+          judgeToken(vouched, claim.token, calls);
+      };
       const reservation = await options.limits.reserve(client, budget.predicted);
       if (!reservation.ok) {
         const seconds = reservation.retryAfterSeconds;
@@ -58,8 +74,22 @@ export function clientLimitPlugin(options: {
       // With @defer/@stream, after the last payload: the deferred parts' calls count too.
       return {
         onExecuteDone: (done) =>
-          releaseWhenDelivered(done, () => reservation.release(budget.actual)),
+          releaseWhenDelivered(done, () => {
+            reservation.release(budget.actual);
+            judge();
+          }),
       };
     },
   };
+}
+
+/** DRF answers 401 to an unknown token on every route; any other answer accepted it. */
+function judgeToken(vouched: VouchedTokens, token: string, calls: readonly CallRecord[]) {
+  let verdict: 'vouch' | 'revoke' | undefined;
+  for (const call of calls) {
+    if (call.upstream !== 'beluga' || call.status === undefined || call.status >= 500) continue;
+    verdict = call.status === 401 ? 'revoke' : 'vouch';
+  }
+  if (verdict === 'vouch') vouched.vouch(token);
+  else if (verdict === 'revoke') vouched.revoke(token);
 }

@@ -51,6 +51,8 @@ interface Window {
    * left and its further calls fail at call time, so answers from the shared cache still serve.
    */
   short: 'refuse' | 'cap';
+  /** Most points the request may keep, given what the client held before it (pacing). */
+  pace?(heldBefore: number): number;
 }
 
 export function createClientLimits(
@@ -61,6 +63,8 @@ export function createClientLimits(
     /** Prefix of the Redis keys (REDIS_KEY_PREFIX). */
     keyPrefix?: string;
     onStoreError?: (error: unknown) => void;
+    /** Wickson calls left in the shared hour (all clients), for pacing; unset: no pacing. */
+    wicksonRemaining?: () => number;
   } = {},
 ): ClientLimits {
   const limiter = (name: string, points: number, duration: number) => {
@@ -96,6 +100,7 @@ export function createClientLimits(
       points: wicksonPoints,
       of: (c) => c.wickson,
       short: 'cap',
+      ...(options.wicksonRemaining ? { pace: pacing(wicksonShare, options.wicksonRemaining) } : {}),
     },
   ];
 
@@ -122,9 +127,11 @@ export function createClientLimits(
         if (wanted === 0) continue;
         try {
           const consumed = await window.limiter.consume(client, wanted);
-          taken.push([window, wanted]);
-          if (window.short === 'cap' && wanted < window.of(predicted))
-            caps.push({ upstream: 'wickson', calls: wanted, retryAfterSeconds: seconds(consumed) });
+          const kept = Math.min(wanted, window.pace?.(consumed.consumedPoints - wanted) ?? wanted);
+          adjust(window, client, kept - wanted);
+          taken.push([window, kept]);
+          if (window.short === 'cap' && kept < window.of(predicted))
+            caps.push({ upstream: 'wickson', calls: kept, retryAfterSeconds: seconds(consumed) });
         } catch (refusal) {
           if (!(refusal instanceof RateLimiterRes)) {
             // The store failed without an insurance limiter answering: let the request run.
@@ -133,8 +140,10 @@ export function createClientLimits(
           }
           const retryAfterSeconds = seconds(refusal);
           // A refused consume still counted its points: keep only the room that was left.
-          const room = Math.max(0, window.points - (refusal.consumedPoints - wanted));
-          const kept = window.short === 'cap' ? Math.min(room, wanted) : 0;
+          const heldBefore = refusal.consumedPoints - wanted;
+          const room = Math.max(0, window.points - heldBefore);
+          const paced = Math.min(room, wanted, window.pace?.(heldBefore) ?? wanted);
+          const kept = window.short === 'cap' ? paced : 0;
           adjust(window, client, kept - wanted);
           if (window.short === 'refuse') {
             giveBack();
@@ -153,4 +162,17 @@ export function createClientLimits(
       };
     },
   };
+}
+
+/**
+ * Pacing of the shared hour: a client keeps calls only while what it holds stays within
+ * share/(1-share) of what is left for everyone else (at the default share ½: no more than is
+ * left). The first heavy client stops at its share; each next one at half of what then remains,
+ * so callers elsewhere always find calls left, however the hour was spent before them.
+ */
+export function pacing(share: number, remaining: () => number) {
+  if (share >= 1) return undefined;
+  const ratio = share / (1 - share);
+  return (heldBefore: number) =>
+    Math.max(0, Math.floor((ratio * remaining() - heldBefore) / (1 + ratio)));
 }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import {
@@ -30,10 +30,15 @@ import { lazyChild } from './lazy-logger.ts';
 import { limitPlugins } from './limits.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { operationsPlugin } from './operations.ts';
-import { checkPersistedOperations, createPersistedOperations } from './persisted/index.ts';
+import {
+  checkPersistedOperations,
+  createPersistedOperations,
+  type PersistedOperations,
+} from './persisted/index.ts';
 import { createStateStore } from './request-state.ts';
 import { requestTracing } from './tracing/plugin.ts';
 import type { Tracing } from './tracing/provider.ts';
+import { createVouchedTokens, type VouchedTokens, vouchedOptions } from './vouched.ts';
 import { yogaLogger } from './yoga-logger.ts';
 
 export interface GatewayDeps {
@@ -60,12 +65,18 @@ export interface GatewayDeps {
   tracing?: Tracing;
   /** Where GraphQL is served; defaults to /graphql. */
   endpoint?: string;
+  /** What is left of the shared Wickson hour, for the per-client pacing (client-limits.ts). */
+  wicksonBudget?: () => { remaining: number };
   /** Per-client limits; defaults to in-memory ones from the config; `false` turns them off. */
   clientLimits?: ClientLimits | false;
+  /** Tokens Beluga accepted (shared by the endpoints of a process); defaults to in-memory ones. */
+  vouched?: VouchedTokens;
   /** Builds each request's loaders; defaults to src/loaders' `createLoaders`. */
   loaders?: RequestContextInput['createLoaders'];
   /** @defer and @stream (src/server/incremental.ts); on unless `false`. */
   incrementalDelivery?: boolean;
+  /** Checks at the door, before anything is parsed (the subgraph's router secret). */
+  doorPlugins?: Plugin[];
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -84,6 +95,13 @@ export function createAdmission(config: Config, metrics: GatewayMetrics): CallSl
   registerAdmissionMetrics(slots, metrics.registry);
   return slots;
 }
+
+const persistedDocuments = (persisted: PersistedOperations) => {
+  const documents = new Set<unknown>(persisted.documents.values());
+  return (document: unknown) => documents.has(document);
+};
+
+const wicksonRemaining = (deps: GatewayDeps) => deps.wicksonBudget?.().remaining ?? Infinity;
 
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const now = deps.now ?? (() => performance.now());
@@ -106,11 +124,20 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       ? []
       : [
           clientLimitPlugin({
-            limits: deps.clientLimits ?? createClientLimits(config),
+            limits:
+              deps.clientLimits ??
+              createClientLimits(config, {
+                ...(deps.wicksonBudget ? { wicksonRemaining: () => wicksonRemaining(deps) } : {}),
+              }),
             clientId: createClientId({
               secret: config.cache.keySecret ?? randomBytes(32).toString('hex'),
               trustProxy: config.clients.trustProxy,
             }),
+            vouched: deps.vouched ?? createVouchedTokens(vouchedOptions(config)),
+            onVouchedClient: (request) => {
+              const state = store.get(request);
+              if (state) state.trusted = true;
+            },
             logger: deps.logger,
           }),
         ];
@@ -136,9 +163,11 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         store,
         now,
         endpoint,
+        ...(persisted ? { isPersisted: persistedDocuments(persisted) } : {}),
         isShuttingDown: deps.isShuttingDown ?? (() => false),
         ...(deps.readiness ? { readiness: deps.readiness } : {}),
       }),
+      ...(deps.doorPlugins ?? []),
       ...(traced ? [traced.plugin] : []),
       // Before the CSRF check: a browser opening the page sends no preflight header.
       ...(config.graphiql ? [graphiqlPlugin(endpoint)] : []),

@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { listenMetrics, type MetricsListener } from './metrics-listener.ts';
 import type { Tracing } from './tracing/provider.ts';
+import { createVouchedTokens, vouchedOptions } from './vouched.ts';
 
 export interface RunningServer {
   url: string;
@@ -63,6 +64,13 @@ export async function startServer(
       redis: upstreams.redis,
       keyPrefix: config.redis.keyPrefix,
       onStoreError: (error) => limitsLog.warn({ err: error }, 'client limits: store error'),
+      wicksonRemaining: () => upstreams.wicksonBudget().remaining,
+    }),
+    // Tokens Beluga accepted, on Redis shared by the replicas (README "Threat model").
+    vouched: createVouchedTokens({
+      ...vouchedOptions(config),
+      redis: upstreams.redis,
+      onStoreError: (error) => limitsLog.warn({ err: error }, 'vouched tokens: store error'),
     }),
     logger,
     health: () => upstreams.health(),

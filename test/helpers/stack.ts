@@ -132,6 +132,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     clients: { beluga: upstreams.beluga, wickson: upstreams.wickson },
     logger,
     health: () => upstreams.health(),
+    wicksonBudget: () => upstreams.wicksonBudget(),
     tracing: options.tracing,
     ...options.gateway,
   });
