@@ -173,6 +173,10 @@ export function createClientLimits(
 export function pacing(share: number, remaining: () => number) {
   if (share >= 1) return undefined;
   const ratio = share / (1 - share);
-  return (heldBefore: number) =>
-    Math.max(0, Math.floor((ratio * remaining() - heldBefore) / (1 + ratio)));
+  return (heldBefore: number) => {
+    const left = remaining();
+    // Nothing left (or the upstream blocks): the quota guard refuses, with its own retry time.
+    if (left <= 0) return Number.POSITIVE_INFINITY;
+    return Math.max(0, Math.ceil((ratio * left - heldBefore) / (1 + ratio)));
+  };
 }
