@@ -22,7 +22,7 @@ import { clientLimitPlugin } from './client-limit-plugin.ts';
 import { type ClientLimits, createClientLimits } from './client-limits.ts';
 import { corsOptions } from './cors.ts';
 import { maskError } from './errors.ts';
-import { graphiqlPlugin } from './graphiql.ts';
+import { graphiqlPlugin } from './graphiql-serve.ts';
 import type { GraphQLSchema } from './graphql.ts';
 import { incrementalDeliveryPlugins } from './incremental.ts';
 import { inputGuardPlugin } from './input-guard.ts';

@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
-import Negotiator from 'negotiator';
+import type { GraphiQLOptions } from 'graphql-yoga';
 
 export const EXAMPLE_QUERY = `# Both sources in one list: Beluga capture sets and Wickson media collections.
 # Send your Beluga token as a header {"Authorization": "Token <key>"} to see draft projects.
@@ -49,7 +48,7 @@ export async function renderOfflineGraphiQL(): Promise<string> {
   return renderGraphiQL(graphiqlOptions());
 }
 
-const ENCODINGS = ['br', 'gzip', 'identity'] as const;
+export const ENCODINGS = ['br', 'gzip', 'identity'] as const;
 export type PageEncoding = (typeof ENCODINGS)[number];
 
 /** The page as sent in one encoding. */
@@ -124,60 +123,3 @@ export const sharedGraphiQLPage = (): GraphiQLPage => {
   processPage ??= createGraphiQLPage();
   return processPage;
 };
-
-/** yoga's own test for a browser asking for the page (`graphql-yoga` use-graphiql.ts). */
-const wantsPage = (request: Request) =>
-  request.method === 'GET' && !!request.headers.get('accept')?.includes('text/html');
-
-/** negotiator's `encoding(available, preferred)`; its types omit the second argument. */
-type EncodingChoice = (available: readonly string[], preferred: readonly string[]) => unknown;
-
-/** br, else gzip, else the page as it is, by the client's `Accept-Encoding` and q-values. */
-function chooseEncoding(acceptEncoding: string | null): PageEncoding {
-  const negotiator = new Negotiator({
-    headers: { 'accept-encoding': acceptEncoding ?? undefined },
-  });
-  const choose = negotiator.encoding.bind(negotiator) as EncodingChoice;
-  const chosen = choose(ENCODINGS, ['br', 'gzip']);
-  return ENCODINGS.includes(chosen as PageEncoding) ? (chosen as PageEncoding) : 'identity';
-}
-
-/** The If-None-Match list holds this ETag (or `*`); weak comparison, as RFC 9110 asks for GET. */
-function matches(ifNoneMatch: string | null, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''))
-    .some((tag) => tag === etag || tag === '*');
-}
-
-/**
- * Serves the page for `endpoint` before yoga parses anything. `Vary: Accept, Accept-Encoding`:
- * the same URL answers GraphQL to other `Accept` values; `no-transform` keeps the compression
- * middleware (compress.ts) from compressing the page a second time.
- */
-export function graphiqlPlugin(
-  endpoint: string,
-  page: GraphiQLPage = sharedGraphiQLPage(),
-): Plugin {
-  return {
-    async onRequest({ request, url, endResponse }) {
-      if (!wantsPage(request)) return;
-      if (url.pathname !== endpoint && url.pathname !== `${endpoint}/`) return;
-      const encoding = chooseEncoding(request.headers.get('accept-encoding'));
-      const variant = await page.variant(encoding);
-      const headers: Record<string, string> = {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'public, max-age=300, no-transform',
-        vary: 'Accept, Accept-Encoding',
-        etag: variant.etag,
-      };
-      if (matches(request.headers.get('if-none-match'), variant.etag)) {
-        endResponse(new Response(null, { status: 304, headers }));
-        return;
-      }
-      if (encoding !== 'identity') headers['content-encoding'] = encoding;
-      endResponse(new Response(variant.body, { status: 200, headers }));
-    },
-  };
-}

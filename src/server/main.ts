@@ -2,7 +2,7 @@
  * Composition root: config → upstreams → gateway → node:http listen, and graceful shutdown.
  * `npm start` runs this file; tests and the demo call `startServer`.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { flushCompileCache } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
@@ -11,6 +11,7 @@ import { createUpstreams } from '../upstreams/index.ts';
 import { createClientLimits } from './client-limits.ts';
 import { withCompression } from './compress.ts';
 import { createAdmission, createGateway, type GatewayDeps } from './gateway.ts';
+import { withGraphiQL } from './graphiql-serve.ts';
 import { createListener } from './listener.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -86,10 +87,11 @@ export async function startServer(
 
   const subgraph = config.federation.subgraph ? await import('./subgraph.ts') : undefined;
   const httpLog = logger.child({ component: 'http' });
+  const routed = subgraph
+    ? subgraph.routeSubgraph(gateway, subgraph.createSubgraph(config, deps))
+    : gateway;
   const listener = createListener(
-    withCompression(
-      subgraph ? subgraph.routeSubgraph(gateway, subgraph.createSubgraph(config, deps)) : gateway,
-    ),
+    withCompression(withPage(config, routed, subgraph?.SUBGRAPH_PATH)),
     {
       requestTimeoutMs: config.requestTimeoutMs,
       isShuttingDown: () => shuttingDown,
@@ -203,4 +205,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     );
     process.exit(1);
   });
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * GraphiQL (GRAPHIQL) straight from the listener: the page's bytes to the socket, no yoga on the
+ * way. On /subgraph too, unless SUBGRAPH_SECRET keeps it to the router.
+ */
+function withPage(config: Config, handler: Handler, subgraphPath: string | undefined): Handler {
+  if (!config.graphiql) return handler;
+  const open = subgraphPath && !config.federation.secret ? [subgraphPath] : [];
+  return withGraphiQL(handler, ['/graphql', ...open]);
 }

@@ -20,6 +20,7 @@ import {
   setUpPinning,
   startGateway,
 } from './gateway-process.ts';
+import { benchGraphiQL } from './graphiql.ts';
 import { type FloorProcess, startFloor } from './load.ts';
 import { machineInfo } from './machine.ts';
 import { round } from './measure.ts';
@@ -62,7 +63,7 @@ const { values: args } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     /** Write V8 CPU profiles of both gateways into this directory. */
     profile: { type: 'string' },
-    /** The budget scenario (budget.ts): `--only budget` alone, `--budget` after a full run. */
+    /** One scenario alone: `budget` (budget.ts) or `graphiql` (graphiql.ts). */
     only: { type: 'string' },
     budget: { type: 'boolean', default: false },
     'budget-seconds': { type: 'string' },
@@ -96,6 +97,7 @@ async function main(): Promise<number> {
   const pinning = setUpPinning();
   log(pinning.note);
   const budget = { seconds: BUDGET_SECONDS, pinning, json: args.json };
+  if (args.only === 'graphiql') return (await benchGraphiQL(pinning, log)) ? 0 : 1;
   if (args.only === 'budget') {
     await benchBudget({ ...budget, machine: machineInfo({ pinning: pinning.note }) }, log);
     return 0;
