@@ -55,18 +55,58 @@ interface Window {
   pace?(heldBefore: number): number;
 }
 
-export function createClientLimits(
-  config: Config,
-  options: {
-    /** An ioredis client (src/redis.ts); without one the counts stay in this process. */
-    redis?: Redis | undefined;
-    /** Prefix of the Redis keys (REDIS_KEY_PREFIX). */
-    keyPrefix?: string;
-    onStoreError?: (error: unknown) => void;
-    /** Wickson calls left in the shared hour (all clients), for pacing; unset: no pacing. */
-    wicksonRemaining?: () => number;
-  } = {},
-): ClientLimits {
+export interface ClientLimitOptions {
+  /** An ioredis client (src/redis.ts); without one the counts stay in this process. */
+  redis?: Redis | undefined;
+  /** Prefix of the Redis keys (REDIS_KEY_PREFIX). */
+  keyPrefix?: string;
+  onStoreError?: (error: unknown) => void;
+  /** Wickson calls left in the shared hour (all clients), for pacing; unset: no pacing. */
+  wicksonRemaining?: () => number;
+}
+
+export function createClientLimits(config: Config, options: ClientLimitOptions = {}): ClientLimits {
+  const windows = clientWindows(config, options);
+  /** Points moved without waiting for the store: a failure only loses accuracy. */
+  const adjust: Adjust = (window, client, points) => {
+    if (points === 0) return;
+    const done =
+      points > 0 ? window.limiter.penalty(client, points) : window.limiter.reward(client, -points);
+    done.catch((error: unknown) => options.onStoreError?.(error));
+  };
+  return {
+    async reserve(client, predicted) {
+      const taken: [Window, number][] = [];
+      const caps: UpstreamCap[] = [];
+      for (const window of windows) {
+        // A prediction above a whole window could never pass: it may use the window once (capped).
+        const whole = window.of(predicted);
+        const wanted = Math.min(whole, window.points);
+        if (wanted === 0) continue;
+        const took = await take(window, client, wanted, whole, adjust, options.onStoreError);
+        if (took === 'store-failed') continue;
+        if ('refused' in took) {
+          for (const [held, points] of taken) adjust(held, client, -points);
+          return { ok: false, limit: window.name, retryAfterSeconds: took.refused };
+        }
+        taken.push([window, took.kept]);
+        if (took.cap) caps.push(took.cap);
+      }
+      return {
+        ok: true,
+        caps,
+        release(actual) {
+          for (const [window, points] of taken) adjust(window, client, window.of(actual) - points);
+        },
+      };
+    },
+  };
+}
+
+type Adjust = (window: Window, client: string, points: number) => void;
+
+/** The windows a request's prediction is reserved on: calls per minute (unless 0), Wickson share. */
+function clientWindows(config: Config, options: ClientLimitOptions): Window[] {
   const limiter = (name: string, points: number, duration: number) => {
     const memory = new RateLimiterMemory({ keyPrefix: name, points, duration });
     if (!options.redis) return memory;
@@ -82,85 +122,65 @@ export function createClientLimits(
   };
   const { callsPerMinute, wicksonShare } = config.clients;
   const wicksonPoints = Math.max(1, Math.floor(config.wickson.hourlyBudget * wicksonShare));
-  const windows: Window[] = [
-    ...(callsPerMinute > 0
-      ? [
-          {
-            name: 'calls' as const,
-            limiter: limiter('client:calls', callsPerMinute, 60),
-            points: callsPerMinute,
-            of: (c: UpstreamCounts) => c.beluga + c.wickson,
-            short: 'refuse' as const,
-          },
-        ]
-      : []),
-    {
-      name: 'wickson',
-      limiter: limiter('client:wickson', wicksonPoints, 3600),
-      points: wicksonPoints,
-      of: (c) => c.wickson,
-      short: 'cap',
-      ...(options.wicksonRemaining ? { pace: pacing(wicksonShare, options.wicksonRemaining) } : {}),
-    },
-  ];
-
-  /** Points moved without waiting for the store: a failure only loses accuracy. */
-  const adjust = (window: Window, client: string, points: number) => {
-    if (points === 0) return;
-    const done =
-      points > 0 ? window.limiter.penalty(client, points) : window.limiter.reward(client, -points);
-    done.catch((error: unknown) => options.onStoreError?.(error));
+  const pace = options.wicksonRemaining && pacing(wicksonShare, options.wicksonRemaining);
+  const calls: Window = {
+    name: 'calls',
+    limiter: limiter('client:calls', callsPerMinute, 60),
+    points: callsPerMinute,
+    of: (c) => c.beluga + c.wickson,
+    short: 'refuse',
   };
+  const wickson: Window = {
+    name: 'wickson',
+    limiter: limiter('client:wickson', wicksonPoints, 3600),
+    points: wicksonPoints,
+    of: (c) => c.wickson,
+    short: 'cap',
+    ...(pace ? { pace } : {}),
+  };
+  return callsPerMinute > 0 ? [calls, wickson] : [wickson];
+}
 
-  const seconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+const seconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 
+type Took = { kept: number; cap: UpstreamCap | undefined } | { refused: number } | 'store-failed';
+
+/**
+ * Puts `wanted` points on one window for `client` and keeps what the window (and the pacing)
+ * allows: all of them, fewer (a `cap` window), or none (a `refuse` window that is full).
+ */
+async function take(
+  window: Window,
+  client: string,
+  wanted: number,
+  whole: number,
+  adjust: Adjust,
+  onStoreError: ((error: unknown) => void) | undefined,
+): Promise<Took> {
+  let res: RateLimiterRes;
+  let fits = true;
+  try {
+    res = await window.limiter.consume(client, wanted);
+  } catch (refusal) {
+    if (!(refusal instanceof RateLimiterRes)) {
+      // The store failed without an insurance limiter answering: let the request run.
+      onStoreError?.(refusal);
+      return 'store-failed';
+    }
+    res = refusal;
+    fits = false;
+  }
+  // A refused consume still counted its points: keep only the room that was left.
+  const heldBefore = res.consumedPoints - wanted;
+  const room = fits ? wanted : Math.max(0, window.points - heldBefore);
+  const kept =
+    fits || window.short === 'cap' ? Math.min(room, window.pace?.(heldBefore) ?? room) : 0;
+  adjust(window, client, kept - wanted);
+  if (!fits && window.short === 'refuse') return { refused: seconds(res) };
+  const capped = window.short === 'cap' && kept < whole;
   return {
-    async reserve(client, predicted) {
-      const taken: [Window, number][] = [];
-      const caps: UpstreamCap[] = [];
-      const giveBack = () => {
-        for (const [window, points] of taken) adjust(window, client, -points);
-      };
-      for (const window of windows) {
-        // A prediction above a whole window could never pass: it may use the window once (capped).
-        const wanted = Math.min(window.of(predicted), window.points);
-        if (wanted === 0) continue;
-        try {
-          const consumed = await window.limiter.consume(client, wanted);
-          const kept = Math.min(wanted, window.pace?.(consumed.consumedPoints - wanted) ?? wanted);
-          adjust(window, client, kept - wanted);
-          taken.push([window, kept]);
-          if (window.short === 'cap' && kept < window.of(predicted))
-            caps.push({ upstream: 'wickson', calls: kept, retryAfterSeconds: seconds(consumed) });
-        } catch (refusal) {
-          if (!(refusal instanceof RateLimiterRes)) {
-            // The store failed without an insurance limiter answering: let the request run.
-            options.onStoreError?.(refusal);
-            continue;
-          }
-          const retryAfterSeconds = seconds(refusal);
-          // A refused consume still counted its points: keep only the room that was left.
-          const heldBefore = refusal.consumedPoints - wanted;
-          const room = Math.max(0, window.points - heldBefore);
-          const paced = Math.min(room, wanted, window.pace?.(heldBefore) ?? wanted);
-          const kept = window.short === 'cap' ? paced : 0;
-          adjust(window, client, kept - wanted);
-          if (window.short === 'refuse') {
-            giveBack();
-            return { ok: false, limit: window.name, retryAfterSeconds };
-          }
-          taken.push([window, kept]);
-          caps.push({ upstream: 'wickson', calls: kept, retryAfterSeconds });
-        }
-      }
-      return {
-        ok: true,
-        caps,
-        release(actual) {
-          for (const [window, points] of taken) adjust(window, client, window.of(actual) - points);
-        },
-      };
-    },
+    kept,
+    cap: capped ? { upstream: 'wickson', calls: kept, retryAfterSeconds: seconds(res) } : undefined,
   };
 }
 
