@@ -6,10 +6,8 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFrom } from '../../src/config.ts';
-import { type Fakes, startFakes } from '../../src/fakes/index.ts';
 import { createGraphiQLPage } from '../../src/server/graphiql.ts';
-import { createLogger } from '../../src/server/logger.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import { type Listening, startListening } from '../helpers/listening.ts';
 
 describe('the page', () => {
   it('is rendered once and compressed once per encoding, however many views', async () => {
@@ -39,25 +37,14 @@ describe('the page', () => {
 });
 
 describe('GET /graphql from a browser', () => {
-  let fakes: Fakes;
-  let running: RunningServer;
+  let listening: Listening;
   beforeAll(async () => {
-    fakes = await startFakes();
-    const config = configFrom({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BELUGA_URL: fakes.beluga.url,
-      WICKSON_URL: fakes.wickson.url,
-    });
-    running = await startServer(config, { logger: createLogger(config, { write: () => {} }) });
+    listening = await startListening();
   });
-  afterAll(async () => {
-    await running.close();
-    await fakes.close();
-  });
+  afterAll(() => listening?.close());
 
   const view = (headers: Record<string, string>) =>
-    request(`${running.url}/graphql`, { headers: { accept: 'text/html', ...headers } });
+    request(`${listening.running.url}/graphql`, { headers: { accept: 'text/html', ...headers } });
 
   it('answers with an ETag per encoding and a 304 when the browser holds it', async () => {
     const first = await view({ 'accept-encoding': 'gzip' });
