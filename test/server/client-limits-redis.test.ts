@@ -4,11 +4,10 @@
  * per replica; another client is unaffected; with Redis gone the limits fall back to memory and
  * traffic is still answered.
  */
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { configFrom } from '../../src/config.ts';
 import { type Fakes, startFakes } from '../../src/fakes/index.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import type { RunningServer } from '../../src/server/main.ts';
+import { type Listening, startListening } from '../helpers/listening.ts';
 import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
 import { PATIENT_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
 import { member, outsider } from '../helpers/writes.ts';
@@ -20,25 +19,22 @@ const LIMIT = 4;
 
 let redis: RedisServer;
 let fakes: Fakes;
+let replicas: Listening[] = [];
 let a: RunningServer;
 let b: RunningServer;
 
 beforeAll(async () => {
   [redis, fakes] = await Promise.all([startRedisServer(), startFakes()]);
-  const config = configFrom({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    BELUGA_URL: fakes.beluga.url,
-    WICKSON_URL: fakes.wickson.url,
+  const env = {
     REDIS_URL: redis.url,
     ...PATIENT_REDIS,
     CLIENT_CALLS_PER_MINUTE: String(LIMIT),
     // One key on both replicas: a token hashes alike, so its count and its vouching are shared.
     CACHE_KEY_SECRET: 'replicas-share-this-secret',
     ...NO_SHARED_CACHE,
-  });
-  const logger = pino({ level: 'silent' });
-  [a, b] = await Promise.all([startServer(config, { logger }), startServer(config, { logger })]);
+  };
+  replicas = await Promise.all([1, 2].map(() => startListening(env, { fakes })));
+  [a, b] = replicas.map((replica) => replica.running) as [RunningServer, RunningServer];
   // Until a replica's client has connected, its limits count in memory (the insurance limiter).
   for (const server of [a, b])
     await vi.waitFor(
@@ -51,7 +47,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()]);
+  await Promise.all(replicas.map((replica) => replica.close()));
   await fakes?.close();
   await redis?.stop();
 });
