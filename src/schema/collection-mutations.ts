@@ -3,8 +3,7 @@
  * makes one Beluga write; the payload resolves from its answer, and only fields the answer lacks
  * (counts of a new set, anything of the populate job but its id) fetch more.
  */
-import type { CaptureSetDto } from '../upstreams/beluga/schemas.ts';
-import type { CaptureSetWrite } from '../upstreams/types.ts';
+import type { CaptureSetDto, CaptureSetWrite } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { belugaCollection, CollectionRef } from './collection.ts';
 import { free } from './cost/types.ts';

@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../context.ts';
-import type { CaptureSetDto } from '../upstreams/beluga/schemas.ts';
+import type { CaptureSetDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { collectionJobs, OUTSIDE_SUMMARY } from './collection-jobs.ts';
 import { chargeProjects, chargeSetPayload, chargeWicksonDetail } from './cost/loads.ts';

@@ -1,5 +1,4 @@
 import { brandWithType, typeBrandKey as typeTag } from '@pothos/core';
-import { asError } from '../loaders/batch.ts';
 import { invalidId } from './errors.ts';
 
 /** The node types, each with the sources it exists in. */
@@ -146,6 +145,6 @@ export function settleNode<T>(typename: string, load: Promise<T>): Promise<T> {
       }
       return value;
     },
-    (error: unknown) => asError(error) as T,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))) as T,
   );
 }

@@ -3,8 +3,7 @@
  * each, answering the job detail, so the payload's job costs no read (its set's fields beyond
  * the embedded summary hydrate as in queries).
  */
-import type { JobDetailDto } from '../upstreams/beluga/schemas.ts';
-import type { JobAction } from '../upstreams/types.ts';
+import type { JobAction, JobDetailDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { free } from './cost/types.ts';
 import { oneWrite } from './cost/writes.ts';

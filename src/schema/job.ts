@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../context.ts';
-import type { JobDto } from '../upstreams/beluga/schemas.ts';
+import type { JobDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { CollectionRef, loadCollection } from './collection.ts';
 import { free } from './cost/types.ts';

@@ -4,8 +4,7 @@
  * (../shared/contracts/wickson-api.md §4.2–4.3).
  */
 import type { GatewayContext } from '../context.ts';
-import type { CaptureDetailDto, CaptureDto } from '../upstreams/beluga/schemas.ts';
-import type { MediaItemDto } from '../upstreams/wickson/schemas.ts';
+import type { CaptureDetailDto, CaptureDto, MediaItemDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { CollectionRef, loadCollection } from './collection.ts';
 import { free, type ObjectsRef } from './cost/types.ts';

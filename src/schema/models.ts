@@ -6,11 +6,11 @@
 import type { GatewayContext } from '../context.ts';
 import type {
   CaptureSetDto,
+  CollectionDetailDataDto,
   JobDto,
   JobSummaryDto,
   ProjectDto,
-} from '../upstreams/beluga/schemas.ts';
-import type { CollectionDetailDataDto } from '../upstreams/wickson/schemas.ts';
+} from '../loaders/upstream.ts';
 import { notFound, upstreamBadResponse } from './errors.ts';
 
 export type CollectionSourceValue = 'BELUGA' | 'WICKSON';

@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../upstreams/errors.ts';
+import type { FieldIssue } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { free } from './cost/types.ts';
 
