@@ -4,8 +4,9 @@
  * Invariants: distribution sums to item_count, zero counts omitted, first/last item dates are
  * the min/max of the items' created_at, the list's created_at is the first item date.
  */
-import type { MediaRecord, WicksonCollectionRecord } from './dataset.ts';
+
 import { createRng, type Rng } from './prng.ts';
+import type { MediaRecord, WicksonCollectionRecord } from './records.ts';
 import { DAY_MS } from './time.ts';
 
 export const MEDIA_TYPES = ['document', 'image', 'video', 'audio', 'model'] as const;
