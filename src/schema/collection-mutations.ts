@@ -9,11 +9,12 @@ import { belugaCollection, CollectionRef } from './collection.ts';
 import { free } from './cost/types.ts';
 import { oneWrite } from './cost/writes.ts';
 import { CollectionMethod } from './enums.ts';
-import { type JobPayloadModel, JobPayloadRef } from './job-mutations.ts';
+import { JobPayloadRef } from './job-mutations.ts';
 import type { CollectionModel } from './models.ts';
 import { belugaKey, inputError, performWrite, type WriteResult } from './mutation.ts';
 import { toUpstream } from './normalize/enums.ts';
-import { fieldMapper, type UserErrorModel, UserErrorRef } from './user-error.ts';
+import type { JobPayloadModel, UserErrorModel } from './payload-models.ts';
+import { fieldMapper, UserErrorRef } from './user-error.ts';
 
 interface CollectionPayloadModel {
   collection: CollectionModel | null;

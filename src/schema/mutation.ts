@@ -12,7 +12,8 @@ import {
 } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { decodeGlobalId, parseBelugaId, splitNodeId } from './global-id.ts';
-import { type FieldMapper, type UserErrorModel, userErrorsFrom } from './user-error.ts';
+import type { UserErrorModel } from './payload-models.ts';
+import { type FieldMapper, userErrorsFrom } from './user-error.ts';
 
 builder.mutationType({
   description:
