@@ -1,4 +1,4 @@
-/** Jobs: every job of the seeds' embedded summaries, then generated ones (contract §8, §11). */
+/** Jobs: every job of the seeds' embedded summaries, then generated ones. */
 
 import type { Rng } from './prng.ts';
 import type { CaptureSetRecord, JobRecord, PipelineRecord, ProjectRecord } from './records.ts';

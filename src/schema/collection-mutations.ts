@@ -1,7 +1,8 @@
 /**
- * Capture-set mutations: create, update (PATCH), delete, populate (contract §7 "Writes"). Each
- * makes one Beluga write; the payload resolves from its answer, and only fields the answer lacks
- * (counts of a new set, anything of the populate job but its id) fetch more.
+ * Capture-set mutations: create, update (PATCH), delete, populate (Antenna's
+ * `SourceImageCollectionViewSet`). Each makes one Beluga write; the payload resolves from its
+ * answer, and only fields the answer lacks (counts of a new set, anything of the populate job but
+ * its id) fetch more.
  */
 import type { CaptureSetDto, CaptureSetWrite } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';

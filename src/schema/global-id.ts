@@ -30,9 +30,9 @@ export function parseBelugaId(value: string): number | null {
 }
 
 /**
- * Wickson does not document its id characters (../shared/contracts/wickson-api.md §9.6), so any name it lists must
- * round-trip: 1–256 well-formed characters without controls. Only `.` and `..` are refused, as
- * path segments; the client percent-encodes everything else into the URL path.
+ * Wickson does not document its id characters, so any name it lists must round-trip: 1–256
+ * well-formed characters without controls. Only `.` and `..` are refused, as path segments; the
+ * client percent-encodes everything else into the URL path.
  */
 export function isWicksonId(value: string): boolean {
   const length = [...value].length;

@@ -1,7 +1,7 @@
 /**
- * Job mutations: create, run, retry, cancel (contract §8 "Writes and actions"). One Beluga POST
- * each, answering the job detail, so the payload's job costs no read (its set's fields beyond
- * the embedded summary hydrate as in queries).
+ * Job mutations: create, run, retry, cancel (Antenna's `JobViewSet`, `ami/jobs/views.py`). One
+ * Beluga POST each, answering the job detail, so the payload's job costs no read (its set's fields
+ * beyond the embedded summary hydrate as in queries).
  */
 import type { JobAction, JobDetailDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';

@@ -1,7 +1,7 @@
 /**
  * `MediaItem`: one thing a collection holds, both sources in one type — a Beluga capture
- * (../shared/contracts/antenna-api.md §10 "Captures") or a Wickson media item
- * (../shared/contracts/wickson-api.md §4.2–4.3).
+ * (Antenna's `SourceImage`, served by `SourceImageViewSet` in `ami/main/api/views.py`) or a
+ * Wickson media item (`GET /v1/media`, `GET /v1/media/{id}`).
  */
 import type { GatewayContext } from '../context.ts';
 import type { CaptureDto } from '../loaders/upstream.ts';
