@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../context.ts';
-import { fetchedAtOf } from '../upstreams/cache/fetched-at.ts';
+import { fetchedAtOf } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { chargeSetCounts, chargeWicksonDetail, chargeWicksonDetailById } from './cost/loads.ts';
 import { type FieldCalls, free } from './cost/types.ts';

@@ -5,12 +5,15 @@
  */
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
-import { mayHaveApplied } from '../upstreams/beluga/writes.ts';
-import { UpstreamBadRequestError } from '../upstreams/errors.ts';
-import type { UpstreamScope } from '../upstreams/types.ts';
+import {
+  mayHaveApplied,
+  UpstreamBadRequestError,
+  type UpstreamScope,
+} from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { decodeGlobalId, parseBelugaId, splitNodeId } from './global-id.ts';
-import { type FieldMapper, type UserErrorModel, userErrorsFrom } from './user-error.ts';
+import type { UserErrorModel } from './payload-models.ts';
+import { type FieldMapper, userErrorsFrom } from './user-error.ts';
 
 builder.mutationType({
   description:

@@ -6,7 +6,7 @@
 
 export type UpstreamName = 'beluga' | 'wickson';
 
-/** The closed set of error codes a client can ever see (../shared/DESIGN.md, "Partial results"). */
+/** The closed set of error codes a client can ever see (README "Errors"). */
 export const ERROR_CODES = [
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_UNAVAILABLE',

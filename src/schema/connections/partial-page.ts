@@ -1,6 +1,6 @@
 import { type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
 import type { GatewayContext } from '../../context.ts';
-import { isUpstreamError, type UpstreamError } from '../../upstreams/errors.ts';
+import { isUpstreamError, type UpstreamError } from '../../loaders/upstream.ts';
 import type { Cursor } from './cursor.ts';
 import { type PageRequest, positionAfter } from './page-args.ts';
 import { type ConnectionPage, type PagedSource, resolvePage } from './paging.ts';

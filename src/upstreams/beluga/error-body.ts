@@ -1,5 +1,5 @@
 /**
- * DRF validation bodies (../shared/contracts/antenna-api.md §4): `{"<field>": ["message"]}`,
+ * DRF validation bodies (`ValidationError.detail`): `{"<field>": ["message"]}`,
  * nested objects for nested serializers (`{"kwargs": {"date_end": [...]}}`, list items keyed
  * by index), `non_field_errors` for object-level errors, or a bare JSON array of strings.
  * Read into issues with the upstream's field path; a message is kept only when it is a plain

@@ -1,5 +1,5 @@
 /**
- * Beluga writes (../shared/contracts/antenna-api.md §7 "Writes", §8 "Writes and actions"): one
+ * Beluga writes (Antenna's `SourceImageCollectionViewSet` and `JobViewSet` and their actions): one
  * non-idempotent `send` each, so the HTTP layer never retries them. The caller's token only:
  * the schema refuses a write before it gets here when the caller sent none.
  *
