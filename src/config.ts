@@ -90,8 +90,6 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
   /** Time /ready answers 503 while requests are still served, before the listener closes. */
   SHUTDOWN_DELAY_MS: int(0, 60_000).default(0),
-  /** Benchmark-only: `baseline` turns off batching, caching and hydration shortcuts. */
-  GATEWAY_MODE: z.enum(['standard', 'baseline']).default('standard'),
 
   /** Apollo persisted query manifest (JSON); see src/server/persisted/manifest.ts. */
   PERSISTED_OPERATIONS_FILE: z.string().trim().min(1).optional(),
@@ -219,7 +217,6 @@ export interface Config {
   };
   shutdownTimeoutMs: number;
   shutdownDelayMs: number;
-  mode: Env['GATEWAY_MODE'];
   persistedOperations: {
     /** Path of the manifest, read once at start-up. */
     file: string | undefined;
@@ -337,7 +334,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
-    mode: e.GATEWAY_MODE,
     persistedOperations: {
       file: e.PERSISTED_OPERATIONS_FILE,
       only: e.PERSISTED_OPERATIONS_ONLY,

@@ -5,7 +5,7 @@
 import type { FieldNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { createLoaders, type Loaders } from './loaders/index.ts';
+import { createLoaders, type LoaderDeps, type Loaders } from './loaders/index.ts';
 import { type CallBudget, createCallBudget } from './upstreams/call-budget.ts';
 import type { UpstreamError } from './upstreams/errors.ts';
 import type { BelugaClient, CallRecord, UpstreamScope, WicksonClient } from './upstreams/types.ts';
@@ -60,6 +60,8 @@ export interface RequestContextInput {
   onCall?: (record: CallRecord) => void;
   /** Sees each upstream call start and end (tracing). */
   onCallStart?: UpstreamScope['onCallStart'];
+  /** Builds the request's loaders; defaults to `createLoaders`. */
+  createLoaders?: (deps: LoaderDeps) => Loaders;
 }
 
 export function createRequestContext(input: RequestContextInput): GatewayContext {
@@ -90,7 +92,7 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
     clients: input.clients,
     calls,
     budget,
-    loaders: createLoaders({
+    loaders: (input.createLoaders ?? createLoaders)({
       clients: input.clients,
       scope,
       config: input.config,

@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { ConfigError, configFrom } from './config.ts';
-import { FAKE_MEMBER_TOKEN, FAKE_OUTSIDER_TOKEN, startFakes } from './fakes/index.ts';
-import { listenErrorMessage } from './server/listen-errors.ts';
+import { belugaTokenLines } from './fakes/banner.ts';
+import { startFakes } from './fakes/index.ts';
+import { listenErrorMessage } from './listen-errors.ts';
 import { startServer } from './server/main.ts';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -64,8 +65,7 @@ process.stdout.write(
     `GraphiQL:      ${server.url}/graphql   (open in a browser)`,
     `Fake Beluga:   ${fakes.beluga.url}`,
     `Fake Wickson:  ${fakes.wickson.url}   (X-Api-Key: demo-key)`,
-    `Member token:  Authorization: Token ${FAKE_MEMBER_TOKEN}   (sees draft projects)`,
-    `Outsider:      Authorization: Token ${FAKE_OUTSIDER_TOKEN}`,
+    ...belugaTokenLines(fakes.dataset),
     'Ctrl-C stops everything.',
     '',
   ].join('\n'),

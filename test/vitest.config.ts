@@ -14,7 +14,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/bench/**', 'test/soak/**', 'node_modules/**'],
+    // test/antenna/ is the contract suite against a real Antenna (npm run test:antenna).
+    exclude: ['test/bench/**', 'test/soak/**', 'test/antenna/**', 'node_modules/**'],
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 20_000,

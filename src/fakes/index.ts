@@ -9,12 +9,16 @@ import { startFakeServer } from './server.ts';
 import type { FakeOptions, Fakes, RunningFake } from './types.ts';
 import { createWicksonService } from './wickson/service.ts';
 
+export { ROLE_DISPLAY_NAMES, ROLE_NAMES, type RoleName } from './beluga/roles.ts';
 export {
   type Dataset,
   type DatasetScale,
   DEFAULT_SCALE,
   FAKE_MEMBER_TOKEN,
   FAKE_OUTSIDER_TOKEN,
+  FAKE_ROLE_PROJECT,
+  FAKE_ROLE_TOKENS,
+  FAKE_SUPERUSER_TOKEN,
   generateDataset,
   WICKSON_NO_READ_KEY,
 } from './dataset.ts';

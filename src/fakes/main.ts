@@ -4,14 +4,10 @@
  */
 import { z } from 'zod';
 import { hostSchema } from '../config.ts';
-import { listenErrorMessage } from '../server/listen-errors.ts';
+import { listenErrorMessage } from '../listen-errors.ts';
+import { belugaTokenLines } from './banner.ts';
 import { MIN_SCALE } from './dataset.ts';
-import {
-  FAKE_MEMBER_TOKEN,
-  FAKE_OUTSIDER_TOKEN,
-  startFakes,
-  WICKSON_NO_READ_KEY,
-} from './index.ts';
+import { startFakes, WICKSON_NO_READ_KEY } from './index.ts';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const scaleKeys = [
@@ -95,10 +91,7 @@ console.log(
   `Dataset seed ${dataset.seed}: ${dataset.projects.size} projects, ${dataset.captureSets.size} capture sets, ` +
     `${dataset.jobs.size} jobs, ${dataset.wickson.collections.length} Wickson collections`,
 );
-console.log(
-  `Beluga member token (draft projects ${dataset.ids.draftProjects.join(', ')}): ${FAKE_MEMBER_TOKEN}`,
-);
-console.log(`Beluga outsider token: ${FAKE_OUTSIDER_TOKEN}`);
+for (const line of belugaTokenLines(dataset)) console.log(line);
 console.log(`Wickson key without read capability: ${WICKSON_NO_READ_KEY}`);
 console.log(
   'Control: GET /__fake/ledger, POST /__fake/reset, POST /__fake/latency, POST|DELETE /__fake/faults',

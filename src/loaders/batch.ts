@@ -49,18 +49,16 @@ export async function mapBounded<T, R>(
 }
 
 /**
- * A per-request loader; the benchmark baseline turns batching and caching off. Object keys
- * need `cacheKeyFn`: two keys with the same cache key share one load.
+ * A per-request loader (batching and caching as `deps.dataLoader` says, both on by default).
+ * Object keys need `cacheKeyFn`: two keys with the same cache key share one load.
  */
 export function makeLoader<K, V>(
   deps: LoaderDeps,
   batch: (keys: readonly K[]) => Promise<Slot<V>[]>,
   cacheKeyFn?: (key: K) => string,
 ): DataLoader<K, V | null, string> {
-  const baseline = deps.config.mode === 'baseline';
   return new DataLoader<K, V | null, string>(batch, {
-    batch: !baseline,
-    cache: !baseline,
+    ...deps.dataLoader,
     ...(cacheKeyFn ? { cacheKeyFn } : {}),
   });
 }

@@ -34,8 +34,6 @@ export type { JobsOfSetKey } from './beluga-jobs.ts';
 export type { CaptureSetCounts, CaptureSetKey, LoaderDeps, SetInProject } from './types.ts';
 
 export interface CoreLoaders {
-  /** True for the benchmark baseline: no batching, no caching, no hydration shortcuts. */
-  baseline: boolean;
   captureSet: DataLoader<CaptureSetKey, CaptureSetDto | null, string>;
   captureSetCounts: DataLoader<SetInProject, CaptureSetCounts | null, string>;
   /** Value: Beluga's zone-less timestamp of the set's first or last capture. */
@@ -55,14 +53,11 @@ export interface CoreLoaders {
 
 export type Loaders = CoreLoaders & ListLoaders & ItemLoaders;
 
-const IGNORE: Learn = { captureSet: () => {}, project: () => {}, job: () => {} };
-
 /**
  * One request's loaders, each built on first use: a query touches two or three of the fifteen,
  * and building all of them per request was a measurable share of a small query's allocations.
  */
 class RequestLoaders implements Loaders {
-  readonly baseline: boolean;
   readonly #deps: LoaderDeps;
   readonly #learn: Learn;
   readonly #relations: Relations;
@@ -80,38 +75,35 @@ class RequestLoaders implements Loaders {
 
   constructor(deps: LoaderDeps) {
     this.#deps = deps;
-    this.baseline = deps.config.mode === 'baseline';
     this.#relations = {
       projectOfSet: (setId) => this.#setProjects.get(setId),
       setOfJob: (jobId) => this.#jobPlaces.get(jobId),
     };
     // Runs only once a batch has a payload: primes the other loaders, records where things belong.
-    this.#learn = this.baseline
-      ? IGNORE
-      : {
-          captureSet: (dto, withCounts) => {
-            const id = String(dto.id);
-            this.captureSet.prime({ id }, dto);
-            if (withCounts) this.captureSet.prime({ id, counts: true }, dto);
-            if (dto.occurrences_count !== null || dto.taxa_count !== null) {
-              this.captureSetCounts.prime({ id, projectId: dto.project }, countsOf(dto));
-            }
-            const place = {
-              captureSetId: dto.id,
-              projectId: dto.project,
-              setJobCount: dto.jobs.length,
-            };
-            for (const job of dto.jobs) this.#jobPlaces.set(String(job.id), place);
-          },
-          project: (dto) => {
-            this.project.prime(String(dto.id), dto);
-          },
-          job: (dto) => {
-            this.job.prime(String(dto.id), dto);
-            const set = dto.source_image_collection;
-            if (set) this.#setProjects.set(String(set.id), dto.project.id);
-          },
+    this.#learn = {
+      captureSet: (dto, withCounts) => {
+        const id = String(dto.id);
+        this.captureSet.prime({ id }, dto);
+        if (withCounts) this.captureSet.prime({ id, counts: true }, dto);
+        if (dto.occurrences_count !== null || dto.taxa_count !== null) {
+          this.captureSetCounts.prime({ id, projectId: dto.project }, countsOf(dto));
+        }
+        const place = {
+          captureSetId: dto.id,
+          projectId: dto.project,
+          setJobCount: dto.jobs.length,
         };
+        for (const job of dto.jobs) this.#jobPlaces.set(String(job.id), place);
+      },
+      project: (dto) => {
+        this.project.prime(String(dto.id), dto);
+      },
+      job: (dto) => {
+        this.job.prime(String(dto.id), dto);
+        const set = dto.source_image_collection;
+        if (set) this.#setProjects.set(String(set.id), dto.project.id);
+      },
+    };
   }
 
   get captureSet() {

@@ -1,8 +1,8 @@
 /**
  * List reads for the connection fields: one DataLoader per list endpoint, keyed by the canonical
- * params string, so the same page asked twice in a request costs one upstream call. Every payload
- * goes to `learn` (priming the point loaders), so a later lookup of a listed item is free. The
- * benchmark baseline caches nothing and learns nothing.
+ * params string, so the same page asked twice in a request costs one upstream call (unless
+ * `deps.dataLoader` turns caching off). Every payload goes to `learn` (priming the point
+ * loaders), so a later lookup of a listed item is free.
  */
 import DataLoader from 'dataloader';
 import type {
@@ -46,7 +46,7 @@ export function listLoader<K extends object | string, V>(
     (keys) => Promise.all(keys.map((key) => fetch(key).catch(asError))),
     {
       batch: false,
-      cache: deps.config.mode !== 'baseline',
+      cache: deps.dataLoader?.cache ?? true,
       cacheKeyFn: (key) => (typeof key === 'string' ? key : canonicalParams(key)),
     },
   );

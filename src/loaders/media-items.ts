@@ -14,12 +14,20 @@ import type { LoaderDeps } from './types.ts';
 export interface ItemLoaders {
   /** `captures/?project_id&collections&ordering&limit&offset`. */
   captureList: DataLoader<ListCapturesParams, CapturePage, string>;
-  /** Capture detail by id (`"2100005"`); null when missing or hidden (draft). */
-  capture: DataLoader<string, CaptureDetailDto | null>;
+  /**
+   * Capture detail by id within its project (Antenna requires `project_id` there); null when
+   * missing, in another project, or hidden (draft).
+   */
+  capture: DataLoader<CaptureKey, CaptureDetailDto | null, string>;
   /** `GET /v1/media?collection&page&page_size`. */
   mediaList: DataLoader<ListMediaParams, MediaListDataDto, string>;
   /** Media detail by id; null on 404. */
   media: DataLoader<string, MediaItemDto | null>;
+}
+
+export interface CaptureKey {
+  id: string;
+  projectId: number;
 }
 
 export function createItemLoaders(deps: LoaderDeps): ItemLoaders {
@@ -28,10 +36,13 @@ export function createItemLoaders(deps: LoaderDeps): ItemLoaders {
     captureList: listLoader(deps, (params: ListCapturesParams) =>
       beluga.listCaptures(params, deps.scope),
     ),
-    capture: makeLoader(deps, (keys) =>
-      mapBounded(keys, deps.config.beluga.concurrency, (key) =>
-        beluga.getCapture(Number(key), deps.scope),
-      ),
+    capture: makeLoader(
+      deps,
+      (keys: readonly CaptureKey[]) =>
+        mapBounded(keys, deps.config.beluga.concurrency, (key) =>
+          beluga.getCapture(Number(key.id), key.projectId, deps.scope),
+        ),
+      (key) => `${key.projectId}:${key.id}`,
     ),
     mediaList: listLoader(deps, (params: ListMediaParams) => wickson.listMedia(params, deps.scope)),
     media: makeLoader(deps, (keys) =>

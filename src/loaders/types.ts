@@ -9,12 +9,17 @@ export interface LoaderDeps {
   scope: UpstreamScope;
   config: Config;
   logger: Logger;
+  /**
+   * DataLoader's own `batch` and `cache` options for every loader of the request; both on
+   * unless given. Off, each load is its own upstream call: what a resolver-per-call server does.
+   */
+  dataLoader?: { batch: boolean; cache: boolean };
 }
 
 /**
  * Every Beluga payload a loader receives, list item or detail, passes through here: it primes the
  * point loaders (a later lookup of the same item costs no call) and records where jobs and sets
- * belong (`Relations`), so later batches can share list calls. No-ops in baseline mode.
+ * belong (`Relations`), so later batches can share list calls.
  */
 export interface Learn {
   /** `withCounts`: the call computed occurrence/taxon counts (a detail, or `with_counts=true`). */

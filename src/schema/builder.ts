@@ -4,6 +4,9 @@ import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../context.ts';
+import { nodeById, nodesByIds } from './cost/nodes.ts';
+import { UPSTREAM_CALLS_PLUGIN } from './cost/plugin.ts';
+import { free } from './cost/types.ts';
 import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
 
 export const builder = new SchemaBuilder<{
@@ -15,8 +18,9 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // Directives and Federation only matter to the subgraph schema (src/schema/federation.ts):
-  // printSchema ignores applied directives, so the stand-alone SDL is unchanged.
-  plugins: [RelayPlugin, DirectivesPlugin, FederationPlugin],
+  // printSchema ignores applied directives, so the stand-alone SDL is unchanged. Plugins see a
+  // field last to first: upstream calls hand their @cost/@listSize to Federation.
+  plugins: [RelayPlugin, DirectivesPlugin, FederationPlugin, UPSTREAM_CALLS_PLUGIN],
   // Output fields are non-null unless marked `nullable: true`, as ../shared/DESIGN.md's SDL reads.
   defaultFieldNullability: false,
   relay: {
@@ -34,19 +38,27 @@ export const builder = new SchemaBuilder<{
     pageInfoTypeOptions: { description: 'Where a page sits in its connection.' },
     hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },
     hasPreviousPageFieldOptions: { description: 'Whether items precede this page.' },
-    startCursorFieldOptions: { description: 'Cursor of the first item of the page.' },
-    endCursorFieldOptions: { description: 'Cursor of the last item of the page.' },
+    startCursorFieldOptions: {
+      description: 'Cursor of the first item of the page.',
+      upstreamCalls: free,
+    },
+    endCursorFieldOptions: {
+      description: 'Cursor of the last item of the page.',
+      upstreamCalls: free,
+    },
     cursorFieldOptions: { description: 'Opaque position of this edge, for `after`/`before`.' },
     nodeFieldOptions: { description: 'The item at this edge.' },
     edgesFieldOptions: { description: 'The items of this page with their cursors.' },
     pageInfoFieldOptions: { description: 'Paging information for this page.' },
     nodeQueryOptions: {
       description: 'Fetches any object by its global id; null when it does not exist.',
+      upstreamCalls: nodeById,
       args: { id: { description: 'A global id as returned in an `id` field.' } },
     },
     nodesQueryOptions: {
       description:
         'Fetches objects by global ids, in the same order; null for each id that does not exist. At most MAX_LIST_LENGTH ids (default 100).',
+      upstreamCalls: nodesByIds,
       // The server's list-length limit (src/server/limits.ts) rejects longer lists before execution.
       args: { ids: { description: 'Global ids as returned in `id` fields.' } },
     },

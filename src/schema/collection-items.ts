@@ -10,6 +10,7 @@ import { listKey } from './connections/cursor.ts';
 import { MAX_PAGE_SIZE, parsePageArgs } from './connections/page-args.ts';
 import { type PagedSource, resolvePage } from './connections/paging.ts';
 import { connectionType } from './connections/types.ts';
+import { connection, page, pageListSize, pageSize } from './cost/connections.ts';
 import { type MediaItemModel, MediaItemRef } from './media-item.ts';
 import {
   type BelugaCollectionParent,
@@ -131,6 +132,28 @@ builder.objectField(CollectionRef, 'items', (t) =>
       after: t.arg.string({ description: forwardArgDocs.after }),
       last: t.arg.int({ description: backwardArgDocs.last }),
       before: t.arg.string({ description: backwardArgDocs.before }),
+    },
+    upstreamCalls: {
+      // Wickson: a `last` page without a known total (5 media pages) and a `before` total.
+      weight: 6,
+      listSize: pageListSize('first', 'last'),
+      predict: (input) => {
+        const { parent, args } = input;
+        const size = pageSize(args);
+        if (size === null) return [];
+        const total = args.before != null ? 1 : 0;
+        const key = `items:${JSON.stringify(args)}`;
+        const { source } = parent.holds;
+        if (source === 'BELUGA') input.charge('beluga', parent.count * (1 + total), key);
+        else {
+          // A window takes at most two numbered pages; a `last` page without a known total
+          // first reads the largest page, then at most two windows.
+          const pages = (args.last != null ? 5 : 2) + total;
+          input.charge('wickson', parent.count * pages, key);
+        }
+        const holds = { source, from: 'list', via: parent.ref } as const;
+        return connection([{ holds, ...page(parent, size) }]);
+      },
     },
     resolve: (c: CollectionParent, args, ctx) => {
       const key = listKey(['items', c.source, c.sourceId]);

@@ -7,7 +7,7 @@ import { codeOrder } from './normalize/time.ts';
 import { selectedFields } from './selection.ts';
 
 /** Job fields the capture set's embedded summaries (JobStatus) do not carry. */
-const OUTSIDE_SUMMARY = ['name', 'progress', 'startedAt', 'finishedAt', 'durationSeconds'];
+export const OUTSIDE_SUMMARY = ['name', 'progress', 'startedAt', 'finishedAt', 'durationSeconds'];
 
 interface JobFilter {
   status?: readonly string[] | null;
@@ -17,7 +17,7 @@ interface JobFilter {
 /**
  * `Collection.jobs`: the embedded summaries, newest first, filtered locally. When a selected
  * field is outside the summary, one `jobs/?source_image_collection=ID` list call fetches them all
- * (never one call per job). The benchmark baseline fetches each job's detail instead.
+ * (never one call per job).
  */
 export async function collectionJobs(
   collection: CollectionParent,
@@ -34,14 +34,6 @@ export async function collectionJobs(
     sourceId: job.id,
     summary: { ...job, captureSetId: dto.id, projectId: dto.project },
   });
-  if (ctx.loaders.baseline) {
-    return Promise.all(
-      summaries.map(async (job) => {
-        const full = await ctx.loaders.job.load(String(job.id));
-        return { ...base(job), ...(full ? { dto: full } : {}) };
-      }),
-    );
-  }
   const selected = selectedFields(info);
   if (summaries.length === 0 || !OUTSIDE_SUMMARY.some((name) => selected.has(name))) {
     return summaries.map(base);

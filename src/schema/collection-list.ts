@@ -20,7 +20,9 @@ import {
 } from './connections/paging.ts';
 import { resolveTolerantPage } from './connections/partial-page.ts';
 import { connectionType } from './connections/types.ts';
-import type { CollectionModel } from './models.ts';
+import { connection, pageListSize, pageSize } from './cost/connections.ts';
+import type { Child } from './cost/types.ts';
+import type { CollectionHolds, CollectionModel } from './models.ts';
 import { toUpstream } from './normalize/enums.ts';
 import { selectsCounts } from './selection.ts';
 
@@ -81,7 +83,7 @@ function belugaSource(
   ctx: GatewayContext,
   info: GraphQLResolveInfo,
 ): PagedSource<CollectionModel> {
-  const withCounts = !ctx.loaders.baseline && query.projectId != null && selectsCounts(info);
+  const withCounts = query.projectId != null && selectsCounts(info);
   const load = async (ordering: string, offset: number, limit: number) => {
     // DRF treats limit=0 as "default page size": ask for 1 and drop it.
     const result = await ctx.loaders.captureSetList.load({
@@ -138,6 +140,42 @@ builder.queryField('collections', (t) =>
         type: CollectionOrder,
         description: 'Sort order (default NAME ascending).',
       }),
+    },
+    upstreamCalls: {
+      weight: 3,
+      listSize: pageListSize('first', 'last'),
+      predict: (input) => {
+        const size = pageSize(input.args);
+        if (size === null) return [];
+        const { filter, before } = input.args;
+        const given = filter?.sources?.length ? filter.sources : ['BELUGA', 'WICKSON'];
+        const belugaOnly = filter?.projectId != null || filter?.method != null;
+        const nodes: Child<CollectionHolds>[] = [];
+        if (given.includes('BELUGA') && filter?.method !== 'UNKNOWN') {
+          // A `before` cursor also needs the list's total.
+          const calls = before != null ? 2 : 1;
+          input.charge('beluga', calls, `collections:${JSON.stringify(input.args)}`);
+          // With a project filter, selecting a count adds `with_counts` to the same call.
+          const withCounts = filter?.projectId != null;
+          const holds: CollectionHolds = {
+            source: 'BELUGA',
+            payload: 'full',
+            withCounts,
+            projectLoaded: false,
+          };
+          nodes.push({ holds, count: size, together: true });
+        }
+        if (given.includes('WICKSON') && !belugaOnly) {
+          // Wickson's list is unpaginated: one call per request serves every page.
+          input.chargeOnce('wickson', 1, 'wickson-collections');
+          nodes.push({
+            holds: { source: 'WICKSON', payload: 'list' },
+            count: size,
+            together: true,
+          });
+        }
+        return connection(nodes);
+      },
     },
     resolve: (_root, args, ctx, info) =>
       resolveCollections(

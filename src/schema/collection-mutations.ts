@@ -7,6 +7,8 @@ import type { CaptureSetDto } from '../upstreams/beluga/schemas.ts';
 import type { CaptureSetWrite } from '../upstreams/types.ts';
 import { builder } from './builder.ts';
 import { belugaCollection, CollectionRef } from './collection.ts';
+import { free } from './cost/types.ts';
+import { oneWrite } from './cost/writes.ts';
 import { CollectionMethod } from './enums.ts';
 import { type JobPayloadModel, JobPayloadRef } from './job-mutations.ts';
 import type { CollectionModel } from './models.ts';
@@ -28,11 +30,17 @@ export const CollectionPayloadRef = builder
         type: CollectionRef,
         nullable: true,
         description: 'The capture set after the write; null when `userErrors` is not empty.',
+        // Beluga's answer to a write, whose counts may be null: any count loads its detail once.
+        upstreamCalls: {
+          weight: 0,
+          predict: () => [{ holds: { source: 'BELUGA', payload: 'written' } }],
+        },
         resolve: (p) => p.collection,
       }),
       userErrors: t.field({
         type: [UserErrorRef],
         description: 'Input errors; empty when the write was applied.',
+        upstreamCalls: free,
         resolve: (p) => p.userErrors,
       }),
     }),
@@ -46,11 +54,13 @@ const DeleteCollectionPayloadRef = builder
       deletedId: t.id({
         nullable: true,
         description: 'The global id of the deleted set; null when `userErrors` is not empty.',
+        upstreamCalls: free,
         resolve: (p) => p.deletedId,
       }),
       userErrors: t.field({
         type: [UserErrorRef],
         description: 'Input errors; empty when the set was deleted.',
+        upstreamCalls: free,
         resolve: (p) => p.userErrors,
       }),
     }),
@@ -142,6 +152,7 @@ builder.mutationField('createCollection', (t) =>
     description:
       'Creates a Beluga capture set: one POST. Selecting its counts costs one more read.',
     args: { input: t.arg({ type: CreateCollectionInput, required: true }) },
+    upstreamCalls: oneWrite('plain'),
     resolve: async (_root, { input }, ctx) => {
       if (input.method === 'UNKNOWN') return collectionPayload(inputError(['method'], UNSETTABLE));
       const result = await performWrite(
@@ -164,6 +175,7 @@ builder.mutationField('updateCollection', (t) =>
     type: CollectionPayloadRef,
     description: 'Changes a Beluga capture set: one PATCH with the fields given.',
     args: { input: t.arg({ type: UpdateCollectionInput, required: true }) },
+    upstreamCalls: oneWrite('plain'),
     resolve: async (_root, { input }, ctx) => {
       const id = belugaKey(input.id, 'Collection');
       if (id === null) return collectionPayload(inputError(['id'], NOT_A_SET));
@@ -184,6 +196,7 @@ builder.mutationField('deleteCollection', (t) =>
     type: DeleteCollectionPayloadRef,
     description: 'Deletes a Beluga capture set: one DELETE. Its jobs stay, without the set.',
     args: { input: t.arg({ type: DeleteCollectionInput, required: true }) },
+    upstreamCalls: oneWrite('plain'),
     resolve: async (_root, { input }, ctx) => {
       const id = belugaKey(input.id, 'Collection');
       if (id === null)
@@ -204,6 +217,7 @@ builder.mutationField('populateCollection', (t) =>
     description:
       'Starts filling a Beluga capture set: one POST, answering the populate job it queued. Job fields other than its id cost one read.',
     args: { input: t.arg({ type: PopulateCollectionInput, required: true }) },
+    upstreamCalls: oneWrite('populate'),
     resolve: async (_root, { input }, ctx): Promise<JobPayloadModel> => {
       const id = belugaKey(input.id, 'Collection');
       if (id === null) return { job: null, userErrors: [{ field: ['id'], message: NOT_A_SET }] };

@@ -1,7 +1,9 @@
 import type { GatewayContext } from '../context.ts';
 import type { CaptureSetDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
-import { collectionJobs } from './collection-jobs.ts';
+import { collectionJobs, OUTSIDE_SUMMARY } from './collection-jobs.ts';
+import { chargeProjects, chargeSetPayload, chargeWicksonDetail } from './cost/loads.ts';
+import { type FieldCalls, free } from './cost/types.ts';
 import { CollectionMethod, CollectionSource, JobStatus, JobTypeKey } from './enums.ts';
 import { badUserInput } from './errors.ts';
 import { isWicksonId, parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
@@ -12,6 +14,7 @@ import {
   type BelugaCollectionParent,
   belugaDto,
   belugaProjectId,
+  type CollectionHolds,
   type CollectionModel,
   type CollectionParent,
   wicksonDetail,
@@ -22,6 +25,15 @@ import { loadProject, ProjectRef } from './project.ts';
 
 export const CollectionRef = builder.objectRef<CollectionParent>('Collection');
 
+/** A field read from the set's payload: a job's summary of the set loads it. */
+const fromSetPayload: FieldCalls<CollectionHolds> = {
+  weight: 1,
+  predict: (input) => {
+    chargeSetPayload(input);
+    return [];
+  },
+};
+
 export function belugaCollection(dto: CaptureSetDto): BelugaCollectionModel {
   return { source: 'BELUGA', sourceId: String(dto.id), dto };
 }
@@ -29,7 +41,7 @@ export function belugaCollection(dto: CaptureSetDto): BelugaCollectionModel {
 /** The set's project: from the job's embedded project summary when there is one, else loaded. */
 function collectionProject(c: BelugaCollectionParent, ctx: GatewayContext) {
   const project = c.summary?.project;
-  if (project && !ctx.loaders.baseline) return { sourceId: project.id, summary: project };
+  if (project) return { sourceId: project.id, summary: project };
   return loadProject(ctx, belugaProjectId(c));
 }
 
@@ -50,7 +62,12 @@ export async function loadCollection(
 builder.node(CollectionRef, {
   description:
     'A set of media items: a Beluga (Antenna) capture set or a Wickson media collection. Fields that exist in only one source are null (or empty) for the other.',
-  id: { resolve: (c) => `${c.source}:${c.sourceId}` },
+  id: { resolve: (c) => `${c.source}:${c.sourceId}`, upstreamCalls: free },
+  // A capture set's detail carries its counts.
+  loadedById: (source) =>
+    source === 'BELUGA'
+      ? { source, payload: 'full', withCounts: true, projectLoaded: false }
+      : { source, payload: 'detail' },
   loadOne: (id, ctx) => {
     const { source, sourceId } = splitNodeId(id);
     return settleNode('Collection', loadCollection(ctx, source, sourceId));
@@ -59,20 +76,24 @@ builder.node(CollectionRef, {
     source: t.field({
       type: CollectionSource,
       description: 'The upstream service the collection lives in.',
+      upstreamCalls: free,
       resolve: (c) => c.source,
     }),
     sourceId: t.string({
       description:
         'The upstream id: a Beluga capture-set number ("21") or a Wickson collection name.',
+      upstreamCalls: free,
       resolve: (c) => c.sourceId,
     }),
     name: t.string({
       description: 'Display name. Wickson collections have none, so this is their id.',
+      upstreamCalls: free,
       resolve: (c) => (c.source === 'BELUGA' ? (c.dto ?? c.summary).name : c.sourceId),
     }),
     description: t.string({
       nullable: true,
       description: 'Free-text description (Beluga; null when empty or for Wickson).',
+      upstreamCalls: fromSetPayload,
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA' ? (await belugaDto(c, ctx)).description || null : null,
     }),
@@ -81,6 +102,7 @@ builder.node(CollectionRef, {
       nullable: true,
       description:
         'How the Beluga capture set samples captures; UNKNOWN for a method added upstream later; null for Wickson.',
+      upstreamCalls: free,
       resolve: (c, _a, ctx) =>
         c.source === 'BELUGA' ? toCollectionMethod((c.dto ?? c.summary).method, ctx.logger) : null,
     }),
@@ -88,24 +110,55 @@ builder.node(CollectionRef, {
       type: 'JSON',
       nullable: true,
       description: 'The Beluga sampling arguments (`kwargs`) verbatim; null for Wickson.',
+      upstreamCalls: fromSetPayload,
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA' ? (await belugaDto(c, ctx)).kwargs : null,
     }),
     projectId: t.int({
       nullable: true,
       description: 'The Beluga project id without fetching the project; null for Wickson.',
+      upstreamCalls: free,
       resolve: (c) => (c.source === 'BELUGA' ? belugaProjectId(c) : null),
     }),
     project: t.field({
       type: ProjectRef,
       nullable: true,
       description: 'The Beluga project the capture set belongs to; null for Wickson.',
+      upstreamCalls: {
+        weight: 1,
+        predict: (input) => {
+          const { holds, count } = input.parent;
+          if (holds.source !== 'BELUGA') return [];
+          // A job's summary embeds the project's name.
+          if (holds.payload === 'summary') return [{ holds: 'summary' }];
+          if (holds.payload !== 'full' || !holds.projectLoaded) chargeProjects(input, count);
+          return [{ holds: 'detail' }];
+        },
+      },
       resolve: (c, _a, ctx) => (c.source === 'BELUGA' ? collectionProject(c, ctx) : null),
     }),
     jobs: t.field({
       type: [JobRef],
       description:
         'Beluga jobs run on this capture set, newest first (from the summaries embedded in the capture set; fetched only when a field outside them is selected). Empty for Wickson.',
+      upstreamCalls: {
+        weight: 2,
+        predict: (input) => {
+          const { holds, count } = input.parent;
+          if (holds.source !== 'BELUGA') return [];
+          chargeSetPayload(input);
+          const selected = input.selected();
+          if (OUTSIDE_SUMMARY.some((name) => selected.has(name))) {
+            input.charge('beluga', count, 'set-jobs');
+          }
+          // The set a summary loads comes from a detail or a list, with or without its counts.
+          const set =
+            holds.payload === 'full'
+              ? { withCounts: holds.withCounts, projectLoaded: holds.projectLoaded }
+              : { withCounts: false, projectLoaded: false };
+          return [{ holds: { payload: 'summary', set } }];
+        },
+      },
       args: {
         status: t.arg({
           type: [JobStatus],
@@ -123,6 +176,7 @@ builder.node(CollectionRef, {
     stats: t.field({
       type: MediaCollectionStatsRef,
       description: 'Item counts and dates, normalized across both sources.',
+      upstreamCalls: { weight: 0, predict: ({ parent }) => [{ same: parent.ref }] },
       resolve: (c) => c,
     }),
     createdAt: t.field({
@@ -130,6 +184,14 @@ builder.node(CollectionRef, {
       nullable: true,
       description:
         'When the collection was created. Wickson reports no creation time: its list gives the time of the first item, used here.',
+      upstreamCalls: {
+        weight: 1,
+        predict: (input) => {
+          chargeSetPayload(input);
+          chargeWicksonDetail(input);
+          return [];
+        },
+      },
       resolve: async (c, _a, ctx) => {
         if (c.source === 'BELUGA') {
           return belugaTime((await belugaDto(c, ctx)).created_at, ctx.config.beluga.timeZone);
@@ -143,6 +205,7 @@ builder.node(CollectionRef, {
       nullable: true,
       description:
         'When the collection was last changed (Beluga). Always null for Wickson, which does not report it.',
+      upstreamCalls: fromSetPayload,
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA'
           ? belugaTime((await belugaDto(c, ctx)).updated_at, ctx.config.beluga.timeZone)
@@ -151,6 +214,7 @@ builder.node(CollectionRef, {
     permissions: t.stringList({
       description:
         'What the caller may do with the collection (Beluga `user_permissions`: update, delete, populate, star). Empty for Wickson.',
+      upstreamCalls: fromSetPayload,
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA' ? (await belugaDto(c, ctx)).user_permissions : [],
     }),
@@ -163,6 +227,21 @@ builder.queryField('collection', (t) =>
     nullable: true,
     description:
       'A collection by source and upstream id; null when it does not exist or the caller may not see it.',
+    upstreamCalls: {
+      weight: 1,
+      predict: (input) => {
+        const { source, sourceId } = input.args;
+        if (source === 'BELUGA' && parseBelugaId(sourceId) !== null) {
+          input.charge('beluga', 1, `capture-set:${sourceId}`);
+          return [{ holds: { source, payload: 'full', withCounts: true, projectLoaded: false } }];
+        }
+        if (source === 'WICKSON' && isWicksonId(sourceId)) {
+          input.charge('wickson', 1, `collection:${sourceId}`);
+          return [{ holds: { source, payload: 'detail' } }];
+        }
+        return [];
+      },
+    },
     args: {
       source: t.arg({ type: CollectionSource, required: true, description: 'Which upstream.' }),
       sourceId: t.arg.string({

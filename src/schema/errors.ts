@@ -15,6 +15,11 @@ export function badUserInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
+/** The upstream answered without something its documented payload always holds. */
+export function upstreamBadResponse(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UPSTREAM_BAD_RESPONSE' } });
+}
+
 /** Thrown for every malformed global or source id. */
 export function invalidId(): GraphQLError {
   return badUserInput('The id is not a valid id of this graph.');

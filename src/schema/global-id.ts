@@ -84,25 +84,44 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
 
 /**
  * A media item's key: its collection and its own id, so one detail call finds it and
- * `collection` needs none. Beluga `21:2100005` (set, capture); Wickson ids may hold any
- * character but controls, so collection and media id are joined by U+001F.
+ * `collection` needs none. Beluga `21:2100005:23` (set, capture, the capture's project: Antenna's
+ * capture detail requires `project_id`, see `SourceImageViewSet.get_queryset` in Antenna's
+ * `ami/main/api/views.py`); a key without the project (`21:2100005`, issued before it was added)
+ * still resolves, the set's detail telling the project. Wickson ids may hold any character but
+ * controls, so collection and media id are joined by U+001F.
  */
-export function itemKey(source: 'BELUGA' | 'WICKSON', collectionId: string, itemId: string) {
-  return `${collectionId}${source === 'BELUGA' ? ':' : ITEM_SEPARATOR}${itemId}`;
+export function itemKey(
+  source: 'BELUGA' | 'WICKSON',
+  collectionId: string,
+  itemId: string,
+  projectId?: number,
+) {
+  if (source === 'WICKSON') return `${collectionId}${ITEM_SEPARATOR}${itemId}`;
+  return projectId === undefined
+    ? `${collectionId}:${itemId}`
+    : `${collectionId}:${itemId}:${projectId}`;
 }
 
-export function parseItemKey(
-  source: string,
-  key: string,
-): { collectionId: string; itemId: string } | null {
-  const parts = key.split(source === 'BELUGA' ? ':' : ITEM_SEPARATOR);
-  if (parts.length !== 2) return null;
+export interface ItemKey {
+  collectionId: string;
+  itemId: string;
+  /** The Beluga capture's project, when the key carries it. */
+  projectId?: number;
+}
+
+export function parseItemKey(source: string, key: string): ItemKey | null {
+  if (source !== 'BELUGA') {
+    const parts = key.split(ITEM_SEPARATOR);
+    if (parts.length !== 2) return null;
+    const [collectionId, itemId] = parts as [string, string];
+    return isWicksonId(collectionId) && isWicksonId(itemId) ? { collectionId, itemId } : null;
+  }
+  const parts = key.split(':');
+  if (parts.length !== 2 && parts.length !== 3) return null;
+  const ids = parts.map(parseBelugaId);
+  if (ids.some((id) => id === null)) return null;
   const [collectionId, itemId] = parts as [string, string];
-  const valid =
-    source === 'BELUGA'
-      ? parseBelugaId(collectionId) !== null && parseBelugaId(itemId) !== null
-      : isWicksonId(collectionId) && isWicksonId(itemId);
-  return valid ? { collectionId, itemId } : null;
+  return ids.length === 3 ? { collectionId, itemId, projectId: ids[2]! } : { collectionId, itemId };
 }
 
 /** The `SOURCE:sourceId` part of a decoded id. */

@@ -6,6 +6,8 @@
 import type { JobDetailDto } from '../upstreams/beluga/schemas.ts';
 import type { JobAction } from '../upstreams/types.ts';
 import { builder } from './builder.ts';
+import { free } from './cost/types.ts';
+import { oneWrite } from './cost/writes.ts';
 import { JobTypeKey } from './enums.ts';
 import { JobRef, loadJob } from './job.ts';
 import type { JobModel } from './models.ts';
@@ -21,6 +23,9 @@ export interface JobPayloadModel {
   userErrors: UserErrorModel[];
 }
 
+/** A write's answer: a job's detail, or only its id (`populate`). */
+export type JobPayloadHolds = 'job' | 'populate';
+
 /** Fields a job known only by its id answers without a read. */
 const ID_FIELDS = new Set(['id', 'sourceId', '__typename']);
 
@@ -31,6 +36,14 @@ export const JobPayloadRef = builder.objectRef<JobPayloadModel>('JobPayload').im
       type: JobRef,
       nullable: true,
       description: 'The job after the write; null when `userErrors` is not empty.',
+      upstreamCalls: {
+        weight: 1,
+        predict: (input) => {
+          const idOnly = [...input.selected()].every((name) => ID_FIELDS.has(name));
+          if (input.parent.holds === 'populate' && !idOnly) input.charge('beluga', 1, 'job');
+          return [{ holds: { payload: 'detail' } }];
+        },
+      },
       resolve: (p, _a, ctx, info) => {
         if (p.job || p.jobId === undefined) return p.job;
         if ([...selectedFields(info)].every((name) => ID_FIELDS.has(name))) {
@@ -43,6 +56,7 @@ export const JobPayloadRef = builder.objectRef<JobPayloadModel>('JobPayload').im
     userErrors: t.field({
       type: [UserErrorRef],
       description: 'Input errors; empty when the write was applied.',
+      upstreamCalls: free,
       resolve: (p) => p.userErrors,
     }),
   }),
@@ -89,6 +103,7 @@ builder.mutationField('createJob', (t) =>
     type: JobPayloadRef,
     description: 'Creates a Beluga job: one POST (with `start_now` when `startNow`).',
     args: { input: t.arg({ type: CreateJobInput, required: true }) },
+    upstreamCalls: oneWrite('job'),
     resolve: async (_root, { input }, ctx) => {
       let setId: number | undefined;
       if (input.collectionId !== undefined && input.collectionId !== null) {
@@ -133,6 +148,7 @@ for (const [name, action, description] of ACTIONS) {
       type: JobPayloadRef,
       description,
       args: { input: t.arg({ type: JobActionInput, required: true }) },
+      upstreamCalls: oneWrite('job'),
       resolve: async (_root, { input }, ctx) => {
         const id = belugaKey(input.id, 'Job');
         if (id === null) {

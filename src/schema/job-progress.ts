@@ -1,5 +1,6 @@
 import type { JobProgressDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
+import { free } from './cost/types.ts';
 import { JobStatus } from './enums.ts';
 import { toJobStatus } from './normalize/enums.ts';
 
@@ -15,6 +16,7 @@ const JobProgressParamRef = builder.objectRef<ParamDto>('JobProgressParam').impl
       type: 'JSON',
       nullable: true,
       description: 'The value verbatim (often a number; `""` before the stage starts).',
+      upstreamCalls: free,
       resolve: (p) => p.value ?? null,
     }),
   }),
@@ -28,12 +30,14 @@ const JobStageRef = builder.objectRef<StageDto>('JobStage').implement({
     status: t.field({
       type: JobStatus,
       description: 'State of this stage.',
+      upstreamCalls: free,
       resolve: (s, _a, ctx) => toJobStatus(s.status, ctx.logger),
     }),
     progress: t.exposeFloat('progress', { description: 'Completion from 0 to 1.' }),
     params: t.field({
       type: [JobProgressParamRef],
       description: 'Figures the stage reports.',
+      upstreamCalls: free,
       resolve: (s) => s.params,
     }),
   }),
@@ -45,15 +49,18 @@ export const JobProgressRef = builder.objectRef<JobProgressDto>('JobProgress').i
     status: t.field({
       type: JobStatus,
       description: 'Overall state as the progress summary reports it.',
+      upstreamCalls: free,
       resolve: (p, _a, ctx) => toJobStatus(p.summary.status, ctx.logger),
     }),
     progress: t.float({
       description: 'Overall completion from 0 to 1 (mean of the stages).',
+      upstreamCalls: free,
       resolve: (p) => p.summary.progress,
     }),
     stages: t.field({
       type: [JobStageRef],
       description: 'The stages in order.',
+      upstreamCalls: free,
       resolve: (p) => p.stages,
     }),
   }),

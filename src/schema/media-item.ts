@@ -8,9 +8,10 @@ import type { CaptureDetailDto, CaptureDto } from '../upstreams/beluga/schemas.t
 import type { MediaItemDto } from '../upstreams/wickson/schemas.ts';
 import { builder } from './builder.ts';
 import { CollectionRef, loadCollection } from './collection.ts';
+import { free, type ObjectsRef } from './cost/types.ts';
 import { CollectionSource, MediaType } from './enums.ts';
 import { itemKey, parseItemKey, settleNode, splitNodeId } from './global-id.ts';
-import type { CollectionParent } from './models.ts';
+import type { CollectionHolds, CollectionParent } from './models.ts';
 import { toMediaType } from './normalize/enums.ts';
 import { belugaTime, wicksonTime } from './normalize/time.ts';
 
@@ -33,6 +34,16 @@ export type MediaItemModel =
       detailed: boolean;
     };
 
+/**
+ * What an upstream-call declaration (./cost/types.ts) knows of an item: its source, whether it
+ * came from the detail endpoint or a list, and the collection it was listed under (`via`).
+ */
+export interface MediaItemHolds {
+  source: 'BELUGA' | 'WICKSON';
+  from: 'detail' | 'list';
+  via?: ObjectsRef<CollectionHolds>;
+}
+
 export const MediaItemRef = builder.objectRef<MediaItemModel>('MediaItem');
 
 const sourceIdOf = (m: MediaItemModel) =>
@@ -48,11 +59,27 @@ export async function loadMediaItem(
   if (!parsed) return null;
   const { collectionId, itemId } = parsed;
   if (source === 'BELUGA') {
-    const capture = await ctx.loaders.capture.load(itemId);
+    const projectId = parsed.projectId ?? (await projectOfSet(ctx, collectionId));
+    if (projectId === null) return null;
+    const capture = await ctx.loaders.capture.load({ id: itemId, projectId });
     return capture ? { source, collectionId, capture } : null;
   }
   const media = await ctx.loaders.media.load(itemId);
   return media ? { source, collectionId, media, detailed: true } : null;
+}
+
+/** For an item key without the project: the set's project (one set read), null when hidden. */
+async function projectOfSet(ctx: GatewayContext, setId: string): Promise<number | null> {
+  const set = await loadCollection(ctx, 'BELUGA', setId);
+  return set?.source === 'BELUGA' ? set.dto.project : null;
+}
+
+/** The Beluga capture's project: its own field, else the collection it was reached through. */
+function captureProject(m: MediaItemModel & { source: 'BELUGA' }): number | undefined {
+  if (m.capture.project !== undefined) return m.capture.project;
+  const c = m.collection;
+  if (c?.source !== 'BELUGA') return undefined;
+  return c.dto ? c.dto.project : c.summary.projectId;
 }
 
 /**
@@ -68,7 +95,7 @@ function itemCollection(m: MediaItemModel, ctx: GatewayContext) {
     'collections' in m.capture
       ? m.capture.collections.find((s) => String(s.id) === m.collectionId)
       : undefined;
-  if (set && m.capture.project !== undefined && !ctx.loaders.baseline) {
+  if (set && m.capture.project !== undefined) {
     const summary = {
       id: set.id,
       name: set.name,
@@ -95,7 +122,12 @@ function belugaField<T>(m: MediaItemModel, read: (capture: CaptureDto) => T): T 
 builder.node(MediaItemRef, {
   description:
     'One item of a collection: a Beluga capture (an image) or a Wickson media item. Fields that exist in only one source are null for the other.',
-  id: { resolve: (m) => `${m.source}:${itemKey(m.source, m.collectionId, sourceIdOf(m))}` },
+  id: {
+    resolve: (m) =>
+      `${m.source}:${itemKey(m.source, m.collectionId, sourceIdOf(m), m.source === 'BELUGA' ? captureProject(m) : undefined)}`,
+    upstreamCalls: free,
+  },
+  loadedById: (source) => ({ source, from: 'detail' }),
   loadOne: (id, ctx) => {
     const { source, sourceId } = splitNodeId(id);
     return settleNode('MediaItem', loadMediaItem(ctx, source, sourceId));
@@ -104,10 +136,12 @@ builder.node(MediaItemRef, {
     source: t.field({
       type: CollectionSource,
       description: 'The upstream service the item lives in.',
+      upstreamCalls: free,
       resolve: (m) => m.source,
     }),
     sourceId: t.string({
       description: 'The upstream id: a Beluga capture number or a Wickson media id.',
+      upstreamCalls: free,
       resolve: sourceIdOf,
     }),
     collection: t.field({
@@ -115,11 +149,27 @@ builder.node(MediaItemRef, {
       nullable: true,
       description:
         'The collection the item was reached through (no extra call for its id and name).',
+      upstreamCalls: {
+        weight: 1,
+        predict: (input) => {
+          const { holds, count } = input.parent;
+          if (holds.via) return [{ same: holds.via }];
+          if (holds.source === 'WICKSON') return [{ holds: { source: 'WICKSON', payload: 'id' } }];
+          // A capture's detail names its set: a summary, or one load.
+          input.charge('beluga', count, 'item-collection');
+          return [
+            {
+              holds: { source: 'BELUGA', payload: 'full', withCounts: true, projectLoaded: false },
+            },
+          ];
+        },
+      },
       resolve: (m, _a, ctx) => itemCollection(m, ctx),
     }),
     mediaType: t.field({
       type: MediaType,
       description: 'The kind of media: captures are IMAGE; OTHER for a Wickson type added later.',
+      upstreamCalls: free,
       resolve: (m, _a, ctx) =>
         m.source === 'BELUGA' ? 'IMAGE' : toMediaType(m.media.media_type, ctx.logger),
     }),
@@ -127,6 +177,7 @@ builder.node(MediaItemRef, {
       nullable: true,
       description:
         'File name: the last segment of the Beluga capture `path`, Wickson `file_info.filename`.',
+      upstreamCalls: free,
       resolve: (m) =>
         m.source === 'BELUGA'
           ? (m.capture.path?.split('/').at(-1) ?? null)
@@ -135,12 +186,14 @@ builder.node(MediaItemRef, {
     url: t.string({
       nullable: true,
       description: 'Where the Beluga image can be fetched; null for Wickson, which keeps no files.',
+      upstreamCalls: free,
       resolve: (m) => belugaField(m, (c) => c.url),
     }),
     capturedAt: t.field({
       type: 'DateTime',
       nullable: true,
       description: 'When the Beluga camera took the image (`timestamp`, in UTC); null for Wickson.',
+      upstreamCalls: free,
       resolve: (m, _a, ctx) =>
         belugaField(m, (c) => belugaTime(c.timestamp, ctx.config.beluga.timeZone)),
     }),
@@ -149,34 +202,49 @@ builder.node(MediaItemRef, {
       nullable: true,
       description:
         'When the item was added to Wickson (`storage.created_at`); null for Beluga, which does not report it.',
+      upstreamCalls: free,
       resolve: (m) => (m.source === 'WICKSON' ? wicksonTime(m.media.storage?.created_at) : null),
     }),
     width: t.int({
       nullable: true,
       description: 'Image width in pixels (Beluga); null for Wickson.',
+      upstreamCalls: free,
       resolve: (m) => belugaField(m, (c) => c.width),
     }),
     height: t.int({
       nullable: true,
       description: 'Image height in pixels (Beluga); null for Wickson.',
+      upstreamCalls: free,
       resolve: (m) => belugaField(m, (c) => c.height),
     }),
     sizeBytes: t.int({
       nullable: true,
       description:
         'File size in bytes: Beluga `size`; Wickson `file_info.file_size` when it sends one.',
+      upstreamCalls: free,
       resolve: (m) =>
         m.source === 'BELUGA' ? m.capture.size : (m.media.file_info.file_size ?? null),
     }),
     detectionsCount: t.int({
       nullable: true,
       description: 'Detections found on the Beluga capture; null for Wickson.',
+      upstreamCalls: free,
       resolve: (m) => belugaField(m, (c) => c.detections_count),
     }),
     summary: t.string({
       nullable: true,
       description:
         'Wickson `metadata.search.summary`; when the list omits it, one detail call per item (batched per request). Null for Beluga.',
+      upstreamCalls: {
+        weight: 1,
+        predict: (input) => {
+          const { holds, count } = input.parent;
+          if (holds.source === 'WICKSON' && holds.from === 'list') {
+            input.charge('wickson', count, 'media-detail');
+          }
+          return [];
+        },
+      },
       resolve: (m, _a, ctx) => (m.source === 'WICKSON' ? wicksonSummary(m, ctx) : null),
     }),
   }),

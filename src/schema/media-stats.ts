@@ -1,13 +1,18 @@
 import type { GatewayContext } from '../context.ts';
 import { fetchedAtOf } from '../upstreams/cache/fetched-at.ts';
 import { builder } from './builder.ts';
+import { chargeSetCounts, chargeWicksonDetail, chargeWicksonDetailById } from './cost/loads.ts';
+import { type FieldCalls, free } from './cost/types.ts';
 import { MediaType } from './enums.ts';
 import { notFound } from './errors.ts';
 import {
   type BelugaCollectionParent,
+  belugaCounted,
   belugaDto,
   belugaProjectId,
+  type CollectionHolds,
   type CollectionParent,
+  hasCounts,
   type WicksonCollectionModel,
   wicksonDetail,
 } from './models.ts';
@@ -27,11 +32,46 @@ export const MediaTypeCountRef = builder
       mediaType: t.field({
         type: MediaType,
         description: 'The media type.',
+        upstreamCalls: free,
         resolve: (m) => m.mediaType,
       }),
       count: t.exposeInt('count', { description: 'Number of items of that type.' }),
     }),
   });
+
+/** A count the set's payload carries: a summary loads the set, a write's answer its detail. */
+const fromSetCounts: FieldCalls<CollectionHolds> = {
+  weight: 1,
+  predict: (input) => {
+    chargeSetCounts(input);
+    return [];
+  },
+};
+
+/** Occurrence and taxon counts: computed only by a detail or a list with `with_counts`. */
+const occurrenceCounts: FieldCalls<CollectionHolds> = {
+  weight: 1,
+  predict: (input) => {
+    const { holds, count } = input.parent;
+    if (holds.source !== 'BELUGA') return [];
+    if (holds.payload === 'full' && !holds.withCounts) input.charge('beluga', count, 'counts');
+    else chargeSetCounts(input);
+    return [];
+  },
+};
+
+/** Beluga: one captures call per set; Wickson: the collection's detail. */
+function captureDateCalls(end: 'first' | 'last'): FieldCalls<CollectionHolds> {
+  return {
+    weight: 1,
+    predict: (input) => {
+      const { holds, count } = input.parent;
+      if (holds.source === 'BELUGA') input.charge('beluga', count, `capture-date-${end}`);
+      else chargeWicksonDetail(input);
+      return [];
+    },
+  };
+}
 
 /** The parent is the collection itself: each field reads or hydrates what it needs. */
 export const MediaCollectionStatsRef = builder.objectRef<CollectionParent>('MediaCollectionStats');
@@ -47,11 +87,15 @@ async function wicksonStats(c: WicksonCollectionModel, ctx: GatewayContext) {
 
 async function belugaCounts(c: BelugaCollectionParent, ctx: GatewayContext) {
   let { dto } = c;
-  if (!dto && !ctx.loaders.baseline) {
+  if (!dto) {
     // A job's summary: one hydration (with counts) serves these and the other stats fields.
     dto = await belugaDto(c, ctx, { counts: true });
   }
-  if (!ctx.loaders.baseline && dto && dto.occurrences_count !== null && dto.taxa_count !== null) {
+  if (!hasCounts(dto)) {
+    // A write's answer: the detail the other count fields load has these too (one shared key).
+    dto = await belugaCounted(c, ctx);
+  }
+  if (dto.occurrences_count !== null && dto.taxa_count !== null) {
     return { occurrencesCount: dto.occurrences_count, taxaCount: dto.taxa_count };
   }
   return ctx.loaders.captureSetCounts.load({ id: c.sourceId, projectId: belugaProjectId(c) });
@@ -78,8 +122,16 @@ MediaCollectionStatsRef.implement({
   fields: (t) => ({
     itemCount: t.int({
       description: 'Number of items: Beluga `source_images_count`, Wickson `item_count`.',
+      upstreamCalls: {
+        weight: 1,
+        predict: (input) => {
+          chargeSetCounts(input);
+          chargeWicksonDetailById(input);
+          return [];
+        },
+      },
       resolve: async (c, _a, ctx) => {
-        if (c.source === 'BELUGA') return (await belugaDto(c, ctx)).source_images_count;
+        if (c.source === 'BELUGA') return (await belugaCounted(c, ctx)).source_images_count;
         if (c.listItem) return c.listItem.item_count;
         return (await wicksonStats(c, ctx)).item_count;
       },
@@ -89,6 +141,7 @@ MediaCollectionStatsRef.implement({
       nullable: true,
       description:
         'Time of the earliest item (Beluga: earliest capture timestamp, one extra call when selected).',
+      upstreamCalls: captureDateCalls('first'),
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA'
           ? captureDate(c, ctx, 'first')
@@ -99,6 +152,7 @@ MediaCollectionStatsRef.implement({
       nullable: true,
       description:
         'Time of the latest item (Beluga: latest capture timestamp, one extra call when selected).',
+      upstreamCalls: captureDateCalls('last'),
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA'
           ? captureDate(c, ctx, 'last')
@@ -108,9 +162,17 @@ MediaCollectionStatsRef.implement({
       type: [MediaTypeCountRef],
       description:
         'Items per media type, largest first (Beluga: all IMAGE; empty when there are none). For a Wickson collection from a list, one detail call; if it fails, the error nulls the nearest nullable parent.',
+      upstreamCalls: {
+        weight: 1,
+        predict: (input) => {
+          chargeSetCounts(input);
+          chargeWicksonDetail(input);
+          return [];
+        },
+      },
       resolve: async (c, _a, ctx) => {
         if (c.source === 'BELUGA') {
-          const count = (await belugaDto(c, ctx)).source_images_count;
+          const count = (await belugaCounted(c, ctx)).source_images_count;
           return count > 0 ? [{ mediaType: 'IMAGE' as const, count }] : [];
         }
         const stats = await wicksonStats(c, ctx);
@@ -123,27 +185,31 @@ MediaCollectionStatsRef.implement({
     withDetectionsCount: t.int({
       nullable: true,
       description: 'Beluga captures with at least one detection; null for Wickson.',
+      upstreamCalls: fromSetCounts,
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA'
-          ? (await belugaDto(c, ctx)).source_images_with_detections_count
+          ? (await belugaCounted(c, ctx)).source_images_with_detections_count
           : null,
     }),
     processedCount: t.int({
       nullable: true,
       description: 'Beluga captures processed by a pipeline; null for Wickson.',
+      upstreamCalls: fromSetCounts,
       resolve: async (c, _a, ctx) =>
-        c.source === 'BELUGA' ? (await belugaDto(c, ctx)).source_images_processed_count : null,
+        c.source === 'BELUGA' ? (await belugaCounted(c, ctx)).source_images_processed_count : null,
     }),
     occurrencesCount: t.int({
       nullable: true,
       description:
         'Beluga occurrences in the set (fetched with counts when the payload lacks them: one call for all sets of a project in a list); null for Wickson.',
+      upstreamCalls: occurrenceCounts,
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA' ? ((await belugaCounts(c, ctx))?.occurrencesCount ?? null) : null,
     }),
     taxaCount: t.int({
       nullable: true,
       description: 'Beluga taxa in the set (fetched like occurrencesCount); null for Wickson.',
+      upstreamCalls: occurrenceCounts,
       resolve: async (c, _a, ctx) =>
         c.source === 'BELUGA' ? ((await belugaCounts(c, ctx))?.taxaCount ?? null) : null,
     }),
@@ -151,6 +217,15 @@ MediaCollectionStatsRef.implement({
       type: 'DateTime',
       description:
         'When the gateway fetched these numbers from the upstream: older than now when they come from the shared cache (README, "Caching").',
+      // The payload the numbers come from: a summary or a bare Wickson id loads it first.
+      upstreamCalls: {
+        weight: 1,
+        predict: (input) => {
+          chargeSetCounts(input);
+          chargeWicksonDetailById(input);
+          return [];
+        },
+      },
       resolve: (c, _a, ctx) => statsFetchedAt(c, ctx),
     }),
   }),

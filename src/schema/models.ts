@@ -11,7 +11,7 @@ import type {
   ProjectDto,
 } from '../upstreams/beluga/schemas.ts';
 import type { CollectionDetailDataDto } from '../upstreams/wickson/schemas.ts';
-import { notFound } from './errors.ts';
+import { notFound, upstreamBadResponse } from './errors.ts';
 
 export type CollectionSourceValue = 'BELUGA' | 'WICKSON';
 
@@ -56,6 +56,19 @@ export type CollectionModel = BelugaCollectionModel | WicksonCollectionModel;
 /** What the Collection type's fields receive: a full model or a job's capture-set summary. */
 export type CollectionParent = BelugaCollectionParent | WicksonCollectionModel;
 
+/**
+ * What an upstream-call declaration (./cost/types.ts) knows of a collection's model. Beluga:
+ * a `full` list or detail payload (`withCounts`: its occurrence and taxon counts were computed,
+ * by a detail or a list with `with_counts`; `projectLoaded`: listed under its project, already
+ * loaded), a job's embedded `summary` (other fields load the set), or a write's answer
+ * (`written`: its counts may be null). Wickson: its `detail`, a `list` entry, or only its `id`
+ * (an item's collection).
+ */
+export type CollectionHolds =
+  | { source: 'BELUGA'; payload: 'full'; withCounts: boolean; projectLoaded: boolean }
+  | { source: 'BELUGA'; payload: 'summary' | 'written' }
+  | { source: 'WICKSON'; payload: 'detail' | 'list' | 'id' };
+
 /** The set's project id, from the payload or the summary (no call). */
 export function belugaProjectId(c: BelugaCollectionParent): number {
   return c.dto ? c.dto.project : c.summary.projectId;
@@ -83,6 +96,45 @@ export async function belugaDto(
   return dto;
 }
 
+/** A capture-set payload that carries its capture counts. */
+export type CountedCaptureSetDto = CaptureSetDto & {
+  source_images_count: number;
+  source_images_with_detections_count: number;
+  source_images_processed_count: number;
+};
+
+export function hasCounts(dto: CaptureSetDto): dto is CountedCaptureSetDto {
+  return (
+    dto.source_images_count !== null &&
+    dto.source_images_with_detections_count !== null &&
+    dto.source_images_processed_count !== null
+  );
+}
+
+/**
+ * The capture-set payload with its counts. Reads always carry them; a write's answer may not (a
+ * create's are null: the new instance has no count annotations). Then the set's detail, which
+ * computes every count, is loaded under one key (`{id, counts}`), so all the count fields of
+ * such an answer share one Beluga call. A detail without them is a bad answer.
+ */
+export async function belugaCounted(
+  c: BelugaCollectionParent,
+  ctx: GatewayContext,
+): Promise<CountedCaptureSetDto> {
+  const dto = await belugaDto(c, ctx);
+  if (hasCounts(dto)) return dto;
+  const detail = await ctx.loaders.captureSet.load({
+    id: c.sourceId,
+    projectId: belugaProjectId(c),
+    counts: true,
+  });
+  if (!detail) throw notFound('The capture set is not visible to this caller.');
+  if (!hasCounts(detail)) {
+    throw upstreamBadResponse('Beluga answered the capture set without its counts.');
+  }
+  return detail;
+}
+
 /** The Wickson detail, fetched only when the model came from the list without it. */
 export async function wicksonDetail(model: WicksonCollectionModel, ctx: GatewayContext) {
   return model.detail ?? (await ctx.loaders.wicksonCollection.load(model.sourceId));
@@ -94,6 +146,9 @@ export interface ProjectModel {
   summary?: { id: number; name: string };
   dto?: ProjectDto;
 }
+
+/** A project's `detail` (a list item or its detail), a job's embedded `summary`, or its `id`. */
+export type ProjectHolds = 'detail' | 'summary' | 'id';
 
 /**
  * A Beluga job: the JobStatus summary embedded in a capture set (with that set's ids), or a full
@@ -107,3 +162,8 @@ export function jobPayload(j: JobModel): JobDto | JobSummary {
   return j.dto ?? (j.summary as JobSummary);
 }
 type JobSummary = JobSummaryDto & { captureSetId: number; projectId: number };
+
+/** A job's full payload, or a summary embedded in a capture set (`set`: that set's flags). */
+export type JobHolds =
+  | { payload: 'detail' }
+  | { payload: 'summary'; set: { withCounts: boolean; projectLoaded: boolean } };

@@ -7,7 +7,7 @@ import { childFields } from './selection.ts';
  * arguments alone, and drops their results: the loads they make (list calls keyed by canonical
  * params) land in the request's DataLoader caches, so the real resolvers, run once the parent
  * resolves, get the same promises. Running the real resolver means the warmed params are exactly
- * the ones the field will compute. Naive mode caches nothing, so nothing is warmed there.
+ * the ones the field will compute.
  */
 export function prefetchChildFields(
   info: GraphQLResolveInfo,
@@ -17,7 +17,6 @@ export function prefetchChildFields(
   fieldNames: readonly string[],
   unless: (childInfo: GraphQLResolveInfo) => boolean = () => false,
 ): void {
-  if (ctx.loaders.baseline) return;
   const type = info.schema.getType(typeName);
   if (!isObjectType(type)) return;
   const fields = type.getFields();

@@ -17,9 +17,22 @@ import {
 } from './connections/jobs.ts';
 import { parsePageArgs } from './connections/page-args.ts';
 import { resolvePage } from './connections/paging.ts';
+import { connection, page, pageListSize, pageSize } from './cost/connections.ts';
 import { CollectionMethod, JobStatus, JobTypeKey } from './enums.ts';
-import type { JobModel } from './models.ts';
+import type { CollectionHolds, JobModel } from './models.ts';
 import { ProjectRef } from './project.ts';
+
+/** List calls one page of `Project.jobs` makes: one per (status, type) pair; 0 when refused. */
+function filterPairs(args: {
+  status?: readonly string[] | null;
+  type?: readonly string[] | null;
+}): number {
+  try {
+    return jobFilterCombinations(args.status, args.type).length;
+  } catch {
+    return 0;
+  }
+}
 
 builder.objectField(ProjectRef, 'collections', (t) =>
   t.field({
@@ -39,6 +52,27 @@ builder.objectField(ProjectRef, 'collections', (t) =>
         type: CollectionOrder,
         description: 'Sort order (default NAME ascending).',
       }),
+    },
+    upstreamCalls: {
+      weight: 2,
+      listSize: pageListSize('first', 'last'),
+      predict: (input) => {
+        const { parent, args } = input;
+        const size = pageSize(args);
+        if (size === null) return [];
+        // A `before` cursor also needs the list's total.
+        const perProject = args.before != null ? 2 : 1;
+        input.charge('beluga', parent.count * perProject, `collections:${JSON.stringify(args)}`);
+        // Selecting a count adds `with_counts` to the same call; the project is the parent.
+        const projectLoaded = parent.holds === 'detail';
+        const holds: CollectionHolds = {
+          source: 'BELUGA',
+          payload: 'full',
+          withCounts: true,
+          projectLoaded,
+        };
+        return connection([{ holds, ...page(parent, size) }]);
+      },
     },
     resolve: (project, args, ctx, info) =>
       resolveCollections(
@@ -70,6 +104,18 @@ builder.objectField(ProjectRef, 'jobs', (t) =>
         type: [JobTypeKey],
         description: 'Only jobs of one of these types (empty or absent: all).',
       }),
+    },
+    upstreamCalls: {
+      weight: MAX_JOB_FILTER_CALLS,
+      listSize: pageListSize('first'),
+      predict: (input) => {
+        const { parent, args } = input;
+        const size = pageSize(args);
+        const pairs = filterPairs(args);
+        if (size === null || pairs === 0) return [];
+        input.charge('beluga', parent.count * pairs, `jobs:${JSON.stringify(args)}`);
+        return connection([{ holds: { payload: 'detail' }, ...page(parent, size) }]);
+      },
     },
     resolve: (project, args, ctx) => {
       const pairs = jobFilterCombinations(args.status, args.type);

@@ -6,14 +6,26 @@ import { listKey } from './connections/cursor.ts';
 import { parsePageArgs } from './connections/page-args.ts';
 import { type PagedSource, resolvePage } from './connections/paging.ts';
 import { connectionType } from './connections/types.ts';
+import { connection, pageListSize, pageSize } from './cost/connections.ts';
+import { chargeProjectDetail } from './cost/loads.ts';
+import { type FieldCalls, free } from './cost/types.ts';
 import { badUserInput, notFound } from './errors.ts';
 import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
-import type { ProjectModel } from './models.ts';
+import type { ProjectHolds, ProjectModel } from './models.ts';
 import { belugaTime } from './normalize/time.ts';
 import { prefetchChildFields } from './prefetch.ts';
 import { selectsCounts } from './selection.ts';
 
 export const ProjectRef = builder.objectRef<ProjectModel>('Project');
+
+/** A field of the project's detail: a project known by id or summary loads it. */
+const fromDetail: FieldCalls<ProjectHolds> = {
+  weight: 1,
+  predict: (input) => {
+    chargeProjectDetail(input);
+    return [];
+  },
+};
 
 /** A project by id through the shared loader; null when missing or hidden (draft). */
 export async function loadProject(
@@ -35,34 +47,49 @@ async function projectDto(p: ProjectModel, ctx: GatewayContext): Promise<Project
 
 builder.node(ProjectRef, {
   description: 'A Beluga (Antenna) project: a monitoring programme owning capture sets and jobs.',
-  id: { resolve: (p) => `BELUGA:${p.sourceId}` },
+  id: { resolve: (p) => `BELUGA:${p.sourceId}`, upstreamCalls: free },
+  loadedById: () => 'detail',
   loadOne: (id, ctx) => settleNode('Project', loadProject(ctx, Number(splitNodeId(id).sourceId))),
   fields: (t) => ({
-    sourceId: t.int({ description: 'The Beluga project id.', resolve: (p) => p.sourceId }),
+    sourceId: t.int({
+      description: 'The Beluga project id.',
+      upstreamCalls: free,
+      resolve: (p) => p.sourceId,
+    }),
     name: t.string({
       description: 'Project name.',
-      resolve: async (p, _a, ctx) =>
-        p.summary && !ctx.loaders.baseline ? p.summary.name : (await projectDto(p, ctx)).name,
+      upstreamCalls: {
+        weight: 1,
+        predict: (input) => {
+          chargeProjectDetail(input, ['detail', 'summary']);
+          return [];
+        },
+      },
+      resolve: async (p, _a, ctx) => (p.summary ? p.summary.name : (await projectDto(p, ctx)).name),
     }),
     description: t.string({
       nullable: true,
       description: 'Free-text description; null when empty.',
+      upstreamCalls: fromDetail,
       resolve: async (p, _a, ctx) => (await projectDto(p, ctx)).description || null,
     }),
     draft: t.boolean({
       nullable: true,
       description: 'Whether the project is a draft (visible to its members only).',
+      upstreamCalls: fromDetail,
       resolve: async (p, _a, ctx) => (await projectDto(p, ctx)).draft,
     }),
     deploymentsCount: t.int({
       nullable: true,
       description: 'Number of monitoring stations (deployments).',
+      upstreamCalls: fromDetail,
       resolve: async (p, _a, ctx) => (await projectDto(p, ctx)).deployments_count ?? null,
     }),
     createdAt: t.field({
       type: 'DateTime',
       nullable: true,
       description: 'When the project was created (UTC).',
+      upstreamCalls: fromDetail,
       resolve: async (p, _a, ctx) =>
         belugaTime((await projectDto(p, ctx)).created_at, ctx.config.beluga.timeZone),
     }),
@@ -70,11 +97,13 @@ builder.node(ProjectRef, {
       type: 'DateTime',
       nullable: true,
       description: 'When the project last changed (UTC).',
+      upstreamCalls: fromDetail,
       resolve: async (p, _a, ctx) =>
         belugaTime((await projectDto(p, ctx)).updated_at, ctx.config.beluga.timeZone),
     }),
     permissions: t.stringList({
       description: 'What the caller may do with the project (Beluga `user_permissions`).',
+      upstreamCalls: fromDetail,
       resolve: async (p, _a, ctx) => (await projectDto(p, ctx)).user_permissions,
     }),
   }),
@@ -87,6 +116,15 @@ builder.queryField('project', (t) =>
     description:
       'A Beluga project by id; null when it does not exist or is a draft the caller is not a member of.',
     args: { sourceId: t.arg.int({ required: true, description: 'The Beluga project id.' }) },
+    upstreamCalls: {
+      weight: 1,
+      predict: (input) => {
+        const id = input.args.sourceId;
+        if (parseBelugaId(String(id)) === null) return [];
+        input.charge('beluga', 1, `project:${id}`);
+        return [{ holds: 'detail' }];
+      },
+    },
     resolve: (_root, { sourceId }, ctx, info) => {
       if (parseBelugaId(String(sourceId)) === null) {
         throw badUserInput('The sourceId is not a valid project id.');
@@ -118,6 +156,16 @@ builder.queryField('projects', (t) =>
     args: {
       first: t.arg.int({ description: forwardArgDocs.first }),
       after: t.arg.string({ description: forwardArgDocs.after }),
+    },
+    upstreamCalls: {
+      weight: 1,
+      listSize: pageListSize('first'),
+      predict: (input) => {
+        const size = pageSize(input.args);
+        if (size === null) return [];
+        input.charge('beluga', 1, `projects:${JSON.stringify(input.args)}`);
+        return connection([{ holds: 'detail', count: size, together: true }]);
+      },
     },
     resolve: (_root, args, ctx) => {
       const key = listKey(['projects']);

@@ -1,5 +1,6 @@
 import type { FieldIssue } from '../upstreams/errors.ts';
 import { builder } from './builder.ts';
+import { free } from './cost/types.ts';
 
 export interface UserErrorModel {
   field: string[] | null;
@@ -14,6 +15,7 @@ export const UserErrorRef = builder.objectRef<UserErrorModel>('UserError').imple
       nullable: true,
       description:
         'Path into the `input` argument, e.g. ["name"] or ["methodArguments", "date_end"].',
+      upstreamCalls: free,
       resolve: (e) => e.field,
     }),
     message: t.exposeString('message', { description: 'What is wrong, as one sentence.' }),

@@ -8,9 +8,10 @@
  * same throughput (the process is CPU-bound then anyway).
  */
 import { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { Gauge, type Registry } from 'prom-client';
 import type { GatewayContext } from '../context.ts';
+import { type ExecuteDone, releaseWhenDelivered } from './delivery.ts';
 
 /** A place in the queue: resolves when admitted, rejects if the caller gives up first. */
 interface Waiter {
@@ -124,8 +125,9 @@ export function registerAdmissionMetrics(slots: CallSlots, registry: Registry): 
 /**
  * The yoga plugin: after the cost check (which sets `budget.predicted`) and the client limits,
  * so a refused operation never takes a slot. The slot is released when execution ends, by
- * `onExecuteDone` or, should execution throw, by the wrapped execute function. One `CallSlots`
- * serves every endpoint of the process (the federation subgraph shares the gateway's).
+ * `onExecuteDone` (for @defer/@stream, once the last payload has gone: delivery.ts) or, should
+ * execution throw, by the wrapped execute function. One `CallSlots` serves every endpoint of the
+ * process (the federation subgraph shares the gateway's).
  */
 export function admissionPlugin(slots: CallSlots): Plugin {
   return {
@@ -134,18 +136,25 @@ export function admissionPlugin(slots: CallSlots): Plugin {
       const predicted = ctx.budget?.predicted;
       const total = predicted ? predicted.beluga + predicted.wickson : 1;
       const started = (release: () => void) => {
+        // An incremental result keeps its slot until its last payload has gone (onExecuteDone).
+        const ended = (result: unknown) => {
+          if (!isAsyncIterable(result)) release();
+          return result;
+        };
         setExecuteFn((executeArgs) => {
           try {
             const result = executeFn(executeArgs);
-            if (isThenable(result)) return Promise.resolve(result).finally(release);
-            release();
-            return result;
+            if (!isThenable(result)) return ended(result) as typeof result;
+            return Promise.resolve(result).then(ended, (error: unknown) => {
+              release();
+              throw error;
+            }) as typeof result;
           } catch (error) {
             release();
             throw error;
           }
         });
-        return { onExecuteDone: release };
+        return { onExecuteDone: (done: ExecuteDone) => releaseWhenDelivered(done, release) };
       };
       const admitted = slots.acquire(total, ctx.scope?.signal);
       if (typeof admitted === 'function') return started(admitted);

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.ts';
 import type { ClientIdInput } from './client-id.ts';
 import type { ClientLimitName, ClientLimits } from './client-limits.ts';
+import { releaseWhenDelivered } from './delivery.ts';
 import { GraphQLError } from './graphql.ts';
 
 const MESSAGES: Record<ClientLimitName, (seconds: number) => string> = {
@@ -54,7 +55,11 @@ export function clientLimitPlugin(options: {
       }
       for (const cap of reservation.caps)
         budget.capUpstream(cap.upstream, cap.calls, cap.retryAfterSeconds);
-      return { onExecuteDone: () => reservation.release(budget.actual) };
+      // With @defer/@stream, after the last payload: the deferred parts' calls count too.
+      return {
+        onExecuteDone: (done) =>
+          releaseWhenDelivered(done, () => reservation.release(budget.actual)),
+      };
     },
   };
 }

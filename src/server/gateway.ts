@@ -7,7 +7,12 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { createRequestContext, type GatewayContext, type UpstreamClients } from '../context.ts';
+import {
+  createRequestContext,
+  type GatewayContext,
+  type RequestContextInput,
+  type UpstreamClients,
+} from '../context.ts';
 import { schema } from '../schema/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
 import { admissionPlugin, CallSlots, registerAdmissionMetrics } from './admission.ts';
@@ -19,6 +24,7 @@ import { corsOptions } from './cors.ts';
 import { maskError } from './errors.ts';
 import { graphiqlOptions, renderOfflineGraphiQL } from './graphiql.ts';
 import type { GraphQLSchema } from './graphql.ts';
+import { incrementalDeliveryPlugins } from './incremental.ts';
 import { lazyChild } from './lazy-logger.ts';
 import { limitPlugins } from './limits.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
@@ -55,6 +61,10 @@ export interface GatewayDeps {
   endpoint?: string;
   /** Per-client limits; defaults to in-memory ones from the config; `false` turns them off. */
   clientLimits?: ClientLimits | false;
+  /** Builds each request's loaders; defaults to src/loaders' `createLoaders`. */
+  loaders?: RequestContextInput['createLoaders'];
+  /** @defer and @stream (src/server/incremental.ts); on unless `false`. */
+  incrementalDelivery?: boolean;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -129,6 +139,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       ...(traced ? [traced.plugin] : []),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       ...(persisted ? [persisted.plugin] : []),
+      ...(deps.incrementalDelivery === false ? [] : incrementalDeliveryPlugins()),
       ...limitPlugins(config),
       ...clientLimits,
       ...(admission ? [admissionPlugin(admission)] : []),
@@ -146,6 +157,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         signal: state.signal,
         onCall,
         onCallStart: traced?.onCallStart(request),
+        createLoaders: deps.loaders,
       });
       state.calls = ctx.calls;
       state.budget = ctx.budget;

@@ -7,11 +7,11 @@ import { flushCompileCache } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { listenErrorMessage } from '../listen-errors.ts';
 import { createUpstreams } from '../upstreams/index.ts';
 import { createClientLimits } from './client-limits.ts';
 import { withCompression } from './compress.ts';
-import { createAdmission, createGateway } from './gateway.ts';
-import { listenErrorMessage } from './listen-errors.ts';
+import { createAdmission, createGateway, type GatewayDeps } from './gateway.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { listenMetrics, type MetricsListener } from './metrics-listener.ts';
@@ -36,6 +36,8 @@ export async function startServer(
     logger?: Logger;
     sleep?: (ms: number) => Promise<void>;
     tracing?: Tracing;
+    /** Builds each request's loaders (GatewayDeps `loaders`). */
+    loaders?: GatewayDeps['loaders'];
   } = {},
 ): Promise<RunningServer> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -70,6 +72,7 @@ export async function startServer(
     isShuttingDown: () => shuttingDown,
     tracing,
     readiness: () => ({ cache: upstreams.cache.readiness() }),
+    loaders: options.loaders,
   };
   const gateway = createGateway(config, deps);
 

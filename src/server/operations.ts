@@ -1,18 +1,23 @@
 /**
  * The HTTP edge of the gateway as one yoga plugin: request ids, /health, /ready, the error
  * allowlist on every GraphQL result, one access-log line per request and request metrics
- * (served on their own listener, metrics-listener.ts, never on the GraphQL port).
+ * (served on their own listener, metrics-listener.ts, never on the GraphQL port). An incremental
+ * result (@defer/@stream) gets the same per payload (incremental-payloads.ts), and its request
+ * ends, for the log, the metrics and the deadline, when its last payload has gone (delivery.ts).
  */
 
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { PartialError } from '../context.ts';
 import type { CallBudget } from '../upstreams/call-budget.ts';
+import { deliver } from './delivery.ts';
 import { sanitizeErrors } from './errors.ts';
 import { GraphQLError, getOperationAST } from './graphql.ts';
+import { type Cleaning, cleanPayload, type Payload } from './incremental-payloads.ts';
 import { type GatewayMetrics, operationLabel } from './metrics.ts';
 import { createRequestState, type createStateStore, type RequestState } from './request-state.ts';
+import { yogaLogger } from './yoga-logger.ts';
 
 export interface OperationsOptions {
   config: Config;
@@ -76,6 +81,46 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
     }
     return state;
   };
+  const errorLog = yogaLogger(logger);
+  const cleaning = (state: RequestState): Cleaning => ({
+    requestId: state.requestId,
+    partials: state.partialErrors ?? [],
+    located: partialGraphQLErrors,
+    cost: () => costExtension(state.budget, config.limits.maxUpstreamCalls),
+    sent: (error) => void state.errorCodes.push(String(error.extensions.code)),
+    log: (raw) => errorLog.error(raw),
+  });
+
+  /** The end of a request: its deadline and listeners go; a GraphQL one is logged and counted. */
+  const finish = (state: RequestState, request: Request, status: number, isGraphQL: boolean) => {
+    state.dispose();
+    const path = state.pathname;
+    if (!isGraphQL) {
+      if (!logger.isLevelEnabled('debug')) return;
+      logger.debug(
+        { requestId: state.requestId, method: request.method, path, status },
+        'http request',
+      );
+      return;
+    }
+    const durationMs = now() - state.startedAt;
+    const operation = operationLabel(state.operation);
+    metrics.observeRequest({ operation, status, durationMs, errorCodes: state.errorCodes });
+    if (!logger.isLevelEnabled('info')) return;
+    logger.info(
+      {
+        requestId: state.requestId,
+        method: request.method,
+        path,
+        operation,
+        status,
+        durationMs: Math.round(durationMs),
+        upstreamCalls: state.calls?.length ?? 0,
+        errorCodes: [...new Set(state.errorCodes)],
+      },
+      'graphql request',
+    );
+  };
 
   return {
     onRequest({ request, url, endResponse }) {
@@ -96,13 +141,26 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
       const state = request ? store.get(request) : undefined;
       if (state) {
         state.operation = getOperationAST(args.document, args.operationName)?.name?.value;
+        state.executed = true;
       }
     },
-    onResultProcess({ request, result, setResult }) {
+    onResultProcess({ request, result, setResult, resultProcessor }) {
       const state = stateOf(request);
-      const results = (Array.isArray(result) ? result : [result]) as Result[];
-      if (results.some((r) => typeof (r as object)[Symbol.asyncIterator as never] === 'function'))
+      if (isAsyncIterable(result)) {
+        // A subscription's event stream (subscribe, not execute) keeps its own lifecycle.
+        if (!state.executed) return;
+        const delivery = deliver(
+          result as AsyncIterable<Payload>,
+          (payload) => cleanPayload(payload, cleaning(state)),
+          request.signal,
+        );
+        state.delivered = delivery.ended;
+        setResult(delivery.payloads as never);
+        // No processor accepts it: yoga answers 406 and nothing will read the payloads.
+        if (!resultProcessor) delivery.close();
         return;
+      }
+      const results = (Array.isArray(result) ? result : [result]) as Result[];
       const partial = partialGraphQLErrors(state.partialErrors?.splice(0) ?? []);
       const cost = costExtension(state.budget, config.limits.maxUpstreamCalls);
       const cleaned = results.map((r, i) => {
@@ -117,53 +175,23 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
     },
     onResponse({ request, response, setResponse }) {
       const state = stateOf(request);
-      const path = state.pathname;
-      state.dispose();
       let final = response;
       if (response.headers.has('x-yoga-id')) {
         // yoga's built-in liveness answers any path ending in /health; only ours is exact.
         final =
-          path === '/health' ? json({ status: 'ok' }, 200) : new Response(null, { status: 404 });
+          state.pathname === '/health'
+            ? json({ status: 'ok' }, 200)
+            : new Response(null, { status: 404 });
         setResponse(final);
       }
       final.headers.set('x-request-id', state.requestId);
       const isGraphQL =
-        path === endpoint && !final.headers.get('content-type')?.includes('text/html');
-      const durationMs = now() - state.startedAt;
-      if (!isGraphQL) {
-        if (!logger.isLevelEnabled('debug')) return;
-        logger.debug(
-          {
-            requestId: state.requestId,
-            method: request.method,
-            path,
-            status: final.status,
-          },
-          'http request',
-        );
-        return;
-      }
-      const operation = operationLabel(state.operation);
-      metrics.observeRequest({
-        operation,
-        status: final.status,
-        durationMs,
-        errorCodes: state.errorCodes,
-      });
-      if (!logger.isLevelEnabled('info')) return;
-      logger.info(
-        {
-          requestId: state.requestId,
-          method: request.method,
-          path,
-          operation,
-          status: final.status,
-          durationMs: Math.round(durationMs),
-          upstreamCalls: state.calls?.length ?? 0,
-          errorCodes: [...new Set(state.errorCodes)],
-        },
-        'graphql request',
-      );
+        state.pathname === endpoint && !final.headers.get('content-type')?.includes('text/html');
+      const { status } = final;
+      // An incremental result is logged, counted and let go of once its last payload has gone.
+      if (state.delivered)
+        void state.delivered.then(() => finish(state, request, status, isGraphQL));
+      else finish(state, request, status, isGraphQL);
     },
   };
 }

@@ -14,6 +14,8 @@ export interface RequestState {
   /** The request URL's path, as yoga parsed it. */
   pathname: string;
   operation: string | undefined;
+  /** The operation ran through execute (a query or mutation), not subscribe. */
+  executed: boolean;
   errorCodes: string[];
   calls: CallRecord[] | undefined;
   /** The request context's call budget: prediction, actual calls, runtime cap. */
@@ -22,6 +24,11 @@ export interface RequestState {
   partialErrors: PartialError[] | undefined;
   /** Aborts at the deadline or when the client goes away; handed to the upstream scope. */
   signal: AbortSignal;
+  /**
+   * For an incremental result (@defer/@stream): settles once its last payload has gone or the
+   * client left. The request ends then, not when its response starts.
+   */
+  delivered: Promise<void> | undefined;
   dispose(): void;
 }
 
@@ -45,11 +52,13 @@ export function createRequestState(
     startedAt: now(),
     pathname,
     operation: undefined,
+    executed: false,
     errorCodes: [],
     calls: undefined,
     budget: undefined,
     partialErrors: undefined,
     signal: controller.signal,
+    delivered: undefined,
     handleEvent() {
       controller.abort(clientSignal.reason);
     },

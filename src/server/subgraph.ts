@@ -22,6 +22,8 @@ export function createSubgraph(config: Config, deps: Omit<GatewayDeps, 'schema'>
     schema: subgraphSchema(),
     endpoint: SUBGRAPH_PATH,
     clientLimits: false,
+    // A router splits @defer itself and never sends it to a subgraph: the directive is unknown here.
+    incrementalDelivery: false,
   });
 }
 

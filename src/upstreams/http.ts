@@ -4,11 +4,14 @@
  * logged without bodies or headers:
  *
  * 1. `takeQuota`: spend one unit of the upstream's quota (Wickson), or refuse before sending.
- * 2. `attemptThroughBreaker`: one HTTP attempt inside the breaker; the body is parsed with the
- *    request's zod schema, a failure is classified by `classify.ts` with this upstream's own
- *    error-body reader.
- * 3. `nextDelay`: decide whether another attempt follows and after how long (at most one retry,
+ * 2. `attemptThroughBreaker`: one HTTP attempt (http-attempt.ts) inside the breaker; the body is
+ *    parsed with the request's zod schema, a failure is classified by `classify.ts` with this
+ *    upstream's own error-body reader, and returned as the attempt's outcome.
+ * 3. `nextStep`: decide whether another attempt follows and after how long (at most one retry,
  *    budgeted and jittered; at most one short 429 wait), or give up with the call's error.
+
+ * The steps return what they did; only the loop in `run` records it (`CallTrace`), for the report
+ * and the error's `sent`.
  *
  * `scope.onCallStart`, when set, sees each logical call start and end (one trace span per call)
  * and adds its headers (`traceparent`) to every attempt.
@@ -27,7 +30,6 @@ import type { z } from 'zod';
 import { type Breaker, BreakerFailure, BreakerOpenError } from './breaker.ts';
 import {
   AttemptFailure,
-  classifyStatus,
   classifyTransport,
   type ErrorBodyReader,
   noErrorBody,
@@ -44,12 +46,10 @@ import {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from './errors.ts';
-import { parseBody } from './parse.ts';
-import { type Exchange, ExchangeError, exchange } from './pool.ts';
+import { type AttemptDeps, abortState, attempt, type Outcome } from './http-attempt.ts';
 import type { QuotaGate } from './quota.ts';
-import { DEFAULT_RETRY_AFTER_MS, RATE_LIMIT_WINDOW_MS, toRetryAfterSeconds } from './rate-limit.ts';
+import { DEFAULT_RETRY_AFTER_MS, toRetryAfterSeconds } from './rate-limit.ts';
 import { reportCall } from './report.ts';
-import { isRequestId } from './request-id.ts';
 import { type RetryBudget, retryBackoffMs, sleep } from './retry.ts';
 import type { CallRecord, CredentialSource, UpstreamHealth, UpstreamScope } from './types.ts';
 
@@ -104,298 +104,217 @@ export interface HttpClient {
 }
 
 const MAX_RATE_LIMIT_WAIT_MS = 1_000;
+/** Headroom a wait must leave before the deadline. */
+const WAIT_MARGIN_MS = 50;
 
-/** What one logical call has done so far; read by the report and by the error's `sent`. */
-interface CallState {
+/** One upstream's HTTP dependencies, resolved once by `createHttp`. */
+type Upstream = HttpDeps & AttemptDeps;
+
+/** What one logical call has done so far; written by `run`'s loop, read by the report. */
+interface CallTrace {
   attempts: number;
   status: number | undefined;
   /** Some attempt may have reached the upstream. */
   sent: boolean;
-  retried: boolean;
-  waited: boolean;
-  /** Headers from the scope's call observer (trace context), sent with every attempt. */
-  traceHeaders: Record<string, string> | undefined;
 }
 
+/** Which of the at-most-once waits a call has used. */
+interface Used {
+  retry: boolean;
+  rateLimitWait: boolean;
+}
+
+type NextStep = { waitMs: number; uses: keyof Used } | { giveUp: UpstreamError };
+
 export function createHttp(deps: HttpDeps): HttpClient {
-  const { upstream, breaker, budget, quota, logger, now } = deps;
-  const readErrorBody = deps.readErrorBody ?? noErrorBody;
-  const origin = new URL(deps.baseUrl).origin;
-
-  /** One logical call: run it, report it once, and map a JSON 404 to null when asked. */
-  async function call<T>(req: HttpRequest<T>, nullOn404: boolean): Promise<T | null> {
-    const started = performance.now();
-    const info: UpstreamCall = { upstream, method: req.method, path: req.path };
-    const observer = req.scope.onCallStart?.({ upstream, method: req.method, route: req.route });
-    const state: CallState = {
-      attempts: 0,
-      status: undefined,
-      sent: false,
-      retried: false,
-      waited: false,
-      traceHeaders: observer?.headers,
-    };
-    const finish = (error: UpstreamError | undefined) => {
-      const record: CallRecord = {
-        upstream,
-        method: req.method,
-        route: req.route,
-        status: state.status,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-        errorCode: error?.code,
-        attempts: state.attempts,
-      };
-      observer?.end(record);
-      reportCall(logger, record, error, info.path, req.scope);
-    };
-    try {
-      const value = await run(req, info, state);
-      finish(undefined);
-      return value;
-    } catch (thrown) {
-      const error = isUpstreamError(thrown)
-        ? thrown
-        : new UpstreamUnavailableError({ ...info, sent: state.sent }, 'failed unexpectedly', {
-            cause: thrown,
-          });
-      if (nullOn404 && error instanceof NotFoundError) {
-        finish(undefined);
-        return null;
-      }
-      finish(error);
-      throw error;
-    }
-  }
-
-  async function run<T>(req: HttpRequest<T>, info: UpstreamCall, state: CallState): Promise<T> {
-    if (req.scope.signal?.aborted)
-      throw new UpstreamTimeoutError({ ...info, sent: false }, 'was aborted before it started');
-    const waitSeconds = req.scope.refuse?.(upstream);
-    if (waitSeconds !== undefined)
-      throw new RateLimitedError({ ...info, sent: false }, 'not called: client limit', waitSeconds);
-    if (req.scope.admit?.(upstream) === false)
-      throw new CallLimitError(
-        { ...info, sent: false },
-        'not called: the request reached MAX_UPSTREAM_CALLS',
-      );
-    const deadline = createDeadline(deps.timeoutMs, req.scope.signal);
-    budget.recordRequest();
-    try {
-      for (;;) {
-        await takeQuota(info, state);
-        try {
-          return await attemptThroughBreaker(req, info, deadline, state);
-        } catch (error) {
-          const waitMs = nextDelay(error, req, deadline, state);
-          try {
-            await sleep(waitMs, deadline.signal);
-          } catch (aborted) {
-            throw classifyTransport(aborted, info, 'headers', abortState(deadline)).error;
-          }
-        }
-      }
-    } finally {
-      deadline.dispose();
-    }
-  }
-
-  /** Step 1. After a 429 wait the upstream's block is ours to ignore once; the budget is not. */
-  async function takeQuota(info: UpstreamCall, state: CallState): Promise<void> {
-    const blockedMs = (await quota?.take({ ignoreBlock: state.waited })) ?? 0;
-    if (blockedMs > 0) {
-      throw new RateLimitedError(
-        { ...info, sent: state.sent },
-        'not called: quota guard',
-        toRetryAfterSeconds(blockedMs),
-      );
-    }
-  }
-
-  /** Step 2. Only transport errors, timeouts and 5xx count against the breaker. */
-  async function attemptThroughBreaker<T>(
-    req: HttpRequest<T>,
-    info: UpstreamCall,
-    deadline: Deadline,
-    state: CallState,
-  ): Promise<T> {
-    try {
-      return await breaker.run(async () => {
-        state.attempts += 1;
-        try {
-          return await attempt(req, info, deadline, state);
-        } catch (error) {
-          if (error instanceof AttemptFailure && error.countsForBreaker) {
-            throw new BreakerFailure(error);
-          }
-          throw error;
-        }
-      });
-    } catch (error) {
-      if (error instanceof BreakerOpenError) {
-        quota?.refund();
-        throw new UpstreamUnavailableError(
-          { ...info, sent: state.sent },
-          `not called: ${error.message}`,
-        );
-      }
-      throw error;
-    }
-  }
-
-  /** Step 3. Milliseconds until the next attempt, or throws the call's final error. */
-  function nextDelay(
-    error: unknown,
-    req: HttpRequest<unknown>,
-    deadline: Deadline,
-    state: CallState,
-  ): number {
-    if (!(error instanceof AttemptFailure)) throw error;
-    if (error.rateLimit) {
-      const waitMs = error.rateLimit.waitMs;
-      const fits = waitMs !== undefined && waitMs + 50 < deadline.remainingMs();
-      quota?.blockFor(waitMs ?? DEFAULT_RETRY_AFTER_MS);
-      if (req.idempotent && !state.waited && fits && waitMs <= MAX_RATE_LIMIT_WAIT_MS) {
-        state.waited = true;
-        return waitMs;
-      }
-      throw error.error;
-    }
-    if (req.idempotent && error.retryable && !state.retried) {
-      const backoff = retryBackoffMs(deps.random);
-      if (backoff + 50 < deadline.remainingMs() && budget.tryRetry()) {
-        state.retried = true;
-        return backoff;
-      }
-    }
-    throw error.error;
-  }
-
-  /** One HTTP exchange: send, read the whole body, classify a failure, parse a success. */
-  async function attempt<T>(
-    req: HttpRequest<T>,
-    info: UpstreamCall,
-    deadline: Deadline,
-    state: CallState,
-  ): Promise<T> {
-    const path = requestPath(info.path, req.query, origin);
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      ...req.headers,
-      ...state.traceHeaders,
-    };
-    const requestId = req.scope.requestId;
-    if (isRequestId(requestId)) headers['x-request-id'] = requestId;
-    const hasBody = req.body !== undefined;
-    if (hasBody) headers['content-type'] = 'application/json';
-
-    let res: Exchange;
-    try {
-      res = await exchange(
-        deps.dispatcher,
-        {
-          origin,
-          path,
-          method: req.method,
-          headers,
-          body: hasBody ? JSON.stringify(req.body) : undefined,
-        },
-        deadline,
-      );
-    } catch (error) {
-      const failed = error instanceof ExchangeError ? error : new ExchangeError(undefined, error);
-      if (failed.status !== undefined) state.status = failed.status;
-      const failure = classifyTransport(
-        failed.cause,
-        failed.status === undefined ? info : { ...info, status: failed.status },
-        failed.phase,
-        abortState(deadline),
-      );
-      if (failed.phase === 'body' || failure.error.sent) state.sent = true;
-      throw failure;
-    }
-    state.sent = true;
-    const status = res.statusCode;
-    state.status = status;
-    const withStatus = { ...info, status };
-    const classifyOptions = {
-      nowMs: now(),
-      credentialSource: req.credential ?? req.scope.credentialSource ?? 'client',
-      readErrorBody,
-      maxRateLimitWaitMs: RATE_LIMIT_WINDOW_MS[upstream],
-    };
-    if (status !== 429) quota?.observe(res.headers, status);
-    if (status >= 300 && status < 400) {
-      // Never followed: the Location may be another origin and would receive our credentials.
-      throw classifyStatus(info, { status, headers: res.headers, text: '' }, classifyOptions);
-    }
-    const text = res.text;
-    if (status < 200 || status >= 300)
-      throw classifyStatus(info, { status, headers: res.headers, text }, classifyOptions);
-    const parsed =
-      status === 204
-        ? parseBody('null', undefined, req.schema, withStatus)
-        : parseBody(text, res.headers['content-type'], req.schema, withStatus);
-    if (parsed.ok) return parsed.value;
-    throw new AttemptFailure(parsed.error, false, false);
-  }
-
-  const read = <T>(req: GetRequest<T>): HttpRequest<T> => ({
-    ...req,
-    method: 'GET',
-    idempotent: true,
-  });
-
+  const up: Upstream = {
+    ...deps,
+    origin: new URL(deps.baseUrl).origin,
+    readErrorBody: deps.readErrorBody ?? noErrorBody,
+  };
   return {
-    get: <T>(req: GetRequest<T>) => call(read(req), false) as Promise<T>,
-    getOrNull: (req) => call(read(req), true),
-    send: <T>(req: HttpRequest<T>) => call(req, false) as Promise<T>,
+    get: <T>(req: GetRequest<T>) => call(up, asRead(req), false) as Promise<T>,
+    getOrNull: (req) => call(up, asRead(req), true),
+    send: <T>(req: HttpRequest<T>) => call(up, req, false) as Promise<T>,
     health: () => ({
-      upstream,
-      breaker: breaker.state(),
-      ...(quota?.blockedUntil() ? { quotaBlockedUntil: quota.blockedUntil() } : {}),
+      upstream: up.upstream,
+      breaker: up.breaker.state(),
+      ...(up.quota?.blockedUntil() ? { quotaBlockedUntil: up.quota.blockedUntil() } : {}),
     }),
   };
 }
 
-function abortState(deadline: Deadline) {
-  return {
-    timedOut: deadline.timedOut(),
-    callerAborted: deadline.callerAborted(),
-    callerGone: deadline.callerGone(),
-    timeoutMs: deadline.timeoutMs,
-  };
+function asRead<T>(req: GetRequest<T>): HttpRequest<T> {
+  return { ...req, method: 'GET', idempotent: true };
 }
 
-/** A dot segment (`.` or `..`) that URL resolution would remove. */
-const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
+/** One logical call: run it, report it once, and map a JSON 404 to null when asked. */
+async function call<T>(up: Upstream, req: HttpRequest<T>, nullOn404: boolean): Promise<T | null> {
+  const started = performance.now();
+  const info: UpstreamCall = { upstream: up.upstream, method: req.method, path: req.path };
+  const observer = req.scope.onCallStart?.({
+    upstream: up.upstream,
+    method: req.method,
+    route: req.route,
+  });
+  const trace: CallTrace = { attempts: 0, status: undefined, sent: false };
+  let error: UpstreamError | undefined;
+  try {
+    return await run(up, req, info, trace, observer?.headers);
+  } catch (thrown) {
+    error = isUpstreamError(thrown)
+      ? thrown
+      : new UpstreamUnavailableError({ ...info, sent: trace.sent }, 'failed unexpectedly', {
+          cause: thrown,
+        });
+    if (!(nullOn404 && error instanceof NotFoundError)) throw error;
+    error = undefined;
+    return null;
+  } finally {
+    const record: CallRecord = {
+      upstream: up.upstream,
+      method: req.method,
+      route: req.route,
+      status: trace.status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      errorCode: error?.code,
+      attempts: trace.attempts,
+    };
+    observer?.end(record);
+    reportCall(up.logger, record, error, info.path, req.scope);
+  }
+}
+
+/** The attempts of one call under one deadline; resolves the parsed value or throws the error. */
+async function run<T>(
+  up: Upstream,
+  req: HttpRequest<T>,
+  info: UpstreamCall,
+  trace: CallTrace,
+  traceHeaders: Record<string, string> | undefined,
+): Promise<T> {
+  const refused = refusedBeforeSending(up.upstream, req, info);
+  if (refused) throw refused;
+  const deadline = createDeadline(up.timeoutMs, req.scope.signal);
+  up.budget.recordRequest();
+  const used: Used = { retry: false, rateLimitWait: false };
+  try {
+    for (;;) {
+      await takeQuota(up, info, trace.sent, used.rateLimitWait);
+      const outcome = await attemptThroughBreaker(up, req, info, deadline, traceHeaders, trace);
+      trace.attempts += 1;
+      const answered = outcome.ok ? outcome : outcome.failure.error;
+      if (answered.status !== undefined) trace.status = answered.status;
+      if (outcome.ok || outcome.failure.error.sent) trace.sent = true;
+      if (outcome.ok) return outcome.value;
+      const next = nextStep(up, outcome.failure, req.idempotent, used, deadline.remainingMs());
+      if ('giveUp' in next) throw next.giveUp;
+      used[next.uses] = true;
+      await pause(next.waitMs, deadline, info);
+    }
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** A call that must not start: the caller is gone, its client limit or the request's cap. */
+function refusedBeforeSending(
+  upstream: UpstreamName,
+  req: HttpRequest<unknown>,
+  info: UpstreamCall,
+): UpstreamError | undefined {
+  const notSent = { ...info, sent: false };
+  if (req.scope.signal?.aborted)
+    return new UpstreamTimeoutError(notSent, 'was aborted before it started');
+  const waitSeconds = req.scope.refuse?.(upstream);
+  if (waitSeconds !== undefined)
+    return new RateLimitedError(notSent, 'not called: client limit', waitSeconds);
+  if (req.scope.admit?.(upstream) === false)
+    return new CallLimitError(notSent, 'not called: the request reached MAX_UPSTREAM_CALLS');
+  return undefined;
+}
+
+/** Step 1. After a 429 wait the upstream's block is ours to ignore once; the budget is not. */
+async function takeQuota(
+  up: Upstream,
+  info: UpstreamCall,
+  sent: boolean,
+  ignoreBlock: boolean,
+): Promise<void> {
+  const blockedMs = (await up.quota?.take({ ignoreBlock })) ?? 0;
+  if (blockedMs > 0) {
+    throw new RateLimitedError(
+      { ...info, sent },
+      'not called: quota guard',
+      toRetryAfterSeconds(blockedMs),
+    );
+  }
+}
 
 /**
- * `path` with `query` appended, as `new URL(path, origin)` with `searchParams.set` would give it
- * (form encoding: space as `+`), without parsing a URL per call; a path with dot segments is
- * still resolved by URL.
+ * Step 2. Only transport errors, timeouts and 5xx count against the breaker; an open breaker
+ * ends the call (nothing was attempted).
  */
-export function requestPath(
-  path: string,
-  query: Record<string, string | number | undefined> | undefined,
-  origin: string,
-): string {
-  const base = DOT_SEGMENT.test(path) ? new URL(path, origin).pathname : path;
-  let search = '';
-  for (const key in query) {
-    const value = query[key];
-    if (value === undefined) continue;
-    search += `${search ? '&' : '?'}${formEncode(key)}=${formEncode(String(value))}`;
+async function attemptThroughBreaker<T>(
+  up: Upstream,
+  req: HttpRequest<T>,
+  info: UpstreamCall,
+  deadline: Deadline,
+  traceHeaders: Record<string, string> | undefined,
+  trace: CallTrace,
+): Promise<Outcome<T>> {
+  try {
+    return await up.breaker.run(async () => {
+      const outcome = await attempt(up, req, info, deadline, traceHeaders);
+      if (!outcome.ok && outcome.failure.countsForBreaker)
+        throw new BreakerFailure(outcome.failure);
+      return outcome;
+    });
+  } catch (error) {
+    if (error instanceof AttemptFailure) return { ok: false, failure: error };
+    if (error instanceof BreakerOpenError) {
+      up.quota?.refund();
+      throw new UpstreamUnavailableError(
+        { ...info, sent: trace.sent },
+        `not called: ${error.message}`,
+      );
+    }
+    throw error;
   }
-  return base + search;
 }
 
-function formEncode(text: string): string {
+/** Step 3. Whether another attempt follows, and after how long; or the call's final error. */
+function nextStep(
+  up: Upstream,
+  failure: AttemptFailure,
+  idempotent: boolean,
+  used: Used,
+  remainingMs: number,
+): NextStep {
+  if (failure.rateLimit) {
+    const waitMs = failure.rateLimit.waitMs;
+    up.quota?.blockFor(waitMs ?? DEFAULT_RETRY_AFTER_MS);
+    const fits =
+      waitMs !== undefined &&
+      waitMs + WAIT_MARGIN_MS < remainingMs &&
+      waitMs <= MAX_RATE_LIMIT_WAIT_MS;
+    if (idempotent && !used.rateLimitWait && fits) return { waitMs, uses: 'rateLimitWait' };
+    return { giveUp: failure.error };
+  }
+  if (idempotent && failure.retryable && !used.retry) {
+    const backoff = retryBackoffMs(up.random);
+    if (backoff + WAIT_MARGIN_MS < remainingMs && up.budget.tryRetry()) {
+      return { waitMs: backoff, uses: 'retry' };
+    }
+  }
+  return { giveUp: failure.error };
+}
+
+/** Waits before the next attempt; the deadline passing (or the caller leaving) ends the call. */
+async function pause(ms: number, deadline: Deadline, info: UpstreamCall): Promise<void> {
   try {
-    return encodeURIComponent(text)
-      .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-      .replace(/%20/g, '+');
-  } catch {
-    // A lone surrogate: URLSearchParams writes U+FFFD for it.
-    return new URLSearchParams([['', text]]).toString().slice(1);
+    await sleep(ms, deadline.signal);
+  } catch (aborted) {
+    throw classifyTransport(aborted, info, 'headers', abortState(deadline)).error;
   }
 }

@@ -135,7 +135,8 @@ export interface BelugaClient {
   listJobs(params: ListJobsParams, scope: UpstreamScope): Promise<JobPage>;
   getJob(id: number, scope: UpstreamScope): Promise<JobDetailDto | null>;
   listCaptures(params: ListCapturesParams, scope: UpstreamScope): Promise<CapturePage>;
-  getCapture(id: number, scope: UpstreamScope): Promise<CaptureDetailDto | null>;
+  /** Antenna requires the capture's `project_id` on its detail (400 without; 404 in another). */
+  getCapture(id: number, projectId: number, scope: UpstreamScope): Promise<CaptureDetailDto | null>;
   /**
    * Writes (contract §7–§8): never retried; `scope` must carry the caller's own token. A DRF
    * 400 rejects with `UpstreamBadRequestError` carrying `fieldErrors`; a 404 with `NotFoundError`.

@@ -96,9 +96,12 @@ export function killAllChildren(): void {
   }
 }
 
+/** `standard` is the gateway as `npm start` runs it; `baseline` the same without batching. */
+export type GatewaySystem = 'standard' | 'baseline';
+
 export interface GatewayProcess {
-  /** The report's system name: the mode, or `reference` for an older commit. */
-  name: 'standard' | 'baseline' | 'reference';
+  /** The report's system name, or `reference` for an older commit. */
+  name: GatewaySystem | 'reference';
   url: string;
   pid: number;
   /** RSS one second after /health first answered, before any load. */
@@ -158,9 +161,19 @@ export function prepareReference(ref: string, log: (msg: string) => void): Refer
   };
 }
 
+/**
+ * How a system starts: `npm start`'s node flags and environment, with its script (the bundle), or
+ * the baseline's (plain-gateway.ts, from the sources); an older commit as it shipped.
+ */
+function command(system: GatewaySystem, reference: Reference | undefined) {
+  if (reference) return { env: {}, nodeArgs: reference.nodeArgs, script: 'src/server/main.ts' };
+  const start = startCommand();
+  return system === 'baseline' ? { ...start, script: 'test/bench/plain-gateway.ts' } : start;
+}
+
 export async function startGateway(options: {
-  mode: 'standard' | 'baseline';
-  /** Run this older commit instead of the working tree (in standard mode). */
+  mode: GatewaySystem;
+  /** Run this older commit instead of the working tree (as `standard`). */
   reference?: Reference;
   belugaUrl: string;
   wicksonUrl: string;
@@ -171,9 +184,7 @@ export async function startGateway(options: {
   timeoutMs?: number;
 }): Promise<GatewayProcess> {
   const port = await freePort();
-  const shipped = options.reference
-    ? { env: {}, nodeArgs: options.reference.nodeArgs, script: 'src/server/main.ts' }
-    : startCommand();
+  const shipped = command(options.mode, options.reference);
   const proc = spawnNode(
     shipped.script,
     [],
@@ -186,7 +197,6 @@ export async function startGateway(options: {
       WICKSON_URL: options.wicksonUrl,
       WICKSON_API_KEY: options.wicksonApiKey,
       WICKSON_HOURLY_BUDGET: '1000000',
-      GATEWAY_MODE: options.mode,
       MAX_UPSTREAM_CALLS: '100000',
       // One load generator is one client: per-client limits off, so the cells measure throughput.
       CLIENT_CALLS_PER_MINUTE: '0',

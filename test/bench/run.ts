@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [--json FILE] [--floor-only] [--connections N] [--reference REF|none]
- * [--queries Q1,…]`: the gateway (standard and baseline, each in its own production-mode process),
- * the reference commit's gateway as it shipped, and the direct-REST floor, on
+ * [--queries Q1,…]`: the gateway (standard, and the baseline: the same with loaders that neither
+ * batch nor cache, each in its own production-mode process), the reference commit's gateway as
+ * it shipped, and the direct-REST floor, on
  * the same queries against the in-process fakes at L = 0 and 20 ms. See ../shared/DESIGN.md,
  * "Performance method". Prints a table and the issue-6 targets; `--json` writes the document.
  */

@@ -155,7 +155,7 @@ describe('Beluga fake: counts, auth, visibility, errors', () => {
       await beluga('/api/v2/projects/23/?with_charts=false').then((r) => r.json),
     ).not.toHaveProperty('summary_data');
     const capture = await beluga('/api/v2/captures/?project_id=23&collections=21&limit=1');
-    const one = await beluga(`/api/v2/captures/${capture.json.results[0].id}/`);
+    const one = await beluga(`/api/v2/captures/${capture.json.results[0].id}/?project_id=23`);
     expect(one.json.collections[0].id).toBe(21);
     expect(one.json.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
   });

@@ -78,12 +78,16 @@ describe('Beluga DRF limit/offset pagination', () => {
     }[];
     const names = byName.map((s) => s.name.toLowerCase());
     expect(names).toEqual([...names].sort());
-    const ignored = (await list('ordering=bogus,-nope')).json.results.map(
-      (s: { id: number }) => s.id,
+    type Listed = { id: number; updated_at: string };
+    const ignored = (await list('ordering=bogus,-nope')).json.results.map((s: Listed) => s.id);
+    const byDefault = (await list('limit=100')).json.results as Listed[];
+    expect(ignored).toEqual(byDefault.slice(0, 20).map((s) => s.id));
+    // No (valid) ordering: newest updated_at first (Antenna PR #1381), ties by id.
+    const newestFirst = [...byDefault].sort(
+      (a, b) => b.updated_at.localeCompare(a.updated_at) || a.id - b.id,
     );
-    const byId = (await list('')).json.results.map((s: { id: number }) => s.id);
-    expect(ignored).toEqual(byId);
-    expect(byId).toEqual([...byId].sort((a, b) => a - b));
+    expect(byDefault.map((s) => s.id)).toEqual(newestFirst.map((s) => s.id));
+    expect(new Set(byDefault.map((s) => s.updated_at)).size).toBeGreaterThan(10);
     const counts = (await list('ordering=-source_images_count,id&limit=100')).json.results.map(
       (s: { source_images_count: number }) => s.source_images_count,
     );

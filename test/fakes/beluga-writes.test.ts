@@ -35,9 +35,9 @@ describe('Beluga fake: capture-set writes', () => {
       method: 'interval',
       kwargs: { minute_interval: 15, date_start: '2024-06-01' },
       source_images: url(`/api/v2/captures/?collections=${id}`),
-      source_images_count: 0,
-      source_images_with_detections_count: 0,
-      source_images_processed_count: 0,
+      source_images_count: null,
+      source_images_with_detections_count: null,
+      source_images_processed_count: null,
       occurrences_count: null,
       taxa_count: null,
       description: '',
@@ -51,7 +51,13 @@ describe('Beluga fake: capture-set writes', () => {
     expect(after.json.count).toBe(before.json.count + 1);
     expect(after.json.results.map((s: Json) => s.id)).toContain(id);
     const detail = await get(url(`${SETS}${id}/`), member);
-    expect(detail.json).toMatchObject({ name: 'Dusk only', occurrences_count: 0 });
+    expect(detail.json).toMatchObject({
+      name: 'Dusk only',
+      source_images_count: 0,
+      source_images_with_detections_count: 0,
+      source_images_processed_count: 0,
+      occurrences_count: 0,
+    });
     expect(detail.headers.allow).toBe('GET, PUT, PATCH, DELETE, HEAD, OPTIONS');
   });
 
@@ -116,7 +122,9 @@ describe('Beluga fake: capture-set writes', () => {
       description: 'Tidied',
       updated_at: '2026-06-01T12:00:00',
     });
-    expect(typeof patched.json.occurrences_count).toBe('number');
+    // Antenna's update answers from the list queryset: capture counts, no occurrence counts.
+    expect(typeof patched.json.source_images_count).toBe('number');
+    expect(patched.json.occurrences_count).toBeNull();
     const put = await send(url(`${SETS}${id}/`), 'PUT', { description: 'x' }, member);
     expect(put.status).toBe(400);
     expect(put.json).toEqual({

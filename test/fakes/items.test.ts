@@ -35,7 +35,7 @@ describe('Fake items agree with their collections’ stats', () => {
     );
     expect(newest.json.results[0].id).toBe(captures.at(-1)!.id);
 
-    const detail = await beluga(`/api/v2/captures/${captures[7]!.id}/`);
+    const detail = await beluga(`/api/v2/captures/${captures[7]!.id}/?project_id=23`);
     expect(detail.json).toMatchObject({
       id: captures[7]!.id,
       timestamp: stamps[7],
@@ -66,13 +66,31 @@ describe('Fake items agree with their collections’ stats', () => {
     const member = await beluga(path, token(FAKE_MEMBER_TOKEN));
     expect(member.status).toBe(200);
     const captureId = member.json.results[0].id as number;
+    const detail = `/api/v2/captures/${captureId}/?project_id=${project}`;
     for (const headers of [{}, token(FAKE_OUTSIDER_TOKEN)]) {
       expect((await beluga(path, headers)).status).toBe(404);
-      expect((await beluga(`/api/v2/captures/${captureId}/`, headers)).status).toBe(404);
+      expect((await beluga(detail, headers)).status).toBe(404);
     }
-    expect((await beluga(`/api/v2/captures/${captureId}/`, token(FAKE_MEMBER_TOKEN))).status).toBe(
-      200,
-    );
+    expect((await beluga(detail, token(FAKE_MEMBER_TOKEN))).status).toBe(200);
+  });
+
+  it("a capture's detail requires its project_id, as Antenna's does", async () => {
+    const id = 21 * 100_000 + 7;
+    const without = await beluga(`/api/v2/captures/${id}/`);
+    expect([without.status, without.json]).toEqual([
+      400,
+      { project_id: ['This field is required.'] },
+    ]);
+    const notInt = await beluga(`/api/v2/captures/${id}/?project_id=x`);
+    expect([notInt.status, notInt.json]).toEqual([
+      400,
+      { project_id: ['A valid integer is required.'] },
+    ]);
+    for (const project of [99999, 1]) {
+      const other = await beluga(`/api/v2/captures/${id}/?project_id=${project}`);
+      expect([other.status, other.json]).toEqual([404, { detail: 'Not found.' }]);
+    }
+    expect((await beluga(`/api/v2/captures/${id}/?project_id=23`)).status).toBe(200);
   });
 
   it('research_papers holds 17 media items: 12 documents, 3 images, 2 videos, within its dates', async () => {

@@ -66,7 +66,7 @@ describe('_service { sdl }', () => {
     const sdl = (body.data!._service as { sdl: string }).sdl;
     expect(sdl).toBe(printedSubgraphSchema());
     expect(sdl).toContain(
-      '@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])',
+      '@link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@cost", "@listSize"])',
     );
     const keys = Object.fromEntries(
       parse(sdl)

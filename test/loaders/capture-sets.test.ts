@@ -1,5 +1,6 @@
 /** Capture-set loaders: given these loads in one tick, the client saw exactly these calls. */
 import { describe, expect, it } from 'vitest';
+import { plainLoaders } from '../helpers/plain-loaders.ts';
 import { captureSet, fakeBeluga, job, loadersOver } from './fake-beluga.ts';
 
 const data = () => ({
@@ -101,9 +102,9 @@ describe('captureSet', () => {
     expect(beluga.calls.at(-1)).toBe('getCaptureSet 21');
   });
 
-  it('the baseline batches nothing: one detail per load', async () => {
+  it('with batching and caching off, one detail per load', async () => {
     const beluga = fakeBeluga(data());
-    const loaders = loadersOver(beluga, { GATEWAY_MODE: 'baseline' });
+    const loaders = loadersOver(beluga, {}, plainLoaders);
     await Promise.all([
       loaders.captureSet.load({ id: '21', projectId: 23 }),
       loaders.captureSet.load({ id: '22', projectId: 23 }),

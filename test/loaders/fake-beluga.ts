@@ -4,7 +4,7 @@
  */
 import { pino } from 'pino';
 import { configFrom } from '../../src/config.ts';
-import { createLoaders, type Loaders } from '../../src/loaders/index.ts';
+import { createLoaders, type LoaderDeps, type Loaders } from '../../src/loaders/index.ts';
 import type {
   CaptureSetDto,
   JobDto,
@@ -177,8 +177,12 @@ const noWickson = new Proxy({} as WicksonClient, {
 });
 
 /** One request's loaders over the fake, as the context builds them. */
-export function loadersOver(beluga: FakeBeluga, env: Record<string, string> = {}): Loaders {
-  return createLoaders({
+export function loadersOver(
+  beluga: FakeBeluga,
+  env: Record<string, string> = {},
+  create: (deps: LoaderDeps) => Loaders = createLoaders,
+): Loaders {
+  return create({
     clients: { beluga: beluga.client, wickson: noWickson },
     scope: { authorization: undefined, signal: undefined, requestId: 'test' },
     config: configFrom(env),

@@ -363,6 +363,32 @@ describe('MediaItem as a node', () => {
     expect(stack.calls().routes).toEqual({ 'beluga:captures.detail': 1 });
   });
 
+  it("a capture's id carries its project (Antenna's detail requires project_id); an id without it reads the set first", async () => {
+    const page = await itemsPage('BELUGA', '21', 'first: 1');
+    const id = page.edges[0]!.node.id;
+    expect(Buffer.from(id, 'base64url').toString()).toBe('MediaItem:BELUGA:21:2100000:23');
+    const lookup = `query($id: ID!) { node(id: $id) { id ... on MediaItem { sourceId } } }`;
+    stack.resetLedgers();
+    await stack.query(lookup, { id });
+    const sent = stack.fakes.beluga.control.ledger.entries();
+    expect(sent.map((e) => [e.path, e.query])).toEqual([
+      ['/api/v2/captures/2100000/', { project_id: '23' }],
+    ]);
+    const legacy = Buffer.from('MediaItem:BELUGA:21:2100000').toString('base64url');
+    stack.resetLedgers();
+    const { body } = await stack.query(lookup, { id: legacy });
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.node).toEqual({ id, sourceId: '2100000' });
+    expect(stack.calls().routes).toEqual({
+      'beluga:collections.detail': 1,
+      'beluga:captures.detail': 1,
+    });
+    expect((body as { extensions?: { cost?: unknown } }).extensions?.cost).toMatchObject({
+      predicted: { beluga: 2 },
+      actual: { beluga: 2 },
+    });
+  });
+
   it('nodes(ids:) resolves media items with one detail call each and no collection call', async () => {
     const page = await itemsPage('WICKSON', 'research_papers', 'first: 3');
     const ids = page.edges.map((e) => e.node.id);

@@ -1,5 +1,7 @@
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CALLS_EXTENSION } from '../../src/schema/cost/plugin.ts';
+import { free } from '../../src/schema/cost/types.ts';
 import { BUSY_MESSAGE, CallSlots } from '../../src/server/admission.ts';
 import { createMetrics } from '../../src/server/metrics.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
@@ -137,12 +139,17 @@ describe('a request that waits past its deadline', () => {
         // Holds its slot until the test opens the gate, whatever the deadline says.
         held: {
           type: GraphQLString,
+          extensions: { [CALLS_EXTENSION]: free },
           resolve: () => {
             entered();
             return gate.then(() => 'done');
           },
         },
-        quick: { type: GraphQLString, resolve: () => 'quick' },
+        quick: {
+          type: GraphQLString,
+          extensions: { [CALLS_EXTENSION]: free },
+          resolve: () => 'quick',
+        },
       },
     }),
   });

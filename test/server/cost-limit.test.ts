@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/schema/global-id.ts';
+import { plainLoaders } from '../helpers/plain-loaders.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
 let stack: Stack;
@@ -122,10 +123,11 @@ describe('the backend-for-frontend query', () => {
 
 describe('the runtime cap', () => {
   it('fails upstream reads past MAX_UPSTREAM_CALLS and keeps the rest of the response', async () => {
-    // The benchmark baseline mode loads each project by itself: more calls than the prediction,
-    // which describes the standard mode. That is the prediction error the cap bounds.
+    // Loaders without batching load each project by itself: more calls than the prediction,
+    // which describes the gateway's own loaders. That is the prediction error the cap bounds.
     const baseline = await startStack({
-      config: { GATEWAY_MODE: 'baseline', MAX_UPSTREAM_CALLS: '5' },
+      config: { MAX_UPSTREAM_CALLS: '5' },
+      gateway: { loaders: plainLoaders },
     });
     try {
       const { status, body } = await baseline.query(

@@ -173,6 +173,12 @@ const cases: {
     ledger: [0, 2],
   },
   {
+    rule: "a job's set summary loads the set for its stats' fetch time",
+    query: `{ job(sourceId: 1146) { collection { stats { fetchedAt } } } }`,
+    predicted: [2, 0],
+    ledger: [2, 0],
+  },
+  {
     rule: 'variable defaults set the page size',
     query: `query($n: Int = 4) { collections(first: $n, filter: { sources: [BELUGA] }) { edges { node { stats { firstItemDate } } } } }`,
     predicted: [5, 0],
@@ -216,6 +222,29 @@ describe('mutations: one Beluga write each, plus the reads their payload selects
       4,
       4,
     ));
+
+  it('two aliases of one action are two writes, each with its own read of the set', () =>
+    write(
+      `mutation { a: runJob(input: {id: "${job}"}) { job { collection { jobs { status } } } }
+                  b: runJob(input: {id: "${job}"}) { job { collection { jobs { status } } } } }`,
+      4,
+      4,
+    ));
+
+  it("a new set's counts: one read of its detail for all of them, at most", async () => {
+    stack.fakes.beluga.control.reset();
+    const { body } = await stack.query(
+      `mutation { createCollection(input: {projectId: 90, name: "Counted", method: FULL}) {
+        collection { stats { itemCount withDetectionsCount processedCount occurrencesCount
+                             taxaCount mediaTypeDistribution { count } fetchedAt } } } }`,
+      undefined,
+      member,
+    );
+    const cost = (body as { extensions?: { cost?: Cost } }).extensions?.cost as Cost;
+    expect(body.errors).toBeUndefined();
+    expect(cost.predicted).toEqual({ beluga: 2, wickson: 0 });
+    expect(stack.calls().beluga).toBeLessThanOrEqual(2);
+  });
 
   it('populate: the answer holds only the job id; its status reads the job', async () => {
     await write(

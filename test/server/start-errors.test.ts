@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listenErrorMessage } from '../../src/server/listen-errors.ts';
+import { listenErrorMessage } from '../../src/listen-errors.ts';
 
 let busy: Server;
 let busyPort: number;

@@ -26,6 +26,33 @@ describe('seed payloads', () => {
   });
 });
 
+describe('answers of the real Antenna', () => {
+  it("a create's 201 (null capture counts, as Antenna sends them) parses as CaptureSetDto", () => {
+    // Recorded from Antenna at 731cc2a: POST /api/v2/captures/collections/ as a project manager.
+    const created = {
+      id: 6,
+      details: 'http://127.0.0.1:8765/api/v2/captures/collections/6/',
+      name: 'probe-fid-1',
+      project: 1,
+      method: 'random',
+      kwargs: { size: 3 },
+      source_images: 'http://127.0.0.1:8765/api/v2/captures/?collections=6',
+      source_images_count: null,
+      source_images_with_detections_count: null,
+      source_images_processed_count: null,
+      occurrences_count: null,
+      taxa_count: null,
+      description: '',
+      jobs: [],
+      created_at: '2026-12-05T08:43:24.525187',
+      updated_at: '2026-12-05T08:43:24.525294',
+      user_permissions: ['update', 'populate', 'delete'],
+    };
+    const parsed = CaptureSetDto.safeParse(created);
+    expect(parsed.success && parsed.data.source_images_count).toBeNull();
+  });
+});
+
 describe('seed payloads through the clients', () => {
   const fakes = useFakes({ belugaPublicUrl: 'https://api.beluga.insectai.org' });
   afterAll(closeHarnesses);

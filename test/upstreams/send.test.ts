@@ -230,3 +230,48 @@ describe('error-body reader', () => {
     expect(error).toBeInstanceOf(UpstreamAuthFailedError);
   });
 });
+
+describe('request target', () => {
+  const values = [
+    'plain',
+    'a b',
+    "!'()~*-._",
+    '+&=?#/%',
+    'ünïcødé 🐝',
+    'SUCCESS,FAILURE',
+    '-created_at',
+    '',
+  ];
+  const get = (path: string, query?: Record<string, string | number | undefined>) =>
+    http().get({ path, route: path, schema: Ok, scope, ...(query ? { query } : {}) });
+
+  it('sends every query value so that the upstream reads back exactly what was given', async () => {
+    for (const value of values) {
+      await get('/api/v2/jobs/', { q: value, limit: 50, skipped: undefined, [`k ${value}`]: 1 });
+      const url = new URL(seen.at(-1)?.url ?? '', origin);
+      expect(url.pathname).toBe('/api/v2/jobs/');
+      expect([...url.searchParams]).toEqual([
+        ['q', value],
+        ['limit', '50'],
+        [`k ${value}`, '1'],
+      ]);
+    }
+  });
+
+  it('sends a lone surrogate as U+FFFD instead of failing the call', async () => {
+    await get('/api/v2/jobs/', { q: '\ud800 lone' });
+    expect(new URL(seen.at(-1)?.url ?? '', origin).searchParams.get('q')).toBe('\ufffd lone');
+  });
+
+  it('keeps an encoded path and resolves dot segments as URL does', async () => {
+    for (const path of [
+      '/v1/media/collections/a%2Fb',
+      '/v1/media/..',
+      '/v1/./media/x',
+      '/a/.../b',
+    ]) {
+      await get(path);
+      expect(seen.at(-1)?.url).toBe(new URL(path, origin).pathname);
+    }
+  });
+});

@@ -88,8 +88,35 @@ export function link(req: FakeRequest, path: string, query?: string): string {
   return `${req.origin}${path}${formatApi ? '?format=api' : ''}${query ? `?${query}` : ''}`;
 }
 
-export function truthy(value: string | null): boolean {
-  return value !== null && ['true', '1', 't', 'yes', 'y', 'on'].includes(value.toLowerCase());
+/** The value Django reads for a query parameter: `QueryDict[name]` is its last value. */
+function lastValue(req: FakeRequest, name: string): string | null {
+  return req.query.getAll(name).at(-1) ?? null;
+}
+
+/**
+ * Django's `forms.BooleanField().clean(value)`, how Antenna reads `with_counts`, `with_charts`
+ * and `with_detections` (`ami/main/api/views.py`): only `""`, `false` and `0`, in any case, are
+ * false; anything else (`no`, `off`, `f` included) is true.
+ */
+export function formBoolean(value: string): boolean {
+  return !['', 'false', '0'].includes(value.toLowerCase());
+}
+
+/** A query flag read with `forms.BooleanField`; `absent` when the parameter is not there. */
+export function queryFlag(req: FakeRequest, name: string, absent: boolean): boolean {
+  const value = lastValue(req, name);
+  return value === null ? absent : formBoolean(value);
+}
+
+/**
+ * Antenna's `url_boolean_param` (`ami/utils/fields.py`), for `start_now`, `no_async`, `ids_only`
+ * and `incomplete_only`: absent is false, a bare `?name` (empty value) is true, any other value
+ * reads as `forms.BooleanField`.
+ */
+export function urlBooleanParam(req: FakeRequest, name: string): boolean {
+  const value = lastValue(req, name);
+  if (value === null) return false;
+  return value === '' || formBoolean(value);
 }
 
 /** `project_id`: absent → null; not an integer → 400; `required` and absent → 400. */

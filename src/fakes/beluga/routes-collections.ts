@@ -11,8 +11,8 @@ import {
   parseOrdering,
   pkParam,
   projectIdParam,
+  queryFlag,
   sortBy,
-  truthy,
 } from './drf.ts';
 import { createListCache } from './list-cache.ts';
 import { captureSet } from './serialize.ts';
@@ -31,12 +31,20 @@ const ORDERING = [
   'occurrences_count',
 ];
 
-/** `with_counts` present (any value) makes `project_id` mandatory, on list and detail. */
-function countsParams(req: FakeRequest) {
-  const present = req.query.has('with_counts');
-  const projectId = projectIdParam(req, present);
-  return { projectId, withCounts: present && truthy(req.query.get('with_counts')) };
+/**
+ * `with_counts` present (any value) makes `project_id` mandatory, on list and detail; its value
+ * reads as Django's forms.BooleanField; absent, lists leave the counts out and the detail has them.
+ */
+function countsParams(req: FakeRequest, detail: boolean) {
+  const projectId = projectIdParam(req, req.query.has('with_counts'));
+  return { projectId, withCounts: queryFlag(req, 'with_counts', detail) };
 }
+
+/**
+ * With no valid `ordering`, the most recently updated first (Antenna PR #1381, RolnickLab/antenna:
+ * the capture-set viewset's default ordering became `-updated_at`); ties by id.
+ */
+const DEFAULT_ORDER = [{ field: 'updated_at', desc: true }];
 
 function sortValue(set: CaptureSetRecord, field: string): string | number {
   switch (field) {
@@ -62,7 +70,7 @@ function sortValue(set: CaptureSetRecord, field: string): string | number {
 }
 
 export function listCollections(req: FakeRequest, viewer: Viewer): FakeResponse {
-  const { projectId, withCounts } = countsParams(req);
+  const { projectId, withCounts } = countsParams(req, false);
   const method = req.query.get('method');
   if (method !== null && method !== '' && !METHODS.includes(method))
     throw choiceError('method', method);
@@ -78,7 +86,7 @@ export function listCollections(req: FakeRequest, viewer: Viewer): FakeResponse 
         (scoped === null || s.project === scoped) &&
         (!method || s.method === method),
     );
-    return sortBy(sets, ordering, sortValue);
+    return sortBy(sets, ordering.length > 0 ? ordering : DEFAULT_ORDER, sortValue);
   });
   const page = paginate(req, sorted, 20);
   return {
@@ -86,17 +94,15 @@ export function listCollections(req: FakeRequest, viewer: Viewer): FakeResponse 
     body: {
       ...page,
       results: page.results.map((s) => captureSet(req, viewer, s, withCounts)),
-      user_permissions: listPermissions(viewer, scoped),
+      user_permissions: listPermissions(viewer, scoped, 'sourceimagecollection'),
     },
   };
 }
 
 export function getCollection(req: FakeRequest, viewer: Viewer, rawId: string): FakeResponse {
   const id = pkParam(rawId);
-  const present = req.query.has('with_counts');
-  countsParams(req);
+  const { withCounts } = countsParams(req, true);
   const set = viewer.dataset.captureSets.get(id);
   if (!set || !visibleProject(viewer, set.project)) throw notFound();
-  const withCounts = !present || truthy(req.query.get('with_counts'));
   return { status: 200, body: captureSet(req, viewer, set, withCounts) };
 }

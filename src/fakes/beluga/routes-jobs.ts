@@ -4,7 +4,7 @@ import type { JobRecord } from '../dataset.ts';
 import { JOB_STATUSES, JOB_TYPE_NAMES } from '../dataset-jobs.ts';
 import { parseIntStrict } from '../http-utils.ts';
 import type { FakeRequest, FakeResponse } from '../types.ts';
-import { canSee, listPermissions, type Viewer } from './access.ts';
+import { canSee, jobPermissions, listPermissions, type Viewer } from './access.ts';
 import {
   HttpError,
   notFound,
@@ -13,6 +13,7 @@ import {
   pkParam,
   projectIdParam,
   sortBy,
+  urlBooleanParam,
 } from './drf.ts';
 import { createListCache } from './list-cache.ts';
 import { jobBody } from './serialize-job.ts';
@@ -119,7 +120,7 @@ function filters(req: FakeRequest, viewer: Viewer): Filter[] {
   const slugs = value('pipeline__slug__in');
   if (slugs !== null)
     out.push((j) => j.pipeline !== null && slugs.split(',').includes(j.pipeline.slug));
-  if (['1', 'true'].includes(value('incomplete_only') ?? '')) out.push((j) => !FINAL.has(j.status));
+  if (urlBooleanParam(req, 'incomplete_only')) out.push((j) => !FINAL.has(j.status));
   const search = value('search')?.toLowerCase();
   if (search)
     out.push((j) => search.split(/[\s,]+/).every((term) => j.name.toLowerCase().includes(term)));
@@ -146,13 +147,23 @@ export function listJobs(req: FakeRequest, viewer: Viewer): FakeResponse {
     const terms = ordering.length ? ordering : [{ field: 'created_at', desc: true }];
     return sortBy(jobs, terms, sortValue);
   });
-  const page = paginate(req, sorted, 20);
+  // `ids_only` (the worker's claim-next-job call, Antenna issue #1265): minimal items, one per
+  // page unless `limit` is given. Antenna also shuffles them; the fake keeps its order.
+  const idsOnly = urlBooleanParam(req, 'ids_only');
+  const page = paginate(req, sorted, idsOnly && !req.query.has('limit') ? 1 : 20);
+  const item: (j: JobRecord) => unknown = idsOnly
+    ? (j) => ({
+        id: j.id,
+        pipeline_slug: j.pipeline?.slug ?? null,
+        user_permissions: jobPermissions(viewer, j.project, j.jobType.key),
+      })
+    : (j) => jobBody(req, viewer, j, false);
   return {
     status: 200,
     body: {
       ...page,
-      results: page.results.map((j) => jobBody(req, viewer, j, false)),
-      user_permissions: listPermissions(viewer, scoped),
+      results: page.results.map(item),
+      user_permissions: listPermissions(viewer, scoped, 'job'),
     },
   };
 }

@@ -3,7 +3,7 @@ import type { ProjectRecord } from '../dataset.ts';
 import { parseIntStrict } from '../http-utils.ts';
 import type { FakeRequest, FakeResponse } from '../types.ts';
 import { canSee, isMember, type Viewer } from './access.ts';
-import { HttpError, notFound, paginate, parseOrdering, pkParam, sortBy } from './drf.ts';
+import { HttpError, notFound, paginate, parseOrdering, pkParam, queryFlag, sortBy } from './drf.ts';
 import { projectDetail, projectItem } from './serialize.ts';
 
 const ORDERING = [
@@ -77,8 +77,7 @@ export function listProjects(req: FakeRequest, viewer: Viewer): FakeResponse {
 export function getProject(req: FakeRequest, viewer: Viewer, rawId: string): FakeResponse {
   const project = viewer.dataset.projects.get(pkParam(rawId));
   if (!canSee(viewer, project)) throw notFound();
-  const charts = req.query.get('with_charts');
-  const withCharts =
-    charts === null || !['false', '0', 'f', 'no', 'off'].includes(charts.toLowerCase());
+  // forms.BooleanField: `no`, `off` and `f` are true; only "", false and 0 turn the charts off.
+  const withCharts = queryFlag(req, 'with_charts', true);
   return { status: 200, body: projectDetail(req, viewer, project, withCharts) };
 }

@@ -3,7 +3,7 @@
 import type { JobRecord } from '../dataset.ts';
 import { FINAL_STATUSES } from '../dataset-jobs.ts';
 import type { FakeRequest } from '../types.ts';
-import { permissions, type Viewer } from './access.ts';
+import { jobPermissions, objectPermissions, pipelinePermissions, type Viewer } from './access.ts';
 import { link } from './drf.ts';
 import { setPermissions } from './serialize.ts';
 
@@ -108,7 +108,7 @@ export function jobBody(req: FakeRequest, viewer: Viewer, job: JobRecord, detail
   const { dataset } = viewer;
   const project = dataset.projects.get(job.project)!;
   const set = job.captureSet === null ? null : dataset.captureSets.get(job.captureSet)!;
-  const projectPerms = permissions(viewer, job.project, 'project');
+  const projectPerms = objectPermissions(viewer, job.project, 'project');
   return {
     id: job.id,
     details: link(req, `/api/v2/jobs/${job.id}/`),
@@ -144,7 +144,7 @@ export function jobBody(req: FakeRequest, viewer: Viewer, job: JobRecord, detail
           version_name: '',
           created_at: job.pipeline.createdAt,
           updated_at: job.pipeline.createdAt,
-          user_permissions: projectPerms,
+          user_permissions: pipelinePermissions(viewer),
         }
       : null,
     status: job.status,
@@ -171,6 +171,6 @@ export function jobBody(req: FakeRequest, viewer: Viewer, job: JobRecord, detail
         : null,
     dispatch_mode: job.dispatchMode,
     ...(detail ? { result: null } : {}),
-    user_permissions: permissions(viewer, job.project, 'job'),
+    user_permissions: jobPermissions(viewer, job.project, job.jobType.key),
   };
 }

@@ -1,15 +1,17 @@
 /** Beluga wire shapes (contract §7–§10), key order as the real serializers send them. */
 import type { CaptureSetRecord, JobRecord, ProjectRecord } from '../dataset.ts';
 import type { FakeRequest } from '../types.ts';
-import { permissions, type Viewer } from './access.ts';
+import {
+  isMember,
+  jobPermissions,
+  objectPermissions,
+  setPermissions as setPerms,
+  type Viewer,
+} from './access.ts';
 import { link } from './drf.ts';
 
 export function setPermissions(viewer: Viewer, set: CaptureSetRecord): string[] {
-  return permissions(
-    viewer,
-    set.project,
-    set.name.toLowerCase().includes('starred') ? 'starred' : 'set',
-  );
+  return setPerms(viewer, set.project, set.name);
 }
 
 export function jobSummary(req: FakeRequest, viewer: Viewer, job: JobRecord) {
@@ -20,16 +22,24 @@ export function jobSummary(req: FakeRequest, viewer: Viewer, job: JobRecord) {
     job_type: { name: job.jobType.name, key: job.jobType.key },
     created_at: job.createdAt,
     updated_at: job.updatedAt,
-    user_permissions: permissions(viewer, job.project, 'job'),
+    user_permissions: jobPermissions(viewer, job.project, job.jobType.key),
   };
 }
 
+/**
+ * `withCounts`: occurrence and taxon counts (a detail, or `with_counts`). `annotated: false` is an
+ * instance the view did not load through its annotated queryset (the answer to a create): the
+ * model's count methods answer None there (Antenna `ami/main/models.py`
+ * `SourceImageCollection.source_images_count`), so all five counts are null.
+ */
 export function captureSet(
   req: FakeRequest,
   viewer: Viewer,
   set: CaptureSetRecord,
   withCounts: boolean,
+  annotated = true,
 ) {
+  const captures = (count: number) => (annotated ? count : null);
   return {
     id: set.id,
     details: link(req, `/api/v2/captures/collections/${set.id}/`),
@@ -38,9 +48,9 @@ export function captureSet(
     method: set.method,
     kwargs: set.kwargs,
     source_images: link(req, '/api/v2/captures/', `collections=${set.id}`),
-    source_images_count: set.sourceImagesCount,
-    source_images_with_detections_count: set.withDetectionsCount,
-    source_images_processed_count: set.processedCount,
+    source_images_count: captures(set.sourceImagesCount),
+    source_images_with_detections_count: captures(set.withDetectionsCount),
+    source_images_processed_count: captures(set.processedCount),
     occurrences_count: withCounts ? set.occurrencesCount : null,
     taxa_count: withCounts ? set.taxaCount : null,
     description: set.description,
@@ -62,7 +72,7 @@ export function projectItem(req: FakeRequest, viewer: Viewer, project: ProjectRe
     updated_at: project.updatedAt,
     image: project.image ? `${req.origin}${project.image}` : null,
     draft: project.draft,
-    user_permissions: permissions(viewer, project.id, 'project'),
+    user_permissions: objectPermissions(viewer, project.id, 'project'),
   };
 }
 
@@ -100,7 +110,6 @@ export function projectDetail(
   withCharts: boolean,
 ) {
   const { user_permissions, ...item } = projectItem(req, viewer, project);
-  const isMember = user_permissions.length > 0 || viewer.user?.superuser === true;
   return {
     ...item,
     deployments: project.deployments.map((d) => ({
@@ -111,7 +120,7 @@ export function projectDetail(
       latitude: d.latitude,
       longitude: d.longitude,
       events_count: d.events,
-      user_permissions: permissions(viewer, project.id, 'project'),
+      user_permissions: objectPermissions(viewer, project.id, 'deployment'),
     })),
     ...(withCharts ? { summary_data: summaryData(viewer, project) } : {}),
     owner: {
@@ -134,9 +143,9 @@ export function projectDetail(
       default_filters_score_threshold: 0.5,
       default_processing_pipeline: null,
       session_time_gap_seconds: 7200,
-      user_permissions: permissions(viewer, project.id, 'project'),
+      user_permissions,
     },
-    is_member: isMember,
+    is_member: isMember(viewer, project.id),
     user_permissions,
   };
 }

@@ -1,13 +1,14 @@
 /**
  * Capture-set writes (contract §7 "Writes"): create (201), PUT/PATCH (200), DELETE (204) and
  * populate, which creates a `populate_captures_collection` job and answers `{job_id, project_id}`.
- * Create validates before it checks credentials; the others find the object (404), then check.
+ * Create validates before it checks credentials; the others find the object (404), then check
+ * the permission (`<action>_sourceimagecollection` on its project, `access.ts`).
  */
 import type { CaptureSetRecord } from '../dataset.ts';
 import { METHODS } from '../dataset-beluga.ts';
 import { JOB_TYPE_NAMES } from '../dataset-jobs.ts';
 import type { FakeRequest, FakeResponse } from '../types.ts';
-import { requireWriter, type Viewer, visibleProject } from './access.ts';
+import { requirePermission, type Viewer, visibleProject } from './access.ts';
 import { HttpError, notFound, pkParam } from './drf.ts';
 import { createFields, requestData } from './fields.ts';
 import { cleanKwargs } from './kwargs.ts';
@@ -65,7 +66,7 @@ export function collectionWrites(store: WriteStore): Record<string, Handler> {
   const create: Handler = (req, viewer) => {
     const fields = validate(req, viewer, false);
     const project = fields.project!;
-    requireWriter(viewer, project);
+    requirePermission(viewer, project, 'create_sourceimagecollection');
     store.beforeWrite();
     const now = store.timestamp();
     const set: CaptureSetRecord = {
@@ -87,16 +88,17 @@ export function collectionWrites(store: WriteStore): Record<string, Handler> {
       captureStepMs: 60_000,
     };
     viewer.dataset.captureSets.set(set.id, set);
-    // A new instance carries no count annotations: the counts come back null.
-    return { status: 201, body: captureSet(req, viewer, set, false) };
+    // A new instance carries no count annotations: all its counts come back null.
+    return { status: 201, body: captureSet(req, viewer, set, false, false) };
   };
 
   const update: Handler = (req, viewer, rawId) => {
     const set = findSet(viewer, rawId);
-    requireWriter(viewer, set.project);
+    requirePermission(viewer, set.project, 'update_sourceimagecollection');
     const fields = validate(req, viewer, req.method === 'PATCH', set);
     if (fields.project !== undefined && fields.project !== set.project) {
-      requireWriter(viewer, fields.project);
+      // Stricter than Antenna, which checks the set's current project only.
+      requirePermission(viewer, fields.project, 'update_sourceimagecollection');
     }
     store.beforeWrite();
     const changed: CaptureSetRecord = {
@@ -109,12 +111,13 @@ export function collectionWrites(store: WriteStore): Record<string, Handler> {
       updatedAt: store.timestamp(),
     };
     viewer.dataset.captureSets.set(set.id, changed);
-    return { status: 200, body: captureSet(req, viewer, changed, true) };
+    // The update answers from the list queryset: capture counts, but no occurrence counts.
+    return { status: 200, body: captureSet(req, viewer, changed, false) };
   };
 
   const remove: Handler = (_req, viewer, rawId) => {
     const set = findSet(viewer, rawId);
-    requireWriter(viewer, set.project);
+    requirePermission(viewer, set.project, 'delete_sourceimagecollection');
     store.beforeWrite();
     viewer.dataset.captureSets.delete(set.id);
     // Jobs keep running without their set (the foreign key is set to null).
@@ -126,7 +129,7 @@ export function collectionWrites(store: WriteStore): Record<string, Handler> {
 
   const populate: Handler = (_req, viewer, rawId) => {
     const set = findSet(viewer, rawId);
-    requireWriter(viewer, set.project);
+    requirePermission(viewer, set.project, 'populate_sourceimagecollection');
     store.beforeWrite();
     const now = store.timestamp();
     const id = store.nextJobId();

@@ -1,19 +1,27 @@
 /**
- * Job writes and actions (contract §8 "Writes and actions"): create (201, `?start_now=1`
- * enqueues), run (`?no_async=1` runs inline), retry and cancel, each answering the job detail.
- * Enqueue → PENDING; retry sets RETRY and enqueues → PENDING; cancel → CANCELING → REVOKED.
- * Delete was revoked from every role: 403 for any authenticated caller.
+ * Job writes and actions (contract §8 "Writes and actions"): create (201, `?start_now` enqueues),
+ * run and retry (`?no_async` runs inline: SUCCESS), cancel, each answering the job detail.
+ * Enqueue → PENDING; retry sets RETRY and enqueues → PENDING; cancel → REVOKED, and leaves a
+ * finished job as it is. Permissions as Antenna's `Job.check_permission` (`ami/jobs/models.py`):
+ * `create_job`, `update_job`, `delete_job` (no role has it: superusers only), and
+ * `run_<job type>_job` for run, retry, cancel and `start_now`.
  */
 import type { JobRecord } from '../dataset.ts';
 import { JOB_TYPE_NAMES, PIPELINES } from '../dataset-jobs.ts';
 import type { FakeRequest, FakeResponse } from '../types.ts';
-import { canSee, requireWriter, type Viewer } from './access.ts';
-import { HttpError, notFound, pkParam, truthy } from './drf.ts';
+import { canSee, requirePermission, type Viewer } from './access.ts';
+import { notFound, pkParam, urlBooleanParam } from './drf.ts';
 import { createFields, requestData } from './fields.ts';
 import { jobBody } from './serialize-job.ts';
 import type { WriteStore } from './store.ts';
 
 type Handler = (req: FakeRequest, viewer: Viewer, id: string) => FakeResponse;
+
+/** `check_custom_permission` for run, retry and cancel: `run_<job type>_job`. */
+const runPermission = (jobType: string) => `run_${jobType}_job`;
+
+/** A cancel moves only these to REVOKED (`JobState.finalizable_states()` and CANCELING). */
+const CANCELLABLE = new Set(['CREATED', 'PENDING', 'STARTED', 'RETRY', 'CANCELING']);
 
 function findJob(viewer: Viewer, rawId: string): JobRecord {
   const job = viewer.dataset.jobs.get(pkParam(rawId));
@@ -45,9 +53,17 @@ export function jobWrites(store: WriteStore): Record<string, Handler> {
     fields.integer('limit', { nullable: true });
     fields.boolean('shuffle');
     fields.done();
-    requireWriter(viewer, project!);
-    const startNow = truthy(req.query.get('start_now'));
-    if (startNow) requireWriter(viewer, project!, 'You do not have permission to run this job.');
+    requirePermission(viewer, project!, 'create_job');
+    // The job is saved, then refused: ATOMIC_REQUESTS rolls the save back with the 403.
+    const startNow = urlBooleanParam(req, 'start_now');
+    if (startNow) {
+      requirePermission(
+        viewer,
+        project!,
+        runPermission(key),
+        'You do not have permission to run this job.',
+      );
+    }
     store.beforeWrite();
     const now = store.timestamp();
     const job: JobRecord = {
@@ -75,7 +91,7 @@ export function jobWrites(store: WriteStore): Record<string, Handler> {
 
   const update: Handler = (req, viewer, rawId) => {
     const job = findJob(viewer, rawId);
-    requireWriter(viewer, job.project);
+    requirePermission(viewer, job.project, 'update_job');
     const fields = createFields(requestData(req), req.method === 'PATCH');
     const name = fields.string('name', { required: true, maxLength: 255 });
     fields.integer('delay', { required: true });
@@ -85,14 +101,25 @@ export function jobWrites(store: WriteStore): Record<string, Handler> {
 
   const remove: Handler = (_req, viewer, rawId) => {
     const job = findJob(viewer, rawId);
-    requireWriter(viewer, job.project);
-    throw new HttpError(403, { detail: 'You do not have permission to perform this action.' });
+    requirePermission(viewer, job.project, 'delete_job');
+    store.beforeWrite();
+    viewer.dataset.jobs.delete(job.id);
+    const set =
+      job.captureSet === null ? undefined : viewer.dataset.captureSets.get(job.captureSet);
+    if (set) {
+      viewer.dataset.captureSets.set(set.id, {
+        ...set,
+        jobIds: set.jobIds.filter((id) => id !== job.id),
+      });
+    }
+    return { status: 204 };
   };
 
-  const run: Handler = (req, viewer, rawId) => {
+  /** Queued (PENDING), or with `?no_async` run inside the request (SUCCESS). */
+  const start = (req: FakeRequest, viewer: Viewer, rawId: string) => {
     const job = findJob(viewer, rawId);
-    requireWriter(viewer, job.project);
-    if (truthy(req.query.get('no_async'))) {
+    requirePermission(viewer, job.project, runPermission(job.jobType.key));
+    if (urlBooleanParam(req, 'no_async')) {
       const now = store.timestamp();
       return detail(
         req,
@@ -107,26 +134,16 @@ export function jobWrites(store: WriteStore): Record<string, Handler> {
     );
   };
 
-  const retry: Handler = (req, viewer, rawId) => {
-    const job = findJob(viewer, rawId);
-    requireWriter(viewer, job.project);
-    return detail(
-      req,
-      viewer,
-      save(viewer, job, { status: 'PENDING', startedAt: null, finishedAt: null }),
-    );
-  };
-
   const cancel: Handler = (req, viewer, rawId) => {
     const job = findJob(viewer, rawId);
-    requireWriter(viewer, job.project);
-    const now = store.timestamp();
+    requirePermission(viewer, job.project, runPermission(job.jobType.key));
+    if (!CANCELLABLE.has(job.status)) return detail(req, viewer, job);
     return detail(
       req,
       viewer,
-      save(viewer, job, { status: 'REVOKED', finishedAt: job.finishedAt ?? now }),
+      save(viewer, job, { status: 'REVOKED', finishedAt: store.timestamp() }),
     );
   };
 
-  return { create, update, remove, run, retry, cancel };
+  return { create, update, remove, run: start, retry: start, cancel };
 }

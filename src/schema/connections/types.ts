@@ -1,5 +1,7 @@
 import type { ObjectRef, SchemaTypes } from '@pothos/core';
 import { builder } from '../builder.ts';
+import { edgesOfPage, nodeOfEdge } from '../cost/connections.ts';
+import { free } from '../cost/types.ts';
 import type { ConnectionPage, Edge } from './paging.ts';
 
 type BuilderTypes =
@@ -23,6 +25,7 @@ export function connectionType<T>(
         // (with its error) while the rest of the page and the sibling fields survive.
         nullable: true,
         description: `The ${what.one}; null only when loading it failed (see \`errors\`).`,
+        upstreamCalls: nodeOfEdge(),
         // Pothos cannot relate a generic T to its resolver result type; `node` is typed by ref.
         resolve: (e) => e.node as never,
       }),
@@ -34,15 +37,19 @@ export function connectionType<T>(
       edges: t.field({
         type: [edge],
         description: `The ${what.many} of this page, in order.`,
+        upstreamCalls: edgesOfPage(),
         resolve: (c) => c.edges,
       }),
       pageInfo: t.field({
         type: builder.pageInfoRef(),
         description: 'Cursors of both ends of this page and whether more pages exist.',
+        upstreamCalls: free,
         resolve: (c) => c.pageInfo,
       }),
       totalCount: t.int({
         description: `How many ${what.many} the whole list holds (all pages), from the upstream counts.`,
+        // The counts come with the page's list calls (the connection field charges a count call).
+        upstreamCalls: free,
         resolve: (c) => c.totalCount(),
       }),
     }),

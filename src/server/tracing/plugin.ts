@@ -23,7 +23,7 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { CallObserver, CallStart } from '../../upstreams/types.ts';
 import { getOperationAST } from '../graphql.ts';
-import type { createStateStore } from '../request-state.ts';
+import type { createStateStore, RequestState } from '../request-state.ts';
 import type { Tracing } from './provider.ts';
 
 // Incubating semantic conventions, copied as the OpenTelemetry docs advise.
@@ -57,6 +57,22 @@ export function requestTracing(
   const { tracer } = tracing;
   const spans = new WeakMap<Request, Span>();
 
+  /** Ends the operation span with the request's status, upstream calls and error codes. */
+  const endOperation = (span: Span, state: RequestState | undefined, response: Response) => {
+    const codes = [...new Set(state?.errorCodes ?? [])];
+    const attributes: Attributes = {
+      [ATTR_HTTP_RESPONSE_STATUS_CODE]: response.status,
+      [ATTR_UPSTREAM_CALLS]: state?.calls?.length ?? 0,
+    };
+    if (state) attributes[ATTR_REQUEST_ID] = state.requestId;
+    if (codes.length) attributes[ATTR_ERROR_CODES] = codes;
+    span.setAttributes(attributes);
+    if (codes.length || response.status >= 500) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(' ') || undefined });
+    }
+    span.end();
+  };
+
   const plugin: Plugin = {
     // onParams runs for GraphQL requests only (not /health, /metrics or GraphiQL's page), and
     // before any document is parsed, so refused documents are traced too.
@@ -83,20 +99,15 @@ export function requestTracing(
     onResponse({ request, response }) {
       const span = spans.get(request);
       if (!span) return;
-      spans.delete(request);
       const state = store.get(request);
-      const codes = [...new Set(state?.errorCodes ?? [])];
-      const attributes: Attributes = {
-        [ATTR_HTTP_RESPONSE_STATUS_CODE]: response.status,
-        [ATTR_UPSTREAM_CALLS]: state?.calls?.length ?? 0,
+      const end = () => {
+        spans.delete(request);
+        endOperation(span, state, response);
       };
-      if (state) attributes[ATTR_REQUEST_ID] = state.requestId;
-      if (codes.length) attributes[ATTR_ERROR_CODES] = codes;
-      span.setAttributes(attributes);
-      if (codes.length || response.status >= 500) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(' ') || undefined });
-      }
-      span.end();
+      // An incremental result (@defer/@stream) is traced until its last payload has gone: the
+      // calls of its deferred parts are children of this span too.
+      if (state?.delivered) void state.delivered.then(end);
+      else end();
     },
   };
 

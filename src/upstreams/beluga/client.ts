@@ -128,6 +128,7 @@ export function createBelugaClient(
         scope,
       ),
 
-    getCapture: async (id, scope) => detail('/api/v2/captures/{id}/', id, CaptureDetailDto, scope),
+    getCapture: async (id, projectId, scope) =>
+      detail('/api/v2/captures/{id}/', id, CaptureDetailDto, scope, { project_id: projectId }),
   };
 }

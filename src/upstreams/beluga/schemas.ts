@@ -43,7 +43,13 @@ export const JobSummaryDto = z.object({
 });
 export type JobSummaryDto = z.infer<typeof JobSummaryDto>;
 
-/** Capture set (SourceImageCollection); list and detail share this serializer (§7). */
+/**
+ * Capture set (SourceImageCollection); list, detail and the writes' answers share this serializer
+ * (§7). The three capture counts are queryset annotations (Antenna `ami/main/api/views.py`
+ * `SourceImageCollectionViewSet.queryset`); an instance the view did not load through that
+ * queryset has none, and the model's fallback methods answer None: the 201 of a create carries
+ * them as null. Reads always carry integers.
+ */
 export const CaptureSetDto = z.object({
   id,
   details: z.string(),
@@ -52,9 +58,9 @@ export const CaptureSetDto = z.object({
   method: z.string(),
   kwargs: z.record(z.string(), z.unknown()),
   source_images: z.string(),
-  source_images_count: z.number().int(),
-  source_images_with_detections_count: z.number().int(),
-  source_images_processed_count: z.number().int(),
+  source_images_count: z.number().int().nullable(),
+  source_images_with_detections_count: z.number().int().nullable(),
+  source_images_processed_count: z.number().int().nullable(),
   occurrences_count: z.number().int().nullable(),
   taxa_count: z.number().int().nullable(),
   description: z.string().nullable(),
