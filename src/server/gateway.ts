@@ -13,6 +13,7 @@ import {
   type RequestContextInput,
   type UpstreamClients,
 } from '../context.ts';
+import type { Redis } from '../redis.ts';
 import { schema } from '../schema/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
 import { admissionPlugin, CallSlots, registerAdmissionMetrics } from './admission.ts';
@@ -30,6 +31,11 @@ import { limitPlugins } from './limits.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { operationsPlugin } from './operations.ts';
 import { checkPersistedOperations, createPersistedOperations } from './persisted/index.ts';
+import {
+  createMemoryIdempotencyStore,
+  createRedisIdempotencyStore,
+} from './plugins/idempotency-store.ts';
+import { useIdempotency } from './plugins/use-idempotency.ts';
 import { createStateStore } from './request-state.ts';
 import { requestTracing } from './tracing/plugin.ts';
 import type { Tracing } from './tracing/provider.ts';
@@ -65,6 +71,10 @@ export interface GatewayDeps {
   loaders?: RequestContextInput['createLoaders'];
   /** @defer and @stream (src/server/incremental.ts); on unless `false`. */
   incrementalDelivery?: boolean;
+  /** The process's Redis (REDIS_URL): idempotency keys live there, else in memory. */
+  redis?: Redis;
+  /** Wall clock (Unix ms) of the Idempotency-Key window; defaults to Date.now. */
+  clock?: () => number;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -100,16 +110,20 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const persisted = file ? createPersistedOperations({ file, only }) : undefined;
 
   const endpoint = deps.endpoint ?? '/graphql';
+  const clientId = createClientId({
+    secret: config.cache.keySecret ?? randomBytes(32).toString('hex'),
+    trustProxy: config.clients.trustProxy,
+  });
+  const idempotency = deps.redis
+    ? createRedisIdempotencyStore({ redis: deps.redis, keyPrefix: config.redis.keyPrefix })
+    : createMemoryIdempotencyStore();
   const clientLimits =
     deps.clientLimits === false
       ? []
       : [
           clientLimitPlugin({
             limits: deps.clientLimits ?? createClientLimits(config),
-            clientId: createClientId({
-              secret: config.cache.keySecret ?? randomBytes(32).toString('hex'),
-              trustProxy: config.clients.trustProxy,
-            }),
+            clientId,
             logger: deps.logger,
           }),
         ];
@@ -126,6 +140,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     logging: yogaLogger(deps.logger),
     maskedErrors: { maskError, isDev: false },
     plugins: [
+      useIdempotency({ store: idempotency, clientId, logger: deps.logger, now: deps.clock }),
       operationsPlugin({
         config,
         logger: deps.logger,

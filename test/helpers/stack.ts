@@ -133,6 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     logger,
     health: () => upstreams.health(),
     tracing: options.tracing,
+    redis: upstreams.redis,
     ...options.gateway,
   });
   const servers: Server[] = [];

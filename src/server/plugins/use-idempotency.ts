@@ -1,0 +1,171 @@
+/**
+ * The `Idempotency-Key` request header (IETF draft-ietf-httpapi-idempotency-key-header, with
+ * Stripe's semantics): a mutation sent with a key runs at most once per client and key for 24 h.
+ * The first request claims the key with its body's fingerprint; a repeat of the same body after it
+ * finished gets the stored response (status and body, `Idempotent-Replayed: true`) and sends
+ * nothing upstream; a repeat while it runs gets 409 IDEMPOTENCY_KEY_IN_USE; another body under
+ * the key gets 422 IDEMPOTENCY_KEY_REUSED. A store that cannot answer refuses the mutation (503
+ * IDEMPOTENCY_STORE_UNAVAILABLE) rather than risk running it twice. Queries ignore the header.
+ *
+ * Listed first among the plugins: its onResponse must replace a replay's response before the
+ * access log and request id see it. Its onExecute only wraps `execute`, so the claim is taken when
+ * execution really starts, after the cost check, the client limits and admission let it through.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { ClientIdInput } from '../client-id.ts';
+import { GraphQLError, getOperationAST } from '../graphql.ts';
+import type { IdempotencyRecord, IdempotencyStore } from './idempotency-store.ts';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+export const REPLAYED_HEADER = 'idempotent-replayed';
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Responses larger than this are not kept: a retry gets IDEMPOTENCY_RESPONSE_NOT_STORED. */
+export const MAX_STORED_BYTES = 64 * 1024;
+/** 1 to 255 printable ASCII characters; a Structured Field string's quotes are dropped. */
+const KEY = /^[\x20-\x7e]{1,255}$/;
+const STORED_TYPES = /^application\/(graphql-response\+)?json\b/;
+
+export interface IdempotencyOptions {
+  store: IdempotencyStore;
+  clientId: (input: ClientIdInput) => string;
+  logger: Logger;
+  /** Wall clock, Unix ms: the 24 h window. */
+  now?: () => number;
+}
+
+type Claim = { key: string; fingerprint: string; expiresAt: number };
+type Context = { request?: Request; req?: IncomingMessage; params?: GraphQLParams };
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
+
+const refusal = (message: string, code: string, status: number) =>
+  new GraphQLError(message, { extensions: { code, http: { status } } });
+
+/** The key as sent, or undefined when it is not one the gateway accepts. */
+export function parseIdempotencyKey(header: string): string | undefined {
+  const key =
+    header.length > 1 && header.startsWith('"') && header.endsWith('"')
+      ? header.slice(1, -1)
+      : header;
+  return KEY.test(key) && key.trim() !== '' ? key : undefined;
+}
+
+/** What a held key says to a new request with `fingerprint`. */
+function answerFor(held: IdempotencyRecord, fingerprint: string): GraphQLError | 'replay' {
+  if (held.fingerprint !== fingerprint)
+    return refusal(
+      'This Idempotency-Key was used with another request body; send a new key for a new request.',
+      'IDEMPOTENCY_KEY_REUSED',
+      422,
+    );
+  if (held.state === 'running')
+    return refusal(
+      'A request with this Idempotency-Key is still running; retry once it has answered.',
+      'IDEMPOTENCY_KEY_IN_USE',
+      409,
+    );
+  if (held.state === 'unstored')
+    return refusal(
+      'A request with this Idempotency-Key already ran, but its response could not be kept (too large, or streamed with @defer/@stream); read the data to see its effect.',
+      'IDEMPOTENCY_RESPONSE_NOT_STORED',
+      409,
+    );
+  return 'replay';
+}
+
+/** The record a finished request leaves: its response, or `unstored` when it cannot be kept. */
+async function outcomeOf(response: Response, claim: Claim): Promise<IdempotencyRecord> {
+  const { fingerprint, expiresAt } = claim;
+  const contentType = response.headers.get('content-type') ?? '';
+  const length = Number(response.headers.get('content-length') ?? 0);
+  const unstored = { fingerprint, expiresAt, state: 'unstored' as const, status: response.status };
+  if (!STORED_TYPES.test(contentType) || length > MAX_STORED_BYTES) return unstored;
+  const body = await response.clone().text();
+  if (Buffer.byteLength(body) > MAX_STORED_BYTES) return unstored;
+  return { fingerprint, expiresAt, state: 'done', status: response.status, contentType, body };
+}
+
+function replayOf(record: IdempotencyRecord, placeholder: Response): Response {
+  const headers = new Headers(placeholder.headers);
+  headers.delete('content-length');
+  headers.set('content-type', record.contentType ?? 'application/json');
+  headers.set(REPLAYED_HEADER, 'true');
+  return new Response(record.body ?? '', { status: record.status ?? 200, headers });
+}
+
+export function useIdempotency(options: IdempotencyOptions): Plugin {
+  const { store, logger } = options;
+  const now = options.now ?? Date.now;
+  const claims = new WeakMap<Request, Claim>();
+  const replays = new WeakMap<Request, IdempotencyRecord>();
+  return {
+    onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
+      const { request, req, params } = args.contextValue as Context;
+      const header = request?.headers.get(IDEMPOTENCY_HEADER);
+      if (!request || header == null) return;
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
+      const key = parseIdempotencyKey(header);
+      if (!key) {
+        const message = 'Idempotency-Key must be 1 to 255 printable ASCII characters.';
+        setResultAndStopExecution({ errors: [refusal(message, 'BAD_USER_INPUT', 400)] });
+        return;
+      }
+      const client = options.clientId({
+        authorization: request.headers.get('authorization'),
+        forwardedFor: request.headers.get('x-forwarded-for'),
+        remoteAddress: req?.socket?.remoteAddress,
+      });
+      const extensions = params?.extensions as { persistedQuery?: unknown } | undefined;
+      const fingerprint = sha256(
+        JSON.stringify([
+          params?.query ?? null,
+          params?.operationName ?? null,
+          params?.variables ?? null,
+          extensions?.persistedQuery ?? null,
+        ]),
+      );
+      const claim = { key: `${client}:${sha256(key)}`, fingerprint, expiresAt: 0 };
+      setExecuteFn(async (executeArgs) => {
+        const at = now();
+        claim.expiresAt = at + IDEMPOTENCY_WINDOW_MS;
+        const record = { fingerprint, expiresAt: claim.expiresAt, state: 'running' as const };
+        let held: IdempotencyRecord | undefined;
+        try {
+          held = await store.claim(claim.key, record, at);
+        } catch (error) {
+          logger.error({ err: error, store: store.kind }, 'idempotency: cannot claim a key');
+          const message =
+            'The gateway cannot record this Idempotency-Key now; nothing was sent. Retry later.';
+          return { errors: [refusal(message, 'IDEMPOTENCY_STORE_UNAVAILABLE', 503)] };
+        }
+        if (!held) {
+          claims.set(request, claim);
+          return await executeFn(executeArgs);
+        }
+        const answer = answerFor(held, fingerprint);
+        if (answer !== 'replay') return { errors: [answer] };
+        replays.set(request, held);
+        return { data: null };
+      });
+    },
+    async onResponse({ request, response, setResponse }) {
+      const replay = replays.get(request);
+      if (replay) {
+        setResponse(replayOf(replay, response));
+        return;
+      }
+      const claim = claims.get(request);
+      if (!claim) return;
+      claims.delete(request);
+      try {
+        await store.complete(claim.key, await outcomeOf(response, claim), now());
+      } catch (error) {
+        // The claim stays `running` until its window ends: retries get 409, never a second run.
+        logger.error({ err: error, store: store.kind }, 'idempotency: cannot store a response');
+      }
+    },
+  };
+}
