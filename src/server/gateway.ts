@@ -140,7 +140,13 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     logging: yogaLogger(deps.logger),
     maskedErrors: { maskError, isDev: false },
     plugins: [
-      useIdempotency({ store: idempotency, clientId, logger: deps.logger, now: deps.clock }),
+      useIdempotency({
+        store: idempotency,
+        clientId,
+        logger: deps.logger,
+        now: deps.clock,
+        lostAfterMs: config.requestTimeoutMs + 10_000,
+      }),
       operationsPlugin({
         config,
         logger: deps.logger,

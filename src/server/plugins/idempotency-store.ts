@@ -10,7 +10,8 @@ import { createRedisAvailability, type Redis, redisReady } from '../../redis.ts'
 export interface IdempotencyRecord {
   /** sha-256 of the operation, its variables and operation name. */
   fingerprint: string;
-  /** Unix ms: the end of the key's window. */
+  /** Unix ms: when the first request claimed the key, and the end of the key's window. */
+  startedAt: number;
   expiresAt: number;
   /** `running` until the first response is kept (`done`), or found too large to keep (`unstored`). */
   state: 'running' | 'done' | 'unstored';

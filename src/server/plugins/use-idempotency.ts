@@ -34,9 +34,14 @@ export interface IdempotencyOptions {
   logger: Logger;
   /** Wall clock, Unix ms: the 24 h window. */
   now?: () => number;
+  /**
+   * The longest a request runs (REQUEST_TIMEOUT_MS and the time to store its answer): a claim
+   * still `running` after that lost its answer (the process died, or Redis failed at the end).
+   */
+  lostAfterMs: number;
 }
 
-type Claim = { key: string; fingerprint: string; expiresAt: number };
+type Claim = { key: string; fingerprint: string; startedAt: number; expiresAt: number };
 type Context = { request?: Request; req?: IncomingMessage; params?: GraphQLParams };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
@@ -53,23 +58,27 @@ export function parseIdempotencyKey(header: string): string | undefined {
   return KEY.test(key) && key.trim() !== '' ? key : undefined;
 }
 
-/** What a held key says to a new request with `fingerprint`. */
-function answerFor(held: IdempotencyRecord, fingerprint: string): GraphQLError | 'replay' {
+/** What a held key says, at `lost` (a running claim started before it lost its answer). */
+function answerFor(
+  held: IdempotencyRecord,
+  fingerprint: string,
+  lost: number,
+): GraphQLError | 'replay' {
   if (held.fingerprint !== fingerprint)
     return refusal(
       'This Idempotency-Key was used with another request body; send a new key for a new request.',
       'IDEMPOTENCY_KEY_REUSED',
       422,
     );
-  if (held.state === 'running')
+  if (held.state === 'running' && held.startedAt > lost)
     return refusal(
       'A request with this Idempotency-Key is still running; retry once it has answered.',
       'IDEMPOTENCY_KEY_IN_USE',
       409,
     );
-  if (held.state === 'unstored')
+  if (held.state !== 'done')
     return refusal(
-      'A request with this Idempotency-Key already ran, but its response could not be kept (too large, or streamed with @defer/@stream); read the data to see its effect.',
+      'A request with this Idempotency-Key already ran, but its response could not be kept (too large, streamed, or lost); read the data to see its effect.',
       'IDEMPOTENCY_RESPONSE_NOT_STORED',
       409,
     );
@@ -78,14 +87,28 @@ function answerFor(held: IdempotencyRecord, fingerprint: string): GraphQLError |
 
 /** The record a finished request leaves: its response, or `unstored` when it cannot be kept. */
 async function outcomeOf(response: Response, claim: Claim): Promise<IdempotencyRecord> {
-  const { fingerprint, expiresAt } = claim;
+  const { fingerprint, startedAt, expiresAt } = claim;
   const contentType = response.headers.get('content-type') ?? '';
   const length = Number(response.headers.get('content-length') ?? 0);
-  const unstored = { fingerprint, expiresAt, state: 'unstored' as const, status: response.status };
+  const unstored = {
+    fingerprint,
+    startedAt,
+    expiresAt,
+    state: 'unstored' as const,
+    status: response.status,
+  };
   if (!STORED_TYPES.test(contentType) || length > MAX_STORED_BYTES) return unstored;
   const body = await response.clone().text();
   if (Buffer.byteLength(body) > MAX_STORED_BYTES) return unstored;
-  return { fingerprint, expiresAt, state: 'done', status: response.status, contentType, body };
+  return {
+    fingerprint,
+    startedAt,
+    expiresAt,
+    state: 'done',
+    status: response.status,
+    contentType,
+    body,
+  };
 }
 
 function replayOf(record: IdempotencyRecord, placeholder: Response): Response {
@@ -127,11 +150,13 @@ export function useIdempotency(options: IdempotencyOptions): Plugin {
           extensions?.persistedQuery ?? null,
         ]),
       );
-      const claim = { key: `${client}:${sha256(key)}`, fingerprint, expiresAt: 0 };
+      const claim = { key: `${client}:${sha256(key)}`, fingerprint, startedAt: 0, expiresAt: 0 };
       setExecuteFn(async (executeArgs) => {
         const at = now();
+        claim.startedAt = at;
         claim.expiresAt = at + IDEMPOTENCY_WINDOW_MS;
-        const record = { fingerprint, expiresAt: claim.expiresAt, state: 'running' as const };
+        const { startedAt, expiresAt } = claim;
+        const record = { fingerprint, startedAt, expiresAt, state: 'running' as const };
         let held: IdempotencyRecord | undefined;
         try {
           held = await store.claim(claim.key, record, at);
@@ -145,7 +170,7 @@ export function useIdempotency(options: IdempotencyOptions): Plugin {
           claims.set(request, claim);
           return await executeFn(executeArgs);
         }
-        const answer = answerFor(held, fingerprint);
+        const answer = answerFor(held, fingerprint, at - options.lostAfterMs);
         if (answer !== 'replay') return { errors: [answer] };
         replays.set(request, held);
         return { data: null };
