@@ -11,22 +11,24 @@
  * access log and request id see it. Its onExecute only wraps `execute`, so the claim is taken when
  * execution really starts, after the cost check, the client limits and admission let it through.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { ClientIdInput } from '../client-id.ts';
-import { GraphQLError, getOperationAST } from '../graphql.ts';
+import { getOperationAST } from '../graphql.ts';
+import {
+  answerFor,
+  fingerprintOf,
+  outcomeOf,
+  parseIdempotencyKey,
+  refusal,
+  replayOf,
+  sha256,
+} from './idempotency-answers.ts';
 import type { IdempotencyRecord, IdempotencyStore } from './idempotency-store.ts';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
-export const REPLAYED_HEADER = 'idempotent-replayed';
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
-/** Responses larger than this are not kept: a retry gets IDEMPOTENCY_RESPONSE_NOT_STORED. */
-export const MAX_STORED_BYTES = 64 * 1024;
-/** 1 to 255 printable ASCII characters; a Structured Field string's quotes are dropped. */
-const KEY = /^[\x20-\x7e]{1,255}$/;
-const STORED_TYPES = /^application\/(graphql-response\+)?json\b/;
 
 export interface IdempotencyOptions {
   store: IdempotencyStore;
@@ -43,81 +45,6 @@ export interface IdempotencyOptions {
 
 type Claim = { key: string; fingerprint: string; startedAt: number; expiresAt: number };
 type Context = { request?: Request; req?: IncomingMessage; params?: GraphQLParams };
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
-
-const refusal = (message: string, code: string, status: number) =>
-  new GraphQLError(message, { extensions: { code, http: { status } } });
-
-/** The key as sent, or undefined when it is not one the gateway accepts. */
-export function parseIdempotencyKey(header: string): string | undefined {
-  const key =
-    header.length > 1 && header.startsWith('"') && header.endsWith('"')
-      ? header.slice(1, -1)
-      : header;
-  return KEY.test(key) && key.trim() !== '' ? key : undefined;
-}
-
-/** What a held key says, at `lost` (a running claim started before it lost its answer). */
-function answerFor(
-  held: IdempotencyRecord,
-  fingerprint: string,
-  lost: number,
-): GraphQLError | 'replay' {
-  if (held.fingerprint !== fingerprint)
-    return refusal(
-      'This Idempotency-Key was used with another request body; send a new key for a new request.',
-      'IDEMPOTENCY_KEY_REUSED',
-      422,
-    );
-  if (held.state === 'running' && held.startedAt > lost)
-    return refusal(
-      'A request with this Idempotency-Key is still running; retry once it has answered.',
-      'IDEMPOTENCY_KEY_IN_USE',
-      409,
-    );
-  if (held.state !== 'done')
-    return refusal(
-      'A request with this Idempotency-Key already ran, but its response could not be kept (too large, streamed, or lost); read the data to see its effect.',
-      'IDEMPOTENCY_RESPONSE_NOT_STORED',
-      409,
-    );
-  return 'replay';
-}
-
-/** The record a finished request leaves: its response, or `unstored` when it cannot be kept. */
-async function outcomeOf(response: Response, claim: Claim): Promise<IdempotencyRecord> {
-  const { fingerprint, startedAt, expiresAt } = claim;
-  const contentType = response.headers.get('content-type') ?? '';
-  const length = Number(response.headers.get('content-length') ?? 0);
-  const unstored = {
-    fingerprint,
-    startedAt,
-    expiresAt,
-    state: 'unstored' as const,
-    status: response.status,
-  };
-  if (!STORED_TYPES.test(contentType) || length > MAX_STORED_BYTES) return unstored;
-  const body = await response.clone().text();
-  if (Buffer.byteLength(body) > MAX_STORED_BYTES) return unstored;
-  return {
-    fingerprint,
-    startedAt,
-    expiresAt,
-    state: 'done',
-    status: response.status,
-    contentType,
-    body,
-  };
-}
-
-function replayOf(record: IdempotencyRecord, placeholder: Response): Response {
-  const headers = new Headers(placeholder.headers);
-  headers.delete('content-length');
-  headers.set('content-type', record.contentType ?? 'application/json');
-  headers.set(REPLAYED_HEADER, 'true');
-  return new Response(record.body ?? '', { status: record.status ?? 200, headers });
-}
 
 export function useIdempotency(options: IdempotencyOptions): Plugin {
   const { store, logger } = options;
@@ -141,15 +68,7 @@ export function useIdempotency(options: IdempotencyOptions): Plugin {
         forwardedFor: request.headers.get('x-forwarded-for'),
         remoteAddress: req?.socket?.remoteAddress,
       });
-      const extensions = params?.extensions as { persistedQuery?: unknown } | undefined;
-      const fingerprint = sha256(
-        JSON.stringify([
-          params?.query ?? null,
-          params?.operationName ?? null,
-          params?.variables ?? null,
-          extensions?.persistedQuery ?? null,
-        ]),
-      );
+      const fingerprint = fingerprintOf(params);
       const claim = { key: `${client}:${sha256(key)}`, fingerprint, startedAt: 0, expiresAt: 0 };
       setExecuteFn(async (executeArgs) => {
         const at = now();
@@ -188,7 +107,7 @@ export function useIdempotency(options: IdempotencyOptions): Plugin {
       try {
         await store.complete(claim.key, await outcomeOf(response, claim), now());
       } catch (error) {
-        // The claim stays `running` until its window ends: retries get 409, never a second run.
+        // The claim stays `running`: retries get 409 (IN_USE, then NOT_STORED), never a second run.
         logger.error({ err: error, store: store.kind }, 'idempotency: cannot store a response');
       }
     },
