@@ -1,7 +1,7 @@
 /**
  * Idempotency-Key at the edges: a claim whose request lost its answer (still `running` past the
- * longest a request can take) is never run again, and browsers on allowed origins may send the
- * header and read `Idempotent-Replayed`.
+ * longest a request can take) or whose response is too large to keep is never run again, and
+ * browsers on allowed origins may send the header and read `Idempotent-Replayed`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../helpers/stack.ts';
@@ -56,6 +56,28 @@ describe('a claim that lost its answer', () => {
     await first;
     expect(lost.status).toBe(409);
     expect(await lost.text()).toContain('IDEMPOTENCY_RESPONSE_NOT_STORED');
+    expect(control.ledger.count({ method: 'POST' })).toBe(1);
+  });
+});
+
+describe('a response over 64 KiB', () => {
+  it('is not kept: the retry gets 409 NOT_STORED and runs nothing', async () => {
+    const control = stack.fakes.beluga.control;
+    control.reset();
+    const big = `mutation Big($description: String!) { createCollection(input: {projectId: 90,
+      name: "Edge big", method: FULL, description: $description}) { collection { description } } }`;
+    const body = JSON.stringify({ query: big, variables: { description: 'x'.repeat(70_000) } });
+    const post = () =>
+      stack.gateway.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { ...member, 'content-type': 'application/json', 'idempotency-key': 'key-big' },
+        body,
+      });
+    const first = await post();
+    expect((await first.text()).length).toBeGreaterThan(64 * 1024);
+    const again = await post();
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('IDEMPOTENCY_RESPONSE_NOT_STORED');
     expect(control.ledger.count({ method: 'POST' })).toBe(1);
   });
 });
