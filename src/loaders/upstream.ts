@@ -14,10 +14,10 @@ export type {
   JobSummaryDto,
   ProjectDto,
 } from '../upstreams/beluga/schemas.ts';
-export { mayHaveApplied } from '../upstreams/beluga/writes.ts';
 export { fetchedAtOf } from '../upstreams/cache/fetched-at.ts';
 export {
   type FieldIssue,
+  failedWriteOutcome,
   isUpstreamError,
   UpstreamBadRequestError,
   type UpstreamError,

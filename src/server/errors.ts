@@ -8,6 +8,7 @@
 import {
   ERROR_CODES,
   type ErrorCode,
+  failedWriteOutcome,
   isUpstreamError,
   type UpstreamError,
 } from '../upstreams/errors.ts';
@@ -36,19 +37,25 @@ const REQUEST_CODES = new Set([
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_IN_LIST',
   'PERSISTED_QUERY_ID_REQUIRED',
+  // Idempotency-Key (src/server/plugins/use-idempotency.ts).
+  'IDEMPOTENCY_KEY_IN_USE',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_RESPONSE_NOT_STORED',
+  'IDEMPOTENCY_STORE_UNAVAILABLE',
 ]);
 const MAX_MESSAGE = 300;
 
 const isClosedCode = (code: unknown): code is ErrorCode => ERROR_CODES.includes(code as ErrorCode);
 
 /**
- * A failed write's outcome: `NOT_SENT` when the request never left (breaker open, connection
- * refused), `UNKNOWN` when it may have reached the upstream (timeout, reset, 5xx).
+ * A failed write's outcome (`failedWriteOutcome`): `NOT_SENT` when the request never left
+ * (breaker open, connection refused, a limit), `UNKNOWN` when it may have been applied (anything
+ * but the upstream's well-formed refusal, which its code already says). Reads have none.
  */
 function writeOutcome(error: UpstreamError): 'UNKNOWN' | 'NOT_SENT' | undefined {
   if (error.method === 'GET') return undefined;
-  if (error.code !== 'UPSTREAM_TIMEOUT' && error.code !== 'UPSTREAM_UNAVAILABLE') return undefined;
-  return error.sent ? 'UNKNOWN' : 'NOT_SENT';
+  const outcome = failedWriteOutcome(error);
+  return outcome === 'REFUSED' ? undefined : outcome;
 }
 
 /** The UpstreamError behind an error, following originalError and cause links. */

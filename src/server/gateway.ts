@@ -13,6 +13,7 @@ import {
   type RequestContextInput,
   type UpstreamClients,
 } from '../context.ts';
+import type { Redis } from '../redis.ts';
 import { schema } from '../schema/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
 import { admissionPlugin, CallSlots, registerAdmissionMetrics } from './admission.ts';
@@ -35,6 +36,11 @@ import {
   createPersistedOperations,
   type PersistedOperations,
 } from './persisted/index.ts';
+import {
+  createMemoryIdempotencyStore,
+  createRedisIdempotencyStore,
+} from './plugins/idempotency-store.ts';
+import { useIdempotency } from './plugins/use-idempotency.ts';
 import { createStateStore } from './request-state.ts';
 import { requestTracing } from './tracing/plugin.ts';
 import type { Tracing } from './tracing/provider.ts';
@@ -77,6 +83,10 @@ export interface GatewayDeps {
   incrementalDelivery?: boolean;
   /** Checks at the door, before anything is parsed (the subgraph's router secret). */
   doorPlugins?: Plugin[];
+  /** The process's Redis (REDIS_URL): idempotency keys live there, else in memory. */
+  redis?: Redis;
+  /** Wall clock (Unix ms) of the Idempotency-Key window; defaults to Date.now. */
+  clock?: () => number;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -119,6 +129,13 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const persisted = file ? createPersistedOperations({ file, only }) : undefined;
 
   const endpoint = deps.endpoint ?? '/graphql';
+  const clientId = createClientId({
+    secret: config.cache.keySecret ?? randomBytes(32).toString('hex'),
+    trustProxy: config.clients.trustProxy,
+  });
+  const idempotency = deps.redis
+    ? createRedisIdempotencyStore({ redis: deps.redis, keyPrefix: config.redis.keyPrefix })
+    : createMemoryIdempotencyStore();
   const clientLimits =
     deps.clientLimits === false
       ? []
@@ -129,10 +146,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
               createClientLimits(config, {
                 ...(deps.wicksonBudget ? { wicksonRemaining: () => wicksonRemaining(deps) } : {}),
               }),
-            clientId: createClientId({
-              secret: config.cache.keySecret ?? randomBytes(32).toString('hex'),
-              trustProxy: config.clients.trustProxy,
-            }),
+            clientId,
             vouched: deps.vouched ?? createVouchedTokens(vouchedOptions(config)),
             onVouchedClient: (request) => {
               const state = store.get(request);
@@ -156,6 +170,13 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     logging: yogaLogger(deps.logger),
     maskedErrors: { maskError, isDev: false },
     plugins: [
+      useIdempotency({
+        store: idempotency,
+        clientId,
+        logger: deps.logger,
+        now: deps.clock,
+        lostAfterMs: config.requestTimeoutMs + 10_000,
+      }),
       operationsPlugin({
         config,
         logger: deps.logger,

@@ -82,6 +82,7 @@ export async function startServer(
     tracing,
     readiness: () => ({ cache: upstreams.cache.readiness() }),
     loaders: options.loaders,
+    redis: upstreams.redis,
   };
   const gateway = createGateway(config, deps);
 

@@ -134,6 +134,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     health: () => upstreams.health(),
     wicksonBudget: () => upstreams.wicksonBudget(),
     tracing: options.tracing,
+    redis: upstreams.redis,
     ...options.gateway,
   });
   const servers: Server[] = [];

@@ -3,12 +3,19 @@
  * non-idempotent `send` each, so the HTTP layer never retries them. The caller's token only:
  * the schema refuses a write before it gets here when the caller sent none.
  *
- * Afterwards the shared cache drops every answer the write may have changed, for every caller:
- * after a success, and after a failure that may have reached Beluga (its outcome is unknown). A
- * 4xx was not applied and evicts nothing.
+ * Afterwards the shared cache drops every answer the write may have changed, for every caller
+ * and on every replica: after a success, and after any failure `failedWriteOutcome` calls
+ * `UNKNOWN`. Only a write that never left, or that Beluga refused in its own well-formed words,
+ * evicts nothing. A refusal status without those words (Django's HTML 404, an HTML 403 from a
+ * proxy) is rethrown as `UpstreamBadResponseError`: its outcome is unknown, not a refusal.
  */
 import { z } from 'zod';
-import { isUpstreamError } from '../errors.ts';
+import {
+  failedWriteOutcome,
+  isUpstreamError,
+  UpstreamBadResponseError,
+  type UpstreamError,
+} from '../errors.ts';
 import type { HttpClient, HttpMethod, HttpRequest } from '../http.ts';
 import type { BelugaClient, UpstreamScope } from '../types.ts';
 import { CaptureSetDto, JobDetailDto, PopulateResultDto } from './schemas.ts';
@@ -40,11 +47,25 @@ interface Stale {
   prefixes?: string[];
 }
 
-/** A failed write that may still have been applied: it was sent and no 4xx came back. */
-export function mayHaveApplied(error: unknown): boolean {
-  if (!isUpstreamError(error)) return true;
-  return error.sent && (error.status === undefined || error.status >= 500);
+/** Codes that claim a refusal: without the upstream's own words for it, they are unknown. */
+const REFUSAL_CODES = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND']);
+
+/** A failed write's error as the client will see it: never a refusal it cannot vouch for. */
+function honest(error: unknown): unknown {
+  if (!isUpstreamError(error) || failedWriteOutcome(error) !== 'UNKNOWN') return error;
+  if (!REFUSAL_CODES.has(error.code)) return error;
+  const call = { ...callOf(error), sent: true };
+  return new UpstreamBadResponseError(call, `returned ${error.status} without a refusal body`, {
+    cause: error,
+  });
 }
+
+const callOf = (error: UpstreamError) => ({
+  upstream: error.upstream,
+  method: error.method,
+  path: error.path,
+  status: error.status,
+});
 
 export function createBelugaWrites(http: HttpClient, eviction?: WriteEviction): Writes {
   const evict = async (stale: Stale) => {
@@ -88,8 +109,8 @@ export function createBelugaWrites(http: HttpClient, eviction?: WriteEviction): 
       await evict(options.stale(value));
       return value;
     } catch (error) {
-      if (mayHaveApplied(error)) await evict(options.stale());
-      throw error;
+      if (failedWriteOutcome(error) === 'UNKNOWN') await evict(options.stale());
+      throw honest(error);
     }
   }
 
