@@ -91,7 +91,7 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
   /** The valid entry in Redis (undefined when there is none) and the read's mark. */
   const readRedis = async (key: string, local: StoreMark) => {
     // An eviction Redis missed goes first: until it lands, Redis may hold what it evicted.
-    if (pending.length > 0 && !(await attempt(replayed))) return undefined;
+    if ((pending.length > 0 || replaying) && !(await attempt(replayed))) return undefined;
     const names = coveringVersions(key).map(versionKey);
     const read = await attempt(() => redis.mget(base + key, counterKey, ...names));
     if (!read) return undefined;

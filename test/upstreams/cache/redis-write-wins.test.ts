@@ -2,12 +2,14 @@
  * A write wins over every cached read, on every replica: two gateway stacks (separate
  * `createUpstreams`, each with its own ioredis connection, one set of fakes) on one real
  * redis-server. A read that started before a rename must not land in Redis after the rename's
- * eviction; a rename made while Redis hangs (SIGSTOP) must still evict there once it resumes.
+ * eviction; a rename made while Redis hangs (SIGSTOP), or while the writer cannot reach it (a
+ * TCP relay that drops everything), must still evict there once Redis and the writer meet again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { useFakes } from '../../helpers/fakes.ts';
 import { useRedisServer } from '../../helpers/redis-server.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
+import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.ts';
 import { gid, member } from '../../helpers/writes.ts';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
@@ -20,18 +22,20 @@ const RENAME = `mutation($id: ID!, $name: String!) {
 const fakes = useFakes();
 const server = useRedisServer();
 const open: Stack[] = [];
+const proxies: TcpProxy[] = [];
 afterEach(async () => {
   server().resume();
   await Promise.all(open.splice(0).map((s) => s.close()));
+  await Promise.all(proxies.splice(0).map((p) => p.close()));
 });
 
 /** A replica; its entries stay fresh on the injected clock and in Redis for the whole test. */
-async function replica(timeoutMs: string) {
+async function replica(timeoutMs: string, url = server().url) {
   const s = await startStack({
     sharedFakes: fakes(),
     now: () => T0,
     config: {
-      REDIS_URL: server().url,
+      REDIS_URL: url,
       REDIS_TIMEOUT_MS: timeoutMs,
       BELUGA_CACHE_TTL_S: '300',
       CACHE_KEY_SECRET: 'two-stacks-share-this-secret',
@@ -48,6 +52,14 @@ async function until(condition: () => boolean | Promise<boolean>, ms = 10_000): 
     if (Date.now() > deadline) throw new Error('condition not met before the deadline');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Polls until the replica's cache store answers from Redis again. */
+async function reconnected(s: Stack) {
+  await until(async () => {
+    await s.query(OTHER, undefined, member);
+    return s.upstreams.cache.readiness().redis === 'up';
+  });
 }
 
 const nameOf = (body: { data?: Record<string, unknown> | null }) =>
@@ -100,13 +112,28 @@ describe('a write wins over every cached read, on every replica', () => {
     expect(await name(a)).toBe('Renamed while Redis hung');
     server().resume();
     // Each replica talks to Redis again (the writer first: its evictions were sent before).
-    for (const s of [a, b]) {
-      await until(async () => {
-        await s.query(OTHER, undefined, member);
-        return s.upstreams.cache.readiness().redis === 'up';
-      });
-    }
+    for (const s of [a, b]) await reconnected(s);
     expect(await name(b)).toBe('Renamed while Redis hung');
     expect(await name(a)).toBe('Renamed while Redis hung');
+  });
+
+  it('an eviction that never reached Redis is sent when the writer reaches it again', async () => {
+    const proxy = await startTcpProxy(server().port);
+    proxies.push(proxy);
+    const a = await replica('1000', `redis://127.0.0.1:${proxy.port}`);
+    const b = await replica('1000');
+    await b.upstreams.redis?.flushall();
+    const before = await name(a);
+    expect(await name(b)).toBe(before);
+    // A partition between the writer and Redis: its eviction is lost on the way.
+    proxy.cut();
+    await rename(a, 'Renamed behind a partition');
+    expect(await name(a)).toBe('Renamed behind a partition');
+    // B still reads Redis, which never heard of the write.
+    expect(await name(b)).toBe(before);
+    proxy.heal();
+    await reconnected(a);
+    expect(await name(b)).toBe('Renamed behind a partition');
+    expect(await name(a)).toBe('Renamed behind a partition');
   });
 });
