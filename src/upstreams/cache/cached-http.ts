@@ -7,21 +7,21 @@
  * `coalesce`). An answer is stored only if no eviction of its key happened since its lookup, on
  * any replica: a write wins over every read that started before it.
  *
- * The steps, in order: `read` → `lookup` → `serveStale` / `miss` → `startFlight` → `fetchShared`.
+ * The steps: `read` → `lookup` → `serveStale` / `miss` → `startFlight` → `fetchShared`.
  */
 import type { Logger } from 'pino';
-import type { UpstreamError, UpstreamName } from '../errors.ts';
+import type { UpstreamName } from '../errors.ts';
 import type { GetRequest, HttpClient } from '../http.ts';
 import type { UpstreamScope } from '../types.ts';
 import { share, stamp } from './fetched-at.ts';
 import { type FreshnessPolicy, freshness, retainMs } from './freshness.ts';
-import { type CacheKeyer, pathKey, SHARED_SCOPE } from './key.ts';
+import { type CacheInvalidation, evictMatch, type Who } from './invalidation.ts';
+import type { CacheKeyer } from './key.ts';
 import { backgroundScope, leaderScope, servesStale, untilAborted } from './scopes.ts';
+import { serveStale, traceJoined, traceServed } from './served.ts';
 import { createSingleFlight, type SingleFlight } from './single-flight.ts';
 import type { CacheStats } from './stats.ts';
 import { type CacheEntry, type CacheStore, matches, type StoreMark } from './store.ts';
-
-export { NOT_FOUND_TTL_MS } from './freshness.ts';
 
 /** Decides whether a stale entry may be refreshed now (Wickson's budget pacing). */
 export interface RefreshPace {
@@ -43,19 +43,6 @@ export interface CachedHttpOptions extends FreshnessPolicy {
    * another replica is fetching before it calls the upstream itself; also the claim's lifetime.
    */
   peerWaitMs?: number;
-}
-
-/** Invalidation hooks for writes: evict what a mutation changed. */
-export interface CacheInvalidation {
-  /**
-   * Evicts every cached answer of `path` (all query strings), e.g. `/api/v2/jobs/7/` after a job
-   * action. `who` limits it to one caller's scope (their `Authorization`, undefined =
-   * anonymous); omitted, every scope. Reads in flight when it runs are not stored, on any
-   * replica. Resolves the number of entries evicted.
-   */
-  evictPath(path: string, who?: { authorization: string | undefined }): Promise<number>;
-  /** Like `evictPath` for every path starting with `prefix`, e.g. `/api/v2/captures/collections/`. */
-  evictPrefix(prefix: string, who?: { authorization: string | undefined }): Promise<number>;
 }
 
 export type CachedHttp = HttpClient & CacheInvalidation;
@@ -195,39 +182,12 @@ async function fetchShared<T>(
   }
 }
 
-function serveStale<T>(
-  cache: Cache,
-  req: GetRequest<T>,
-  entry: CacheEntry,
-  reason: 'revalidate' | 'error' | 'budget',
-  error?: UpstreamError,
-): unknown {
-  cache.stats.add(cache.upstream, req.route, 'stale', reason);
-  traceServed(req, cache.upstream, 'stale');
-  if (reason !== 'revalidate') {
-    const ageS = Math.round((cache.now() - entry.fetchedAt) / 1000);
-    cache.logger.warn(
-      { upstream: cache.upstream, route: req.route, ageS, reason, code: error?.code },
-      `${cache.upstream} GET ${req.path}: served a stale answer fetched ${ageS}s ago (${
-        error ? error.message : 'budget pacing: refresh deferred'
-      })`,
-    );
-  }
-  return entry.value;
-}
-
 /**
  * Evicts in the store (every replica, on Redis) and drops the matching calls in flight here, so
  * a read after the write starts its own call instead of joining one that started before it.
  */
-async function evict(cache: Cache, prefix: string, who?: { authorization: string | undefined }) {
-  const scope =
-    who === undefined
-      ? undefined
-      : cache.upstream === 'wickson'
-        ? SHARED_SCOPE
-        : cache.keyer.scopeOf(who.authorization);
-  const match = { prefix: pathKey(cache.upstream, prefix), ...(scope ? { scope } : {}) };
+async function evict(cache: Cache, prefix: string, who?: Who) {
+  const match = evictMatch(cache.upstream, cache.keyer, prefix, who);
   cache.flights.forget((flightKey) => matches(keyOfFlight(flightKey), match));
   return cache.store.evict(match);
 }
@@ -236,42 +196,3 @@ const NULL_FLIGHT = '\0n';
 const flightKeyOf = (key: string, nullOn404: boolean) => (nullOn404 ? `${key}${NULL_FLIGHT}` : key);
 const keyOfFlight = (flightKey: string) =>
   flightKey.endsWith(NULL_FLIGHT) ? flightKey.slice(0, -NULL_FLIGHT.length) : flightKey;
-
-const callOf = (req: GetRequest<unknown>, upstream: UpstreamName) => ({
-  upstream,
-  method: 'GET',
-  route: req.route,
-});
-
-/** An answer served without an upstream call still shows in the request's trace. */
-function traceServed(req: GetRequest<unknown>, upstream: UpstreamName, cache: 'hit' | 'stale') {
-  const call = callOf(req, upstream);
-  req.scope.onCallStart?.({ ...call, cache }).end({
-    ...call,
-    status: undefined,
-    durationMs: 0,
-    errorCode: undefined,
-    attempts: 0,
-  });
-}
-
-/** A request that joined another's call: counted, and traced until that call ends. */
-function traceJoined(cache: Cache, req: GetRequest<unknown>, promise: Promise<unknown>) {
-  cache.stats.add(cache.upstream, req.route, 'coalesced');
-  const call = callOf(req, cache.upstream);
-  const observer = req.scope.onCallStart?.({ ...call, cache: 'coalesced' });
-  if (!observer) return;
-  const started = cache.now();
-  const end = (errorCode?: string) =>
-    observer.end({
-      ...call,
-      status: undefined,
-      durationMs: cache.now() - started,
-      errorCode,
-      attempts: 0,
-    });
-  promise.then(
-    () => end(),
-    (error: unknown) => end((error as UpstreamError).code ?? 'UPSTREAM_UNAVAILABLE'),
-  );
-}

@@ -6,29 +6,19 @@
  * by CACHE_MAX_BYTES), which answers while Redis does not (or failed less than a second ago).
  *
  * Evictions win over reads on every replica (redis-versions.ts): an eviction stamps a version in
- * one atomic script, sent even while Redis is being skipped (a hung Redis runs it first thing when
- * it resumes); one that fails is kept and sent again as soon as Redis answers. It then walks the
- * prefix with SCAN and UNLINKs, in both stores, for the count and the memory. Claims
+ * one atomic script; one Redis did not take is kept and sent again (redis-evictions.ts). It then
+ * walks the prefix with SCAN and UNLINKs, in both stores, for the count and the memory. Claims
  * (redis-claims.ts) let one replica make a call the others wait for.
  */
 import { randomUUID } from 'node:crypto';
 import { createRedisAvailability, type Redis } from '../../redis.ts';
 import { createClaims } from './redis-claims.ts';
-import {
-  coveringVersions,
-  decode,
-  EVICT,
-  encode,
-  highest,
-  SET_IF_CURRENT,
-  versionOf,
-} from './redis-versions.ts';
-import type { CacheEntry, CacheStore, EvictMatch, Lookup, StoreMark } from './store.ts';
+import { createEvictionQueue } from './redis-evictions.ts';
+import { coveringVersions, decode, encode, highest, SET_IF_CURRENT } from './redis-versions.ts';
+import type { CacheEntry, CacheStore, Lookup, StoreMark } from './store.ts';
 import { matches } from './store.ts';
 
 const SCAN_COUNT = 500;
-/** Evictions kept for a Redis that did not answer; past this, one per upstream covers them all. */
-const MAX_PENDING = 1_000;
 
 /** The mark of a read: the eviction counter and the covering versions it saw (none: Redis was down). */
 interface RedisMark {
@@ -54,44 +44,17 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
   const counterKey = `${options.keyPrefix}evictions`;
   const versionKey = (name: string) => `${options.keyPrefix}ver:${name}`;
   const versionTtlMs = Math.max(1, Math.round(options.versionTtlMs ?? 24 * 3_600_000));
-  let pending: EvictMatch[] = [];
-  const redisUp = createRedisAvailability(redis, { onUp: () => void replay() });
+  const evictions = createEvictionQueue({ redis, counterKey, versionKey, versionTtlMs });
+  const redisUp = createRedisAvailability(redis, { onUp: () => void evictions.replay() });
   const attempt = redisUp.run;
-
-  /** Stamps the eviction's version; kept for later when Redis does not take it. */
-  const stampVersion = async (match: EvictMatch): Promise<boolean> => {
-    try {
-      await redis.eval(EVICT, 2, counterKey, versionKey(versionOf(match)), versionTtlMs);
-      return true;
-    } catch {
-      pending = collapse([match, ...pending]);
-      return false;
-    }
-  };
-  /** Sends the evictions Redis missed, once at a time; false while some are still waiting. */
-  let replaying: Promise<boolean> | undefined;
-  const replay = (): Promise<boolean> => {
-    replaying ??= (async () => {
-      while (pending.length > 0) {
-        const [match, ...rest] = pending as [EvictMatch, ...EvictMatch[]];
-        pending = rest;
-        if (!(await stampVersion(match))) return false;
-      }
-      return true;
-    })().finally(() => {
-      replaying = undefined;
-    });
-    return replaying;
-  };
-
   const replayed = async () => {
-    if (!(await replay())) throw new Error('evictions still waiting for Redis');
+    if (!(await evictions.replay())) throw new Error('evictions still waiting for Redis');
   };
 
   /** The valid entry in Redis (undefined when there is none) and the read's mark. */
   const readRedis = async (key: string, local: StoreMark) => {
     // An eviction Redis missed goes first: until it lands, Redis may hold what it evicted.
-    if ((pending.length > 0 || replaying) && !(await attempt(replayed))) return undefined;
+    if (evictions.waiting() && !(await attempt(replayed))) return undefined;
     const names = coveringVersions(key).map(versionKey);
     const read = await attempt(() => redis.mget(base + key, counterKey, ...names));
     if (!read) return undefined;
@@ -167,7 +130,7 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
     },
     evict: async (match) => {
       const local = await fallback.evict(match);
-      if (!(await stampVersion(match))) return local;
+      if (!(await evictions.stamp(match))) return local;
       const evicted = await attempt(() => evictInRedis(match.prefix, match.scope));
       return evicted ? evicted.value : local;
     },
@@ -187,13 +150,6 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
 
 const asMark = (mark: RedisMark) => mark as unknown as StoreMark;
 const fromMark = (mark: StoreMark) => mark as unknown as RedisMark;
-
-/** Too many evictions waiting: one per upstream (every path, every scope) stands for them all. */
-function collapse(waiting: EvictMatch[]): EvictMatch[] {
-  if (waiting.length <= MAX_PENDING) return waiting;
-  const upstreams = new Set(waiting.map((m) => m.prefix.slice(0, m.prefix.indexOf(':') + 1)));
-  return [...upstreams].map((prefix) => ({ prefix }));
-}
 
 /** Escapes Redis glob metacharacters so a path matches only itself. */
 function globEscape(text: string): string {
