@@ -34,7 +34,10 @@ export interface RedisStoreOptions {
   /** The in-process copy, read while Redis is down (bounded by CACHE_MAX_BYTES). */
   fallback: CacheStore;
   now: () => number;
-  /** How long an eviction's version lives: at least the longest retain time of an entry. */
+  /**
+   * How long an eviction's version lives: at least the longest retain time of an entry (default
+   * two days: a TTL and a stale window of at most a day each, src/config.ts).
+   */
   versionTtlMs?: number;
 }
 
@@ -43,7 +46,7 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
   const base = `${options.keyPrefix}cache:`;
   const counterKey = `${options.keyPrefix}evictions`;
   const versionKey = (name: string) => `${options.keyPrefix}ver:${name}`;
-  const versionTtlMs = Math.max(1, Math.round(options.versionTtlMs ?? 24 * 3_600_000));
+  const versionTtlMs = Math.max(1, Math.round(options.versionTtlMs ?? 2 * 86_400_000));
   const evictions = createEvictionQueue({ redis, counterKey, versionKey, versionTtlMs });
   const redisUp = createRedisAvailability(redis, { onUp: () => void evictions.replay() });
   const attempt = redisUp.run;
