@@ -49,7 +49,8 @@ export type CachedHttp = HttpClient & CacheInvalidation;
 
 /** One upstream's cache: its options and its calls in flight. */
 interface Cache extends CachedHttpOptions {
-  flights: SingleFlight<CacheEntry>;
+  /** Tagged with the store mark of the read that started the call. */
+  flights: SingleFlight<CacheEntry, StoreMark>;
 }
 
 /** One read: its request, its key, and what its lookup found. */
@@ -62,7 +63,7 @@ interface Read<T> {
 }
 
 export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
-  const cache: Cache = { ...options, flights: createSingleFlight<CacheEntry>() };
+  const cache: Cache = { ...options, flights: createSingleFlight<CacheEntry, StoreMark>() };
   const on = options.ttlMs > 0;
   return {
     ...options.inner,
@@ -142,7 +143,9 @@ function refresh<T>(cache: Cache, r: Read<T>, newerThan: number): void {
  */
 function startFlight<T>(cache: Cache, r: Read<T>, scope: UpstreamScope, newerThan = -Infinity) {
   const flightKey = flightKeyOf(r.key, r.nullOn404);
-  return cache.flights.run(flightKey, () => fetchShared(cache, r, flightKey, scope, newerThan));
+  const start = () => fetchShared(cache, r, flightKey, scope, newerThan);
+  const { evictedSince } = cache.store;
+  return cache.flights.run(flightKey, r.since, start, (running) => !evictedSince(running, r.since));
 }
 
 /** The body of a shared call: another replica's entry, or one upstream call stored if still current. */

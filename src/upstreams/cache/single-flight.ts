@@ -1,8 +1,8 @@
 /**
  * One call per key at a time in this process: a caller asking for a key whose call is in flight
- * joins it instead of starting another. A call leaves the table when it settles, or earlier when
- * `forget` drops it (an eviction: a read after a write must not join a call that started before
- * the write).
+ * joins it instead of starting another, unless `joins` says that call is too old for it (it
+ * started before a write this caller must see); then the caller's own call takes the key. A call
+ * leaves the table when it settles, or earlier when `forget` drops it (a local eviction).
  */
 export interface Flight<T> {
   promise: Promise<T>;
@@ -10,23 +10,27 @@ export interface Flight<T> {
   joined: boolean;
 }
 
-export interface SingleFlight<T> {
-  run(key: string, start: () => Promise<T>): Flight<T>;
+export interface SingleFlight<T, Tag> {
+  /** `tag` describes the call `start` would make; `joins` decides from the running call's tag. */
+  run(key: string, tag: Tag, start: () => Promise<T>, joins?: (running: Tag) => boolean): Flight<T>;
   has(key: string): boolean;
   /** Later callers of the keys `drop` selects start their own call; calls in flight go on. */
   forget(drop: (key: string) => boolean): void;
 }
 
-export function createSingleFlight<T>(): SingleFlight<T> {
-  const flights = new Map<string, Promise<T>>();
+export function createSingleFlight<T, Tag>(): SingleFlight<T, Tag> {
+  const flights = new Map<string, { promise: Promise<T>; tag: Tag }>();
   return {
-    run(key, start) {
+    run(key, tag, start, joins) {
       const existing = flights.get(key);
-      if (existing) return { promise: existing, joined: true };
+      if (existing && (!joins || joins(existing.tag))) {
+        return { promise: existing.promise, joined: true };
+      }
       const promise = start();
-      flights.set(key, promise);
+      const flight = { promise, tag };
+      flights.set(key, flight);
       const leave = () => {
-        if (flights.get(key) === promise) flights.delete(key);
+        if (flights.get(key) === flight) flights.delete(key);
       };
       promise.then(leave, leave);
       return { promise, joined: false };

@@ -59,6 +59,7 @@ export function createMemoryStore(options: { maxBytes: number; now: () => number
       }
       return count;
     },
+    evictedSince: (earlier, later) => earlier !== later,
     bytes: () => lru.calculatedSize,
     close: async () => {
       lru.clear();

@@ -78,8 +78,6 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
       };
     const { stored, mark } = found;
     if (!stored) return { entry: undefined, since: asMark(mark) };
-    if (held.entry?.fetchedAt === stored.entry.fetchedAt)
-      return { entry: held.entry, since: asMark(mark) };
     const left = stored.retainMs - (now() - stored.entry.fetchedAt);
     if (left > 0) await fallback.set(key, stored.entry, left, held.since);
     return { entry: stored.entry, since: asMark(mark) };
@@ -136,6 +134,13 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
       if (!(await evictions.stamp(match))) return local;
       const evicted = await attempt(() => evictInRedis(match.prefix, match.scope));
       return evicted ? evicted.value : local;
+    },
+    evictedSince: (earlier, later) => {
+      const [e, l] = [fromMark(earlier), fromMark(later)];
+      if (fallback.evictedSince(e.local, l.local)) return true;
+      // A call that started without Redis cannot tell what it missed.
+      if (l.counter === undefined) return false;
+      return e.counter === undefined || l.covering > e.counter;
     },
     coalesce: createClaims({
       redis,

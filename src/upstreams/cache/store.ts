@@ -55,6 +55,11 @@ export interface CacheStore {
    */
   set(key: string, entry: CacheEntry, retainMs: number, since?: StoreMark): Promise<void>;
   evict(match: EvictMatch): Promise<number>;
+  /**
+   * Whether an eviction covering a key came after the lookup that gave `earlier`, as far as the
+   * later lookup of that key that gave `later` knows (a call started then is too old to join).
+   */
+  evictedSince(earlier: StoreMark, later: StoreMark): boolean;
   /** Bytes held in this process (the in-process layer). */
   bytes(): number;
   /** Redis: whether the last command answered in time. */

@@ -23,22 +23,27 @@ const fakes = useFakes();
 const server = useRedisServer();
 const open: Stack[] = [];
 const proxies: TcpProxy[] = [];
+let release = () => {};
 afterEach(async () => {
+  release();
   server().resume();
   await Promise.all(open.splice(0).map((s) => s.close()));
   await Promise.all(proxies.splice(0).map((p) => p.close()));
 });
 
 /** A replica; its entries stay fresh on the injected clock and in Redis for the whole test. */
-async function replica(timeoutMs: string, url = server().url) {
+async function replica(timeoutMs: string, url = server().url, config: Record<string, string> = {}) {
   const s = await startStack({
     sharedFakes: fakes(),
     now: () => T0,
+    // A held read stays in flight across other queries: they need not wait for it.
+    settle: false,
     config: {
       REDIS_URL: url,
       REDIS_TIMEOUT_MS: timeoutMs,
       BELUGA_CACHE_TTL_S: '300',
       CACHE_KEY_SECRET: 'two-stacks-share-this-secret',
+      ...config,
     },
   });
   open.push(s);
@@ -71,34 +76,58 @@ async function rename(s: Stack, to: string) {
   expect(body.errors).toBeUndefined();
 }
 
+/** A read on `s` that misses; its upstream answer (the old name) is held at the fake. */
+async function slowRead(s: Stack) {
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let arrived = false;
+  fakes().beluga.control.addFault({
+    kind: 'hold',
+    release: held,
+    onHeld: () => {
+      arrived = true;
+    },
+    route: 'collections.detail',
+    method: 'GET',
+    times: 1,
+  });
+  const slow = s.query(NAME, undefined, member);
+  await until(() => arrived);
+  return { slow };
+}
+
 describe('a write wins over every cached read, on every replica', () => {
   it('a read that started before the write is not stored after its eviction', async () => {
     const [a, b] = [await replica('2000'), await replica('2000')];
     await a.upstreams.redis?.flushall();
     const before = fakes().dataset.captureSets.get(Number(SET))?.name;
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let arrived = false;
-    fakes().beluga.control.addFault({
-      kind: 'hold',
-      release: held,
-      onHeld: () => {
-        arrived = true;
-      },
-      route: 'collections.detail',
-      method: 'GET',
-      times: 1,
-    });
-    // B misses and its upstream answer (the old name) is held at the fake.
-    const slow = b.query(NAME, undefined, member);
-    await until(() => arrived);
+    const { slow } = await slowRead(b);
     await rename(a, 'Renamed during a slow read');
     release();
     expect(nameOf((await slow).body)).toBe(before);
     expect(await name(a)).toBe('Renamed during a slow read');
     expect(await name(b)).toBe('Renamed during a slow read');
+  });
+
+  it('a read after the write neither joins nor waits for a call that started before it', async () => {
+    // Waiting for the other replica's call would outlast the test.
+    const patient = { UPSTREAM_TIMEOUT_MS: '60000' };
+    const [a, b] = [
+      await replica('2000', undefined, patient),
+      await replica('2000', undefined, patient),
+    ];
+    await a.upstreams.redis?.flushall();
+    const { slow } = await slowRead(b);
+    await rename(a, 'Renamed once');
+    // B's call is still held: a read on B must not join it,
+    expect(await name(b)).toBe('Renamed once');
+    await rename(a, 'Renamed twice');
+    // nor a read on A wait for the claim B's held call keeps on the key.
+    expect(await name(a)).toBe('Renamed twice');
+    release();
+    expect(nameOf((await slow).body)).not.toMatch(/^Renamed/);
+    expect(await name(b)).toBe('Renamed twice');
   });
 
   it('a write while Redis hangs is evicted there when it resumes', async () => {
