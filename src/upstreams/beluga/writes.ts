@@ -67,53 +67,66 @@ const callOf = (error: UpstreamError) => ({
   status: error.status,
 });
 
-export function createBelugaWrites(http: HttpClient, eviction?: WriteEviction): Writes {
-  const evict = async (stale: Stale) => {
-    if (!eviction) return;
-    await Promise.all([
-      ...stale.paths.map((path) => eviction.evictPath(path)),
-      ...(stale.prefixes ?? []).map((prefix) => eviction.evictPrefix(prefix)),
-      // The cache logs its own store failures; a write's answer does not wait on them.
-    ]).catch(() => undefined);
-  };
+async function evict(eviction: WriteEviction | undefined, stale: Stale): Promise<void> {
+  if (!eviction) return;
+  await Promise.all([
+    ...stale.paths.map((path) => eviction.evictPath(path)),
+    ...(stale.prefixes ?? []).map((prefix) => eviction.evictPrefix(prefix)),
+    // The cache logs its own store failures; a write's answer does not wait on them.
+  ]).catch(() => undefined);
+}
 
-  /** Antenna pks are positive integers; the schema checks ids before it calls. */
-  const pk = (id: number): number => {
-    if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError('not a Beluga id');
-    return id;
-  };
+/** Antenna pks are positive integers; the schema checks ids before it calls. */
+function pk(id: number): number {
+  if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError('not a Beluga id');
+  return id;
+}
 
-  async function write<T>(
-    method: HttpMethod,
-    route: string,
-    path: string,
-    schema: HttpRequest<T>['schema'],
-    scope: UpstreamScope,
-    options: { body?: unknown; query?: HttpRequest<T>['query']; stale: (value?: T) => Stale },
-  ): Promise<T> {
-    const headers: Record<string, string> = scope.authorization
-      ? { authorization: scope.authorization }
-      : {};
-    try {
-      const value = await http.send({
-        method,
-        path,
-        route,
-        headers,
-        schema,
-        scope,
-        idempotent: false,
-        ...(options.body !== undefined ? { body: options.body } : {}),
-        ...(options.query ? { query: options.query } : {}),
-      });
-      await evict(options.stale(value));
-      return value;
-    } catch (error) {
-      if (failedWriteOutcome(error) === 'UNKNOWN') await evict(options.stale());
-      throw honest(error);
-    }
+interface WriteCall<T> {
+  method: HttpMethod;
+  route: string;
+  path: string;
+  schema: HttpRequest<T>['schema'];
+  body?: unknown;
+  query?: HttpRequest<T>['query'];
+  /** What the write may have changed; called without the answer when it may have applied. */
+  stale: (value?: T) => Stale;
+}
+
+/** One write: sent once, then evicted after its answer or whenever it may have applied. */
+async function write<T>(
+  http: HttpClient,
+  eviction: WriteEviction | undefined,
+  scope: UpstreamScope,
+  call: WriteCall<T>,
+): Promise<T> {
+  const headers: Record<string, string> = scope.authorization
+    ? { authorization: scope.authorization }
+    : {};
+  const { method, path, route, schema } = call;
+  try {
+    const value = await http.send({
+      method,
+      path,
+      route,
+      headers,
+      schema,
+      scope,
+      idempotent: false,
+      ...(call.body !== undefined ? { body: call.body } : {}),
+      ...(call.query ? { query: call.query } : {}),
+    });
+    await evict(eviction, call.stale(value));
+    return value;
+  } catch (error) {
+    if (failedWriteOutcome(error) === 'UNKNOWN') await evict(eviction, call.stale());
+    throw honest(error);
   }
+}
 
+/** The write routes: each names its method, route, answer and what it makes stale. */
+export function createBelugaWrites(http: HttpClient, eviction?: WriteEviction): Writes {
+  const send = <T>(scope: UpstreamScope, call: WriteCall<T>) => write(http, eviction, scope, call);
   const setChanged = (id: number): Stale => ({
     paths: [SETS, setPath(id)],
     // Jobs embed their set's name and method.
@@ -122,34 +135,50 @@ export function createBelugaWrites(http: HttpClient, eviction?: WriteEviction): 
 
   return {
     createCaptureSet: (body, scope) =>
-      write('POST', SETS, SETS, CaptureSetDto, scope, { body, stale: () => ({ paths: [SETS] }) }),
+      send(scope, {
+        method: 'POST',
+        route: SETS,
+        path: SETS,
+        schema: CaptureSetDto,
+        body,
+        stale: () => ({ paths: [SETS] }),
+      }),
 
     updateCaptureSet: (id, body, scope) =>
-      write('PATCH', `${SETS}{id}/`, setPath(pk(id)), CaptureSetDto, scope, {
+      send(scope, {
+        method: 'PATCH',
+        route: `${SETS}{id}/`,
+        path: setPath(pk(id)),
+        schema: CaptureSetDto,
         body,
         stale: () => setChanged(id),
       }),
 
     deleteCaptureSet: async (id, scope) => {
-      await write('DELETE', `${SETS}{id}/`, setPath(pk(id)), z.null(), scope, {
+      await send(scope, {
+        method: 'DELETE',
+        route: `${SETS}{id}/`,
+        path: setPath(pk(id)),
+        schema: z.null(),
         stale: () => setChanged(id),
       });
     },
 
     populateCaptureSet: (id, scope) =>
-      write(
-        'POST',
-        `${SETS}{id}/populate/`,
-        `${setPath(pk(id))}populate/`,
-        PopulateResultDto,
-        scope,
-        {
-          stale: () => ({ paths: [SETS, setPath(id), JOBS] }),
-        },
-      ),
+      send(scope, {
+        method: 'POST',
+        route: `${SETS}{id}/populate/`,
+        path: `${setPath(pk(id))}populate/`,
+        schema: PopulateResultDto,
+        stale: () => ({ paths: [SETS, setPath(id), JOBS] }),
+      }),
 
     createJob: (body, startNow, scope) =>
-      write('POST', JOBS, JOBS, JobDetailDto, scope, {
+      send(scope, {
+        method: 'POST',
+        route: JOBS,
+        path: JOBS,
+        schema: JobDetailDto,
         body: { delay: 0, ...body },
         ...(startNow ? { query: { start_now: 1 } } : {}),
         stale: () => {
@@ -159,7 +188,11 @@ export function createBelugaWrites(http: HttpClient, eviction?: WriteEviction): 
       }),
 
     jobAction: (id, action, scope) =>
-      write('POST', `${JOBS}{id}/${action}/`, `${jobPath(pk(id))}${action}/`, JobDetailDto, scope, {
+      send(scope, {
+        method: 'POST',
+        route: `${JOBS}{id}/${action}/`,
+        path: `${jobPath(pk(id))}${action}/`,
+        schema: JobDetailDto,
         // Sets embed their jobs' status: the job's own set when the answer names it, else all.
         stale: (job) => {
           const paths = [JOBS, jobPath(id)];
