@@ -4,6 +4,7 @@
  * browsers on allowed origins may send the header and read `Idempotent-Replayed`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdNext } from '../helpers/hold.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 import { member } from '../helpers/writes.ts';
 
@@ -32,21 +33,7 @@ describe('a claim that lost its answer', () => {
   it('past REQUEST_TIMEOUT_MS + 10 s a running claim answers 409 NOT_STORED, never runs again', async () => {
     const control = stack.fakes.beluga.control;
     control.reset();
-    let release = () => {};
-    let held = () => {};
-    const arrived = new Promise<void>((resolve) => {
-      held = resolve;
-    });
-    control.addFault({
-      route: 'collections.list',
-      method: 'POST',
-      kind: 'hold',
-      release: new Promise<void>((resolve) => {
-        release = resolve;
-      }),
-      onHeld: () => held(),
-      times: 1,
-    });
+    const { arrived, release } = holdNext(control, { route: 'collections.list', method: 'POST' });
     const first = send('Edge lost', 'key-lost');
     await arrived;
     expect((await send('Edge lost', 'key-lost')).status).toBe(409);

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { holdNext } from '../helpers/hold.ts';
 import { freePort } from '../helpers/net.ts';
 import { PATIENT_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
@@ -72,20 +73,9 @@ describe('two replicas on one Redis', () => {
   });
 
   it('a repeat on B while A still runs gets 409; the same body elsewhere 422', async () => {
-    let release = () => {};
-    let held = () => {};
-    const arrived = new Promise<void>((resolve) => {
-      held = resolve;
-    });
-    fakes.beluga.control.addFault({
+    const { arrived, release } = holdNext(fakes.beluga.control, {
       route: 'collections.list',
       method: 'POST',
-      kind: 'hold',
-      release: new Promise<void>((resolve) => {
-        release = resolve;
-      }),
-      onHeld: () => held(),
-      times: 1,
     });
     const first = create(a, 'Replicated busy', 'replica-busy');
     await arrived;

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_SUPERUSER_TOKEN } from '../../src/fakes/index.ts';
+import { holdNext } from '../helpers/hold.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 import { member } from '../helpers/writes.ts';
 
@@ -55,20 +56,9 @@ describe('a keyed mutation runs once', () => {
   });
 
   it('a repeat while the first still runs gets 409 IDEMPOTENCY_KEY_IN_USE', async () => {
-    let release = () => {};
-    let held = () => {};
-    const arrived = new Promise<void>((resolve) => {
-      held = resolve;
-    });
-    stack.fakes.beluga.control.addFault({
+    const { arrived, release } = holdNext(stack.fakes.beluga.control, {
       route: 'collections.list',
       method: 'POST',
-      kind: 'hold',
-      release: new Promise<void>((resolve) => {
-        release = resolve;
-      }),
-      onHeld: () => held(),
-      times: 1,
     });
     const first = create('Idem busy', 'key-busy');
     await arrived;

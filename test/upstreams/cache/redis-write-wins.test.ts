@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { useFakes } from '../../helpers/fakes.ts';
+import { pollUntil } from '../../helpers/poll.ts';
 import { useRedisServer } from '../../helpers/redis-server.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.ts';
@@ -47,21 +48,13 @@ async function replica(timeoutMs: string, url = server().url, config: Record<str
     },
   });
   open.push(s);
-  await until(() => s.upstreams.redis?.status === 'ready');
+  await pollUntil(() => s.upstreams.redis?.status === 'ready');
   return s;
-}
-
-async function until(condition: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** Polls until the replica's cache store answers from Redis again. */
 async function reconnected(s: Stack) {
-  await until(async () => {
+  await pollUntil(async () => {
     await s.query(OTHER, undefined, member);
     return s.upstreams.cache.readiness().redis === 'up';
   });
@@ -93,7 +86,7 @@ async function slowRead(s: Stack) {
     times: 1,
   });
   const slow = s.query(NAME, undefined, member);
-  await until(() => arrived);
+  await pollUntil(() => arrived);
   return { slow };
 }
 
