@@ -43,12 +43,12 @@ function newestInput(): number {
  * package.json's start script (its last `&&` step; the first builds dist/ when stale). The build
  * primes the compile cache with these flags; the bench starts exactly this.
  */
-export function startCommand(): {
+export function startCommand(root = ROOT): {
   env: Record<string, string>;
   nodeArgs: string[];
   script: string;
 } {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
   const words = (pkg.scripts.start.split('&&').at(-1) ?? '').trim().split(/\s+/);

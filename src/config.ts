@@ -12,12 +12,12 @@ const bool = z
 /** An upstream's origin: the clients add the API paths (/api/v2/…, /v1/…) themselves. */
 const originUrl = z
   .url({ protocol: /^https?$/ })
-  .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not carry a query or fragment')
+  .refine((u) => !URL.parse(u)?.search && !URL.parse(u)?.hash, 'must not carry a query or fragment')
   .refine(
-    (u) => new URL(u).pathname === '/',
+    (u) => URL.parse(u)?.pathname === '/',
     'must be an origin such as http://127.0.0.1:4010, without a path (the gateway adds the API paths)',
   )
-  .transform((u) => new URL(u).origin);
+  .transform((u) => URL.parse(u)?.origin ?? u);
 const HOST_NAME =
   /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 /** An IP address, or a host name whose last label is not all digits (so 999.1.1.1 is neither). */
@@ -40,222 +40,331 @@ const secret = z.string().trim().min(1, 'must not be empty');
 /** `scheme://host[:port]`, as browsers send it in `Origin`. */
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
-/** Variable name → schema with its default. Documented in README.md, "Configuration". */
-const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: int(0, 65_535).default(4000),
-  HOST: hostSchema.default('0.0.0.0'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+/**
+ * The configuration, written once: each section lists its variables (schema and default, the
+ * README's "Configuration" table documents each) and maps them to its part of `Config`.
+ */
+const server = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: int(0, 65_535).default(4000),
+    HOST: hostSchema.default('0.0.0.0'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    REQUEST_TIMEOUT_MS: int(100, 300_000).default(10_000),
+    /** Unset: on, except with NODE_ENV=production. */
+    GRAPHIQL: bool.optional(),
+    INTROSPECTION: bool.default(true),
+    SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
+    /** Time /ready answers 503 while requests are still served, before the listener closes. */
+    SHUTDOWN_DELAY_MS: int(0, 60_000).default(0),
+    CORS_ORIGINS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (list) => list.every((o) => ORIGIN.test(o)) || (list.length === 1 && list[0] === '*'),
+        'must be `*` or a comma-separated list of origins such as https://app.example.org',
+      )
+      .default([]),
+    METRICS_PORT: int(0, 65_535).optional(),
+  })
+  .transform((e) => ({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+    introspection: e.INTROSPECTION,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    /** Origins allowed to call from a browser with credentials; `*` alone allows any, without. */
+    corsOrigins: e.CORS_ORIGINS,
+    /** Port of the separate Prometheus listener (0: any free port); undefined: not served. */
+    metricsPort: e.METRICS_PORT,
+  }));
 
-  BELUGA_URL: originUrl.default('https://api.beluga.insectai.org'),
-  BELUGA_TOKEN: secret.optional(),
-  BELUGA_TIMEZONE: timeZone.default('America/New_York'),
-  BELUGA_CONCURRENCY: int(1, 256).default(64),
-  WICKSON_URL: originUrl.default('https://api.wickson.ai'),
-  WICKSON_API_KEY: secret,
-  WICKSON_HOURLY_BUDGET: int(1, 1_000_000).default(1000),
-  WICKSON_CONCURRENCY: int(1, 256).default(64),
+const beluga = z
+  .object({
+    BELUGA_URL: originUrl.default('https://api.beluga.insectai.org'),
+    BELUGA_TOKEN: secret.optional(),
+    BELUGA_TIMEZONE: timeZone.default('America/New_York'),
+    BELUGA_CONCURRENCY: int(1, 256).default(64),
+  })
+  .transform((e) => ({
+    beluga: {
+      url: e.BELUGA_URL,
+      token: e.BELUGA_TOKEN,
+      timeZone: e.BELUGA_TIMEZONE,
+      /** Bounded fan-out of detail GETs inside one batch. */
+      concurrency: e.BELUGA_CONCURRENCY,
+    },
+  }));
 
-  UPSTREAM_TIMEOUT_MS: int(100, 120_000).default(5000),
-  UPSTREAM_CONNECT_TIMEOUT_MS: int(100, 60_000).default(2000),
-  UPSTREAM_CONNECTIONS: int(1, 1024).default(64),
-  UPSTREAM_MAX_RESPONSE_BYTES: int(1024, 512 * 1024 * 1024).default(5 * 1024 * 1024),
-  UPSTREAM_RETRY_BUDGET_RATIO: z.coerce.number().min(0).max(1).default(0.2),
-  BREAKER_FAILURE_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
-  BREAKER_HALF_OPEN_MS: int(100, 600_000).default(5000),
-  REQUEST_TIMEOUT_MS: int(100, 300_000).default(10_000),
+const wickson = z
+  .object({
+    WICKSON_URL: originUrl.default('https://api.wickson.ai'),
+    WICKSON_API_KEY: secret,
+    WICKSON_HOURLY_BUDGET: int(1, 1_000_000).default(1000),
+    WICKSON_CONCURRENCY: int(1, 256).default(64),
+  })
+  .transform((e) => ({
+    wickson: {
+      url: e.WICKSON_URL,
+      apiKey: e.WICKSON_API_KEY,
+      hourlyBudget: e.WICKSON_HOURLY_BUDGET,
+      /** Bounded fan-out of collection-detail GETs inside one batch. */
+      concurrency: e.WICKSON_CONCURRENCY,
+    },
+  }));
 
-  WICKSON_CACHE_TTL_S: int(0, 86_400).default(60),
-  BELUGA_CACHE_TTL_S: int(0, 86_400).default(5),
-  CACHE_STALE_WHILE_REVALIDATE_S: int(0, 86_400).default(30),
-  CACHE_STALE_IF_ERROR_S: int(0, 86_400).default(3600),
-  CACHE_MAX_BYTES: int(0, 16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
-  CACHE_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  WICKSON_BUDGET_RESERVE: z.coerce.number().min(0).max(0.9).default(0.1),
+const upstream = z
+  .object({
+    UPSTREAM_TIMEOUT_MS: int(100, 120_000).default(5000),
+    UPSTREAM_CONNECT_TIMEOUT_MS: int(100, 60_000).default(2000),
+    UPSTREAM_CONNECTIONS: int(1, 1024).default(64),
+    UPSTREAM_MAX_RESPONSE_BYTES: int(1024, 512 * 1024 * 1024).default(5 * 1024 * 1024),
+    UPSTREAM_RETRY_BUDGET_RATIO: z.coerce.number().min(0).max(1).default(0.2),
+    BREAKER_FAILURE_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
+    BREAKER_HALF_OPEN_MS: int(100, 600_000).default(5000),
+  })
+  .transform((e) => ({
+    upstream: {
+      timeoutMs: e.UPSTREAM_TIMEOUT_MS,
+      connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
+      connections: e.UPSTREAM_CONNECTIONS,
+      maxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
+      retryBudgetRatio: e.UPSTREAM_RETRY_BUDGET_RATIO,
+      breakerFailureRatio: e.BREAKER_FAILURE_RATIO,
+      breakerHalfOpenMs: e.BREAKER_HALF_OPEN_MS,
+    },
+  }));
 
-  // Replicas sharing Redis (README "Several replicas on Redis").
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-  REDIS_TIMEOUT_MS: int(10, 10_000).default(200),
-  REDIS_KEY_PREFIX: z.string().max(64).default('gateway:'),
-  REDIS_QUOTA_LOCAL_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
+const cache = z
+  .object({
+    WICKSON_CACHE_TTL_S: int(0, 86_400).default(60),
+    BELUGA_CACHE_TTL_S: int(0, 86_400).default(5),
+    CACHE_STALE_WHILE_REVALIDATE_S: int(0, 86_400).default(30),
+    CACHE_STALE_IF_ERROR_S: int(0, 86_400).default(3600),
+    CACHE_MAX_BYTES: int(0, 16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    CACHE_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    WICKSON_BUDGET_RESERVE: z.coerce.number().min(0).max(0.9).default(0.1),
+  })
+  .transform((e) => ({
+    cache: {
+      /** Per upstream, 0 = off. */
+      ttlMs: { beluga: e.BELUGA_CACHE_TTL_S * 1000, wickson: e.WICKSON_CACHE_TTL_S * 1000 },
+      staleWhileRevalidateMs: e.CACHE_STALE_WHILE_REVALIDATE_S * 1000,
+      staleIfErrorMs: e.CACHE_STALE_IF_ERROR_S * 1000,
+      maxBytes: e.CACHE_MAX_BYTES,
+      /** HMAC key of Beluga credential scopes; undefined = a random key per process. */
+      keySecret: e.CACHE_KEY_SECRET,
+      /** Share of the Wickson budget kept back from refreshes that a stale answer can serve. */
+      wicksonBudgetReserve: e.WICKSON_BUDGET_RESERVE,
+    },
+  }));
 
-  GRAPHIQL: bool.default(true),
-  INTROSPECTION: bool.default(true),
-  MAX_DEPTH: int(1, 100).default(10),
-  MAX_ALIASES: int(0, 1000).default(15),
-  MAX_TOKENS: int(10, 100_000).default(2000),
-  MAX_DIRECTIVES: int(0, 1000).default(50),
-  MAX_LIST_LENGTH: int(1, 10_000).default(100),
-  MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
-  SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
-  /** Time /ready answers 503 while requests are still served, before the listener closes. */
-  SHUTDOWN_DELAY_MS: int(0, 60_000).default(0),
+/** Replicas sharing Redis (README "Several replicas on Redis"). */
+const redis = z
+  .object({
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    REDIS_TIMEOUT_MS: int(10, 10_000).default(200),
+    REDIS_KEY_PREFIX: z.string().max(64).default('gateway:'),
+    REDIS_QUOTA_LOCAL_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
+  })
+  .transform((e) => ({
+    redis: {
+      /** undefined = no Redis: the cache and the Wickson quota are per process. */
+      url: e.REDIS_URL,
+      /** Bound of every Redis command and of a connection attempt. */
+      timeoutMs: e.REDIS_TIMEOUT_MS,
+      /** Prepended to every key the gateway writes, so several deployments can share one Redis. */
+      keyPrefix: e.REDIS_KEY_PREFIX,
+      /** Share of WICKSON_HOURLY_BUDGET one replica may spend on its own while Redis is down. */
+      quotaLocalShare: e.REDIS_QUOTA_LOCAL_SHARE,
+    },
+  }));
 
-  /** Apollo persisted query manifest (JSON); see src/server/persisted/manifest.ts. */
-  PERSISTED_OPERATIONS_FILE: z.string().trim().min(1).optional(),
-  PERSISTED_OPERATIONS_ONLY: bool.default(false),
+/** Query limits and upstream protection (README "Cost: upstream calls"). */
+const limits = z
+  .object({
+    MAX_DEPTH: int(1, 100).default(10),
+    MAX_ALIASES: int(0, 1000).default(15),
+    MAX_TOKENS: int(10, 100_000).default(2000),
+    MAX_DIRECTIVES: int(0, 1000).default(50),
+    MAX_LIST_LENGTH: int(1, 10_000).default(100),
+    /** Arrays and objects nested in a request's variables or extensions (client-json.ts). */
+    MAX_INPUT_DEPTH: int(1, 1000).default(20),
+    MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+    MAX_UPSTREAM_CALLS: int(1, 100_000).default(150),
+    /** Predicted upstream calls of the operations executing at once; more wait their turn. 0: off. */
+    MAX_CONCURRENT_CALLS: int(0, 1_000_000).default(256),
+  })
+  .transform((e) => ({
+    limits: {
+      maxDepth: e.MAX_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_TOKENS,
+      maxDirectives: e.MAX_DIRECTIVES,
+      /** Predicted upstream calls above this are refused; actual calls past it fail (per request). */
+      maxUpstreamCalls: e.MAX_UPSTREAM_CALLS,
+      /** Predicted calls of the operations executing at once (admission.ts); 0 turns it off. */
+      maxConcurrentCalls: e.MAX_CONCURRENT_CALLS,
+      maxListLength: e.MAX_LIST_LENGTH,
+      /** Arrays and objects nested in `variables` or `extensions`, the value itself included. */
+      maxInputDepth: e.MAX_INPUT_DEPTH,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+    },
+  }));
 
-  /** OpenTelemetry's standard variables (OTLP over HTTP); tracing is off without an endpoint. */
-  OTEL_SDK_DISABLED: bool.default(false),
-  OTEL_SERVICE_NAME: z.string().trim().min(1).default('beluga-wickson-gateway'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  OTEL_EXPORTER_OTLP_HEADERS: z
-    .string()
-    .transform((raw, ctx) => {
-      const headers = otlpHeaders(raw);
-      if (!headers)
-        ctx.addIssue({ code: 'custom', message: 'must be key=value pairs, comma-separated' });
-      return headers ?? {};
-    })
-    .optional(),
-  OTEL_TRACES_SAMPLER: z
-    .enum([
-      'always_on',
-      'always_off',
-      'traceidratio',
-      'parentbased_always_on',
-      'parentbased_always_off',
-      'parentbased_traceidratio',
-    ])
-    .default('parentbased_always_on'),
-  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
-  /** Also serve the Apollo Federation v2 subgraph at /subgraph, for a router (README, "Federation"). */
-  FEDERATION_SUBGRAPH: bool.default(false),
+const persisted = z
+  .object({
+    /** Apollo persisted query manifest (JSON); see src/server/persisted/manifest.ts. */
+    PERSISTED_OPERATIONS_FILE: z.string().trim().min(1).optional(),
+    PERSISTED_OPERATIONS_ONLY: bool.default(false),
+  })
+  .transform((e) => ({
+    persistedOperations: {
+      /** Path of the manifest, read once at start-up. */
+      file: e.PERSISTED_OPERATIONS_FILE,
+      /** Refuse every document that is not in the manifest, before parsing it. */
+      only: e.PERSISTED_OPERATIONS_ONLY,
+    },
+  }));
 
-  // Upstream protection (README "Cost: upstream calls").
-  MAX_UPSTREAM_CALLS: int(1, 100_000).default(150),
-  /** Predicted upstream calls of the operations executing at once; more wait their turn. 0: off. */
-  MAX_CONCURRENT_CALLS: int(0, 1_000_000).default(256),
-  CLIENT_CALLS_PER_MINUTE: int(0, 10_000_000).default(12_000),
-  CLIENT_WICKSON_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
-  TRUST_PROXY: int(0, 10).default(0),
+/** OpenTelemetry's standard variables (OTLP over HTTP); tracing is off without an endpoint. */
+const tracing = z
+  .object({
+    OTEL_SDK_DISABLED: bool.default(false),
+    OTEL_SERVICE_NAME: z.string().trim().min(1).default('beluga-wickson-gateway'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    OTEL_EXPORTER_OTLP_HEADERS: z
+      .string()
+      .transform((raw, ctx) => {
+        const headers = otlpHeaders(raw);
+        if (!headers)
+          ctx.addIssue({ code: 'custom', message: 'must be key=value pairs, comma-separated' });
+        return headers ?? {};
+      })
+      .optional(),
+    OTEL_TRACES_SAMPLER: z
+      .enum([
+        'always_on',
+        'always_off',
+        'traceidratio',
+        'parentbased_always_on',
+        'parentbased_always_off',
+        'parentbased_traceidratio',
+      ])
+      .default('parentbased_always_on'),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  })
+  .transform((e) => ({
+    tracing: {
+      /** Where spans go (OTLP/HTTP traces URL); undefined = tracing off. */
+      tracesUrl: e.OTEL_SDK_DISABLED
+        ? undefined
+        : tracesUrl(e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, e.OTEL_EXPORTER_OTLP_ENDPOINT),
+      serviceName: e.OTEL_SERVICE_NAME,
+      /** Sent with every export (e.g. a collector's API key); never logged. */
+      headers: e.OTEL_EXPORTER_OTLP_HEADERS ?? {},
+      sampler: e.OTEL_TRACES_SAMPLER,
+      /** Ratio for the `traceidratio` samplers. */
+      samplerRatio: e.OTEL_TRACES_SAMPLER_ARG,
+    },
+  }));
 
-  // Subscriptions (README "Live subscriptions").
-  /** A running job's poll interval; queued jobs and idle sets are polled less often. */
-  JOB_POLL_INTERVAL_MS: int(250, 600_000).default(2000),
-  SUBSCRIPTIONS_PER_CLIENT: int(1, 10_000).default(20),
-  SUBSCRIPTIONS_MAX: int(1, 1_000_000).default(10_000),
-  SUBSCRIPTION_KEEPALIVE_MS: int(1000, 300_000).default(12_000),
-  CORS_ORIGINS: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    )
-    .refine(
-      (list) => list.every((o) => ORIGIN.test(o)) || (list.length === 1 && list[0] === '*'),
-      'must be `*` or a comma-separated list of origins such as https://app.example.org',
-    )
-    .default([]),
-  METRICS_PORT: int(0, 65_535).optional(),
-});
+const federation = z
+  .object({
+    /** Also serve the Apollo Federation v2 subgraph at /subgraph (README, "Federation"). */
+    FEDERATION_SUBGRAPH: bool.default(false),
+    /** When set, /subgraph answers only requests carrying it in `X-Subgraph-Secret`. */
+    SUBGRAPH_SECRET: z.string().min(16).max(256).optional(),
+  })
+  .transform((e) => ({
+    federation: {
+      subgraph: e.FEDERATION_SUBGRAPH,
+      /** The router's shared secret: /subgraph refuses requests without it (403). */
+      secret: e.SUBGRAPH_SECRET,
+    },
+  }));
 
-export type Env = z.infer<typeof EnvSchema>;
+/** Per-client limits (README "Per-client limits", "Threat model"). */
+const clients = z
+  .object({
+    CLIENT_CALLS_PER_MINUTE: int(0, 10_000_000).default(12_000),
+    CLIENT_WICKSON_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+    TRUST_PROXY: int(0, 10).default(0),
+    CLIENT_VOUCH_TTL_SECONDS: int(1, 86_400).default(900),
+  })
+  .transform((e) => ({
+    clients: {
+      /** Upstream calls one client may make per minute (predicted reserved, unused returned; 0: off). */
+      callsPerMinute: e.CLIENT_CALLS_PER_MINUTE,
+      /** Share of WICKSON_HOURLY_BUDGET one client may spend per hour. */
+      wicksonShare: e.CLIENT_WICKSON_SHARE,
+      /** Proxy hops in front of the gateway whose X-Forwarded-For entry is trusted (0: none). */
+      trustProxy: e.TRUST_PROXY,
+      /** How long a token Beluga accepted counts as its own client; else its address counts. */
+      vouchTtlMs: e.CLIENT_VOUCH_TTL_SECONDS * 1000,
+    },
+  }));
+
+/** Subscriptions (README "Live subscriptions"). */
+const live = z
+  .object({
+    /** A running job's poll interval; queued jobs and idle sets are polled less often. */
+    JOB_POLL_INTERVAL_MS: int(250, 600_000).default(2000),
+    SUBSCRIPTIONS_PER_CLIENT: int(1, 10_000).default(20),
+    SUBSCRIPTIONS_MAX: int(1, 1_000_000).default(10_000),
+    SUBSCRIPTION_KEEPALIVE_MS: int(1000, 300_000).default(12_000),
+  })
+  .transform((e) => ({
+    /** Subscriptions: poll pace, stream limits (per replica), keep-alive pings. */
+    live: {
+      jobPollIntervalMs: e.JOB_POLL_INTERVAL_MS,
+      perClient: e.SUBSCRIPTIONS_PER_CLIENT,
+      max: e.SUBSCRIPTIONS_MAX,
+      keepAliveMs: e.SUBSCRIPTION_KEEPALIVE_MS,
+    },
+  }));
+
+const SECTIONS = [
+  server,
+  beluga,
+  wickson,
+  upstream,
+  cache,
+  redis,
+  limits,
+  persisted,
+  tracing,
+  federation,
+  clients,
+  live,
+] as const;
+
+type Section = (typeof SECTIONS)[number];
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (
+  x: infer I,
+) => void
+  ? I
+  : never;
+
+/** The parsed configuration: what the sections make of the environment. */
+export type Config = {
+  [K in keyof UnionToIntersection<z.output<Section>>]: UnionToIntersection<z.output<Section>>[K];
+};
 
 /** Every variable the gateway reads (README.md documents each). */
-export const ENV_VARIABLES = Object.keys(EnvSchema.shape) as (keyof Env)[];
-
-export interface Config {
-  env: Env['NODE_ENV'];
-  port: number;
-  host: string;
-  logLevel: Env['LOG_LEVEL'];
-  beluga: {
-    url: string;
-    token: string | undefined;
-    timeZone: string;
-    /** Bounded fan-out of detail GETs inside one batch. */
-    concurrency: number;
-  };
-  wickson: {
-    url: string;
-    apiKey: string;
-    hourlyBudget: number;
-    /** Bounded fan-out of collection-detail GETs inside one batch. */
-    concurrency: number;
-  };
-  upstream: {
-    timeoutMs: number;
-    connectTimeoutMs: number;
-    connections: number;
-    maxResponseBytes: number;
-    retryBudgetRatio: number;
-    breakerFailureRatio: number;
-    breakerHalfOpenMs: number;
-  };
-  requestTimeoutMs: number;
-  cache: {
-    /** Per upstream, 0 = off. */
-    ttlMs: { beluga: number; wickson: number };
-    staleWhileRevalidateMs: number;
-    staleIfErrorMs: number;
-    maxBytes: number;
-    /** HMAC key of Beluga credential scopes; undefined = a random key per process. */
-    keySecret: string | undefined;
-    /** Share of the Wickson budget kept back from refreshes that a stale answer can serve. */
-    wicksonBudgetReserve: number;
-  };
-  redis: {
-    /** undefined = no Redis: the cache and the Wickson quota are per process. */
-    url: string | undefined;
-    /** Bound of every Redis command and of a connection attempt. */
-    timeoutMs: number;
-    /** Prepended to every key the gateway writes, so several deployments can share one Redis. */
-    keyPrefix: string;
-    /** Share of WICKSON_HOURLY_BUDGET one replica may spend on its own while Redis is down. */
-    quotaLocalShare: number;
-  };
-  graphiql: boolean;
-  introspection: boolean;
-  limits: {
-    maxDepth: number;
-    maxAliases: number;
-    maxTokens: number;
-    maxDirectives: number;
-    /** Predicted upstream calls above this are refused; actual calls past it fail (per request). */
-    maxUpstreamCalls: number;
-    /** Predicted calls of the operations executing at once (admission.ts); 0 turns it off. */
-    maxConcurrentCalls: number;
-    maxListLength: number;
-    maxBodyBytes: number;
-  };
-  shutdownTimeoutMs: number;
-  shutdownDelayMs: number;
-  persistedOperations: {
-    /** Path of the manifest, read once at start-up. */
-    file: string | undefined;
-    /** Refuse every document that is not in the manifest, before parsing it. */
-    only: boolean;
-  };
-  tracing: {
-    /** Where spans go (OTLP/HTTP traces URL); undefined = tracing off. */
-    tracesUrl: string | undefined;
-    serviceName: string;
-    /** Sent with every export (e.g. a collector's API key); never logged. */
-    headers: Record<string, string>;
-    sampler: Env['OTEL_TRACES_SAMPLER'];
-    /** Ratio for the `traceidratio` samplers. */
-    samplerRatio: number;
-  };
-  federation: { subgraph: boolean };
-  clients: {
-    /** Upstream calls one client may make per minute (predicted reserved, unused returned; 0: off). */
-    callsPerMinute: number;
-    /** Share of WICKSON_HOURLY_BUDGET one client may spend per hour. */
-    wicksonShare: number;
-    /** Proxy hops in front of the gateway whose X-Forwarded-For entry is trusted (0: none). */
-    trustProxy: number;
-  };
-  /** Origins allowed to call from a browser with credentials; `*` alone allows any, without. */
-  /** Subscriptions: poll pace, stream limits (per replica), keep-alive pings. */
-  live: { jobPollIntervalMs: number; perClient: number; max: number; keepAliveMs: number };
-  corsOrigins: string[];
-  /** Port of the separate Prometheus listener (0: any free port); undefined: not served. */
-  metricsPort: number | undefined;
-}
+export const ENV_VARIABLES = SECTIONS.flatMap((section) => Object.keys(section.in.shape));
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -268,114 +377,49 @@ export class ConfigError extends Error {
 
 /** Parses the environment. Empty strings count as unset. Throws ConfigError naming variables. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const present = Object.fromEntries(
-    Object.keys(EnvSchema.shape)
-      .map((key) => [key, env[key]] as const)
-      .filter(([key, value]) => value !== undefined && (value !== '' || key === 'WICKSON_API_KEY')),
-  );
-  const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? 'environment');
-        const reason =
-          issue.code === 'invalid_type' && env[name] === undefined ? 'is required' : issue.message;
-        return `${name} ${reason}`;
-      }),
-    );
-  }
-  const e = parsed.data;
-  if (e.PERSISTED_OPERATIONS_ONLY && !e.PERSISTED_OPERATIONS_FILE) {
+  const values = parseEach(env);
+  const config = Object.assign({}, ...SECTIONS.map((section) => section.parse(values))) as Config;
+  if (config.persistedOperations.only && !config.persistedOperations.file) {
     throw new ConfigError(['PERSISTED_OPERATIONS_ONLY requires PERSISTED_OPERATIONS_FILE']);
   }
-  return {
-    env: e.NODE_ENV,
-    port: e.PORT,
-    host: e.HOST,
-    logLevel: e.LOG_LEVEL,
-    beluga: {
-      url: e.BELUGA_URL,
-      token: e.BELUGA_TOKEN,
-      timeZone: e.BELUGA_TIMEZONE,
-      concurrency: e.BELUGA_CONCURRENCY,
-    },
-    wickson: {
-      url: e.WICKSON_URL,
-      apiKey: e.WICKSON_API_KEY,
-      hourlyBudget: e.WICKSON_HOURLY_BUDGET,
-      concurrency: e.WICKSON_CONCURRENCY,
-    },
-    upstream: {
-      timeoutMs: e.UPSTREAM_TIMEOUT_MS,
-      connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
-      connections: e.UPSTREAM_CONNECTIONS,
-      maxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
-      retryBudgetRatio: e.UPSTREAM_RETRY_BUDGET_RATIO,
-      breakerFailureRatio: e.BREAKER_FAILURE_RATIO,
-      breakerHalfOpenMs: e.BREAKER_HALF_OPEN_MS,
-    },
-    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
-    cache: {
-      ttlMs: { beluga: e.BELUGA_CACHE_TTL_S * 1000, wickson: e.WICKSON_CACHE_TTL_S * 1000 },
-      staleWhileRevalidateMs: e.CACHE_STALE_WHILE_REVALIDATE_S * 1000,
-      staleIfErrorMs: e.CACHE_STALE_IF_ERROR_S * 1000,
-      maxBytes: e.CACHE_MAX_BYTES,
-      keySecret: e.CACHE_KEY_SECRET,
-      wicksonBudgetReserve: e.WICKSON_BUDGET_RESERVE,
-    },
-    redis: {
-      url: e.REDIS_URL,
-      timeoutMs: e.REDIS_TIMEOUT_MS,
-      keyPrefix: e.REDIS_KEY_PREFIX,
-      quotaLocalShare: e.REDIS_QUOTA_LOCAL_SHARE,
-    },
-    graphiql: e.GRAPHIQL,
-    introspection: e.INTROSPECTION,
-    limits: {
-      maxDepth: e.MAX_DEPTH,
-      maxAliases: e.MAX_ALIASES,
-      maxTokens: e.MAX_TOKENS,
-      maxDirectives: e.MAX_DIRECTIVES,
-      maxUpstreamCalls: e.MAX_UPSTREAM_CALLS,
-      maxConcurrentCalls: e.MAX_CONCURRENT_CALLS,
-      maxListLength: e.MAX_LIST_LENGTH,
-      maxBodyBytes: e.MAX_BODY_BYTES,
-    },
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
-    persistedOperations: {
-      file: e.PERSISTED_OPERATIONS_FILE,
-      only: e.PERSISTED_OPERATIONS_ONLY,
-    },
-    tracing: {
-      tracesUrl: e.OTEL_SDK_DISABLED ? undefined : tracesUrl(e),
-      serviceName: e.OTEL_SERVICE_NAME,
-      headers: e.OTEL_EXPORTER_OTLP_HEADERS ?? {},
-      sampler: e.OTEL_TRACES_SAMPLER,
-      samplerRatio: e.OTEL_TRACES_SAMPLER_ARG,
-    },
-    federation: { subgraph: e.FEDERATION_SUBGRAPH },
-    clients: {
-      callsPerMinute: e.CLIENT_CALLS_PER_MINUTE,
-      wicksonShare: e.CLIENT_WICKSON_SHARE,
-      trustProxy: e.TRUST_PROXY,
-    },
-    live: {
-      jobPollIntervalMs: e.JOB_POLL_INTERVAL_MS,
-      perClient: e.SUBSCRIPTIONS_PER_CLIENT,
-      max: e.SUBSCRIPTIONS_MAX,
-      keepAliveMs: e.SUBSCRIPTION_KEEPALIVE_MS,
-    },
-    corsOrigins: e.CORS_ORIGINS,
-    metricsPort: e.METRICS_PORT,
-  };
+  return config;
+}
+
+/**
+ * Each variable is parsed on its own, so every problem names its variable (one problem each), even
+ * one a check throws on instead of reporting.
+ */
+function parseEach(env: Record<string, string | undefined>): Record<string, unknown> {
+  const raw: Record<string, string | undefined> = {};
+  const problems: string[] = [];
+  for (const section of SECTIONS) {
+    for (const [name, schema] of Object.entries(section.in.shape) as [string, z.ZodType][]) {
+      const value = env[name] === '' && name !== 'WICKSON_API_KEY' ? undefined : env[name];
+      raw[name] = value;
+      let parsed: ReturnType<z.ZodType['safeParse']> | undefined;
+      try {
+        parsed = schema.safeParse(value);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed?.success)
+        problems.push(`${name} ${parsed ? reason(parsed.error.issues[0], value) : 'is not valid'}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return raw;
+}
+
+function reason(issue: z.core.$ZodIssue | undefined, value: string | undefined): string {
+  if (value === undefined && issue?.code === 'invalid_type') return 'is required';
+  return issue?.message ?? 'is not valid';
 }
 
 /** The signal-specific URL is used as given; the general endpoint gets `/v1/traces` (OTLP spec). */
-function tracesUrl(e: Env): string | undefined {
-  if (e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-  if (!e.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
-  return `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`;
+function tracesUrl(traces: string | undefined, general: string | undefined): string | undefined {
+  if (traces) return traces;
+  if (!general) return undefined;
+  return `${general.replace(/\/+$/, '')}/v1/traces`;
 }
 
 /** `key=value,key2=value2`, percent-decoded (the OTLP exporter format); undefined when malformed. */

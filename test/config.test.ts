@@ -99,6 +99,43 @@ describe('upstream URLs and HOST', () => {
   });
 });
 
+describe('every problem names its variable', () => {
+  it('WICKSON_URL and BELUGA_URL that are not URLs', () => {
+    expect(problems({ WICKSON_API_KEY: 'k', WICKSON_URL: 'not-a-url' })).toEqual([
+      'WICKSON_URL Invalid URL',
+    ]);
+    expect(problems({ WICKSON_API_KEY: 'k', BELUGA_URL: 'http://' })).toEqual([
+      'BELUGA_URL Invalid URL',
+    ]);
+  });
+
+  // Values that break URL, number, enum, boolean and list parsers: each variable either takes it
+  // or is refused with one problem that starts with its own name.
+  const JUNK = [
+    'not-a-url',
+    'http://',
+    '-1',
+    '1e309',
+    'NaN',
+    '0x10',
+    ' ',
+    '\u0000',
+    'é'.repeat(300),
+  ];
+  it.each(ENV_VARIABLES)('%s', (name) => {
+    for (const value of JUNK) {
+      try {
+        loadConfig({ WICKSON_API_KEY: 'k', [name]: value });
+      } catch (error) {
+        expect(error, `${name}=${JSON.stringify(value)}`).toBeInstanceOf(ConfigError);
+        const found = (error as ConfigError).problems;
+        expect(found, `${name}=${JSON.stringify(value)}`).toHaveLength(1);
+        expect(found[0]!.startsWith(`${name} `), found[0]).toBe(true);
+      }
+    }
+  });
+});
+
 describe('README', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   it('documents every variable in its configuration table', () => {

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configFrom, loadConfig } from '../src/config.ts';
 import { closeRedis, createRedis, reconnectDelayMs, redisReady } from '../src/redis.ts';
+import { pollUntil } from './helpers/poll.ts';
 import { PATIENT_REDIS, useRedisServer } from './helpers/redis-server.ts';
 
 const server = useRedisServer();
@@ -11,14 +12,6 @@ function logged() {
   const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
   const messages = () => lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
   return { logger, messages };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('REDIS_URL settings', () => {
@@ -72,7 +65,7 @@ describe('createRedis', () => {
     expect(await redisReady(redis, 5_000)).toBe(true);
 
     await server().kill();
-    await until(() => redis.status !== 'ready');
+    await pollUntil(() => redis.status !== 'ready');
     for (let i = 0; i < 5; i++) {
       const started = performance.now();
       await expect(redis.get('gateway:test')).rejects.toThrow();
@@ -84,7 +77,7 @@ describe('createRedis', () => {
     expect(outage[0]).toMatch(/carries on without it/);
 
     await server().restart();
-    await until(() => redis.status === 'ready', 10_000);
+    await pollUntil(() => redis.status === 'ready', 10_000);
     await redis.set('gateway:test', 'y');
     expect(await redis.get('gateway:test')).toBe('y');
     expect(messages().filter((m) => m.startsWith('redis'))).toEqual([

@@ -5,9 +5,10 @@
  * `manual` live in draft projects only), and visible `last_and_random_from_each_event` sets other
  * than the seeds have ids above 15. The default scale has exactly 72 visible sets.
  */
-import type { CaptureSetRecord, DatasetScale, JobRecord, ProjectRecord } from './dataset.ts';
+
 import { generateJobs } from './dataset-jobs.ts';
 import type { Rng } from './prng.ts';
+import type { CaptureSetRecord, DatasetScale, JobRecord, ProjectRecord } from './records.ts';
 import { loadSeeds, type SeedCaptureSet } from './seeds.ts';
 import { DAY_MS, formatNaive, naiveMs } from './time.ts';
 

@@ -1,6 +1,7 @@
-/** Jobs: every job of the seeds' embedded summaries, then generated ones (contract §8, §11). */
-import type { CaptureSetRecord, JobRecord, PipelineRecord, ProjectRecord } from './dataset.ts';
+/** Jobs: every job of the seeds' embedded summaries, then generated ones. */
+
 import type { Rng } from './prng.ts';
+import type { CaptureSetRecord, JobRecord, PipelineRecord, ProjectRecord } from './records.ts';
 import type { SeedCaptureSet } from './seeds.ts';
 import { formatNaive, naiveMs } from './time.ts';
 

@@ -1,11 +1,12 @@
 /**
  * Wickson collections and media. `research_papers` matches seeds/002; `default`,
- * `product_images` and `training_videos` match the list example of the contract (§3.1).
+ * `product_images` and `training_videos` match the example list of Wickson's documentation.
  * Invariants: distribution sums to item_count, zero counts omitted, first/last item dates are
  * the min/max of the items' created_at, the list's created_at is the first item date.
  */
-import type { MediaRecord, WicksonCollectionRecord } from './dataset.ts';
+
 import { createRng, type Rng } from './prng.ts';
+import type { MediaRecord, WicksonCollectionRecord } from './records.ts';
 import { DAY_MS } from './time.ts';
 
 export const MEDIA_TYPES = ['document', 'image', 'video', 'audio', 'model'] as const;

@@ -1,4 +1,4 @@
-/** zod schema for FaultSpec sent over HTTP (POST /__fake/faults); `drift` is in-process only. */
+/** zod schema for FaultSpec sent over HTTP (POST /__fake/faults); `drift` and `hold` are in-process only. */
 import { z } from 'zod';
 import type { FaultSpec } from './types.ts';
 
@@ -51,6 +51,11 @@ export const FaultSpecSchema = z.discriminatedUnion('kind', [
     kind: z.literal('redirect'),
     location: z.string().min(1),
     status: z.number().int().min(300).max(399).optional(),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('django'),
+    page: z.enum(['server-error', 'technical-500', 'not-found', 'append-slash']),
   }),
 ]);
 

@@ -1,5 +1,9 @@
-/** Applies one FaultSpec to a request (`FaultSpec` in types.ts). Faults run before normal handling. */
+/**
+ * Applies one FaultSpec to a request (`FaultSpec` in types.ts). Faults run before normal handling;
+ * `produce` runs the route at most once per request, so a write a fault spoils applies once.
+ */
 import type { ServerResponse } from 'node:http';
+import { djangoPage, djangoRunsView } from './django-pages.ts';
 import { djangoHtml, renderBody } from './http-utils.ts';
 import type { FakeResponse, FaultSpec, LedgerEntry } from './types.ts';
 
@@ -219,6 +223,17 @@ export function applyFault(spec: FaultSpec, ctx: FaultContext): void {
       const response = ctx.produce();
       if (response.raw !== undefined || response.body === undefined) ctx.send(response);
       else ctx.send({ ...response, body: spec.mutate(structuredClone(response.body)) });
+      return;
+    }
+    case 'django':
+      if (djangoRunsView(spec.page)) ctx.produce();
+      ctx.send(djangoPage(spec.page, ctx.entry));
+      return;
+    case 'hold': {
+      const response = ctx.produce();
+      spec.onHeld?.();
+      const answer = () => ctx.send(response);
+      spec.release.then(answer, answer);
       return;
     }
   }

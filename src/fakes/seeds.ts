@@ -1,6 +1,6 @@
 /**
- * The recorded upstream payloads (../shared/seeds, preamble stripped) shipped with the fakes so
- * they work without the shared folder. The dataset contains these records verbatim.
+ * The recorded upstream payloads (./seed-data/), shipped with the fakes so they work on their
+ * own. The dataset contains these records verbatim.
  */
 import { readFileSync } from 'node:fs';
 

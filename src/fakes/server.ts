@@ -109,7 +109,12 @@ export async function startFakeServer(
     res.on('close', () => {
       if (!res.writableFinished && !aborted) entry.closedEarly = true;
     });
-    const produce = () => (match ? match.handle() : service.notFound(request));
+    // The route runs at most once per request, whatever fault follows: a write applies once.
+    let produced: FakeResponse | undefined;
+    const produce = () => {
+      produced ??= match ? match.handle() : service.notFound(request);
+      return produced;
+    };
     const delay = control.delayMs();
     if (delay > 0) {
       await new Promise<void>((resolve) => later(delay, resolve));

@@ -91,7 +91,22 @@ export type FaultKind =
   | { kind: 'slow'; chunkDelayMs: number }
   | { kind: 'huge'; megabytes: number; contentLengthLie?: number }
   | { kind: 'redirect'; location: string; status?: number }
-  | { kind: 'drift'; mutate: (body: unknown) => unknown };
+  | { kind: 'drift'; mutate: (body: unknown) => unknown }
+  /** Django's own failure pages (django-pages.ts); `server-error` and `technical-500` run the route. */
+  | { kind: 'django'; page: DjangoPage }
+  /**
+   * Runs the route on arrival and holds its answer until `release` settles (in-process only):
+   * a read that started before a write answers with what it read then. `onHeld` fires on arrival.
+   */
+  | { kind: 'hold'; release: Promise<unknown>; onHeld?: () => void };
+
+/**
+ * `server-error`: the view ran (a write is committed), then an exception: the DEBUG=False 500 page.
+ * `technical-500`: the same under DEBUG=True (the technical page with a traceback).
+ * `not-found`: the HTML 404 of a route no URL pattern matches. `append-slash`: CommonMiddleware's
+ * 301 to the path with a trailing slash (APPEND_SLASH).
+ */
+export type DjangoPage = 'server-error' | 'technical-500' | 'not-found' | 'append-slash';
 
 export type FaultSpec = {
   route?: string;

@@ -21,7 +21,7 @@ export const builder = new SchemaBuilder<{
   // printSchema ignores applied directives, so the stand-alone SDL is unchanged. Plugins see a
   // field last to first: upstream calls hand their @cost/@listSize to Federation.
   plugins: [RelayPlugin, DirectivesPlugin, FederationPlugin, UPSTREAM_CALLS_PLUGIN],
-  // Output fields are non-null unless marked `nullable: true`, as ../shared/DESIGN.md's SDL reads.
+  // Output fields are non-null unless marked `nullable: true` (schema.graphql shows each one).
   defaultFieldNullability: false,
   relay: {
     cursorType: 'String',

@@ -11,11 +11,12 @@ import { MAX_PAGE_SIZE, parsePageArgs } from './connections/page-args.ts';
 import { type PagedSource, resolvePage } from './connections/paging.ts';
 import { connectionType } from './connections/types.ts';
 import { connection, page, pageListSize, pageSize } from './cost/connections.ts';
-import { type MediaItemModel, MediaItemRef } from './media-item.ts';
+import { MediaItemRef } from './media-item.ts';
 import {
   type BelugaCollectionParent,
   belugaProjectId,
   type CollectionParent,
+  type MediaItemModel,
   type WicksonCollectionModel,
 } from './models.ts';
 

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.ts';
-import type { JobDto, JobSummaryDto } from '../upstreams/beluga/schemas.ts';
+import type { JobDto, JobSummaryDto } from '../loaders/upstream.ts';
 import { belugaDto, type CollectionParent, type JobModel } from './models.ts';
 import { toJobStatus, toJobTypeKey } from './normalize/enums.ts';
 import { codeOrder } from './normalize/time.ts';

@@ -1,20 +1,21 @@
 /**
- * Capture-set mutations: create, update (PATCH), delete, populate (contract §7 "Writes"). Each
- * makes one Beluga write; the payload resolves from its answer, and only fields the answer lacks
- * (counts of a new set, anything of the populate job but its id) fetch more.
+ * Capture-set mutations: create, update (PATCH), delete, populate (Antenna's
+ * `SourceImageCollectionViewSet`). Each makes one Beluga write; the payload resolves from its
+ * answer, and only fields the answer lacks (counts of a new set, anything of the populate job but
+ * its id) fetch more.
  */
-import type { CaptureSetDto } from '../upstreams/beluga/schemas.ts';
-import type { CaptureSetWrite } from '../upstreams/types.ts';
+import type { CaptureSetDto, CaptureSetWrite } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { belugaCollection, CollectionRef } from './collection.ts';
 import { free } from './cost/types.ts';
 import { oneWrite } from './cost/writes.ts';
 import { CollectionMethod } from './enums.ts';
-import { type JobPayloadModel, JobPayloadRef } from './job-mutations.ts';
+import { JobPayloadRef } from './job-mutations.ts';
 import type { CollectionModel } from './models.ts';
 import { belugaKey, inputError, performWrite, type WriteResult } from './mutation.ts';
 import { toUpstream } from './normalize/enums.ts';
-import { fieldMapper, type UserErrorModel, UserErrorRef } from './user-error.ts';
+import type { JobPayloadModel, UserErrorModel } from './payload-models.ts';
+import { fieldMapper, UserErrorRef } from './user-error.ts';
 
 interface CollectionPayloadModel {
   collection: CollectionModel | null;

@@ -1,7 +1,7 @@
 import type { GatewayContext } from '../context.ts';
-import type { CaptureSetDto } from '../upstreams/beluga/schemas.ts';
 import { builder } from './builder.ts';
 import { collectionJobs, OUTSIDE_SUMMARY } from './collection-jobs.ts';
+import { belugaCollection, CollectionRef, loadCollection } from './collection-ref.ts';
 import { chargeProjects, chargeSetPayload, chargeWicksonDetail } from './cost/loads.ts';
 import { type FieldCalls, free } from './cost/types.ts';
 import { CollectionMethod, CollectionSource, JobStatus, JobTypeKey } from './enums.ts';
@@ -10,20 +10,17 @@ import { isWicksonId, parseBelugaId, settleNode, splitNodeId } from './global-id
 import { JobRef } from './job.ts';
 import { MediaCollectionStatsRef } from './media-stats.ts';
 import {
-  type BelugaCollectionModel,
   type BelugaCollectionParent,
   belugaDto,
   belugaProjectId,
   type CollectionHolds,
-  type CollectionModel,
-  type CollectionParent,
   wicksonDetail,
 } from './models.ts';
 import { toCollectionMethod } from './normalize/enums.ts';
 import { belugaTime, wicksonTime } from './normalize/time.ts';
 import { loadProject, ProjectRef } from './project.ts';
 
-export const CollectionRef = builder.objectRef<CollectionParent>('Collection');
+export { belugaCollection, CollectionRef, loadCollection };
 
 /** A field read from the set's payload: a job's summary of the set loads it. */
 const fromSetPayload: FieldCalls<CollectionHolds> = {
@@ -34,29 +31,11 @@ const fromSetPayload: FieldCalls<CollectionHolds> = {
   },
 };
 
-export function belugaCollection(dto: CaptureSetDto): BelugaCollectionModel {
-  return { source: 'BELUGA', sourceId: String(dto.id), dto };
-}
-
 /** The set's project: from the job's embedded project summary when there is one, else loaded. */
 function collectionProject(c: BelugaCollectionParent, ctx: GatewayContext) {
   const project = c.summary?.project;
   if (project) return { sourceId: project.id, summary: project };
   return loadProject(ctx, belugaProjectId(c));
-}
-
-/** A collection by source and upstream id; null when it does not exist or is hidden. */
-export async function loadCollection(
-  ctx: GatewayContext,
-  source: 'BELUGA' | 'WICKSON',
-  sourceId: string,
-): Promise<CollectionModel | null> {
-  if (source === 'BELUGA') {
-    const dto = await ctx.loaders.captureSet.load({ id: sourceId });
-    return dto ? belugaCollection(dto) : null;
-  }
-  const detail = await ctx.loaders.wicksonCollection.load(sourceId);
-  return detail ? { source: 'WICKSON', sourceId, detail } : null;
 }
 
 builder.node(CollectionRef, {

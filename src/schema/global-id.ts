@@ -1,5 +1,4 @@
 import { brandWithType, typeBrandKey as typeTag } from '@pothos/core';
-import { asError } from '../loaders/batch.ts';
 import { invalidId } from './errors.ts';
 
 /** The node types, each with the sources it exists in. */
@@ -31,9 +30,9 @@ export function parseBelugaId(value: string): number | null {
 }
 
 /**
- * Wickson does not document its id characters (../shared/contracts/wickson-api.md §9.6), so any name it lists must
- * round-trip: 1–256 well-formed characters without controls. Only `.` and `..` are refused, as
- * path segments; the client percent-encodes everything else into the URL path.
+ * Wickson does not document its id characters, so any name it lists must round-trip: 1–256
+ * well-formed characters without controls. Only `.` and `..` are refused, as path segments; the
+ * client percent-encodes everything else into the URL path.
  */
 export function isWicksonId(value: string): boolean {
   const length = [...value].length;
@@ -146,6 +145,6 @@ export function settleNode<T>(typename: string, load: Promise<T>): Promise<T> {
       }
       return value;
     },
-    (error: unknown) => asError(error) as T,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))) as T,
   );
 }

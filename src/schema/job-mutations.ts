@@ -1,10 +1,9 @@
 /**
- * Job mutations: create, run, retry, cancel (contract §8 "Writes and actions"). One Beluga POST
- * each, answering the job detail, so the payload's job costs no read (its set's fields beyond
- * the embedded summary hydrate as in queries).
+ * Job mutations: create, run, retry, cancel (Antenna's `JobViewSet`, `ami/jobs/views.py`). One
+ * Beluga POST each, answering the job detail, so the payload's job costs no read (its set's fields
+ * beyond the embedded summary hydrate as in queries).
  */
-import type { JobDetailDto } from '../upstreams/beluga/schemas.ts';
-import type { JobAction } from '../upstreams/types.ts';
+import type { JobAction, JobDetailDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { free } from './cost/types.ts';
 import { oneWrite } from './cost/writes.ts';
@@ -13,18 +12,9 @@ import { JobRef, loadJob } from './job.ts';
 import type { JobModel } from './models.ts';
 import { belugaKey, performWrite, type WriteResult } from './mutation.ts';
 import { toUpstream } from './normalize/enums.ts';
+import type { JobPayloadModel } from './payload-models.ts';
 import { selectedFields } from './selection.ts';
-import { fieldMapper, type UserErrorModel, UserErrorRef } from './user-error.ts';
-
-export interface JobPayloadModel {
-  job: JobModel | null;
-  /** A job known only by id (populate answers `{job_id, project_id}`). */
-  jobId?: number;
-  userErrors: UserErrorModel[];
-}
-
-/** A write's answer: a job's detail, or only its id (`populate`). */
-export type JobPayloadHolds = 'job' | 'populate';
+import { fieldMapper, UserErrorRef } from './user-error.ts';
 
 /** Fields a job known only by its id answers without a read. */
 const ID_FIELDS = new Set(['id', 'sourceId', '__typename']);

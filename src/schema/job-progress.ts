@@ -1,4 +1,4 @@
-import type { JobProgressDto } from '../upstreams/beluga/schemas.ts';
+import type { JobProgressDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { free } from './cost/types.ts';
 import { JobStatus } from './enums.ts';

@@ -1,7 +1,7 @@
 import type { GatewayContext } from '../context.ts';
-import type { JobDto } from '../upstreams/beluga/schemas.ts';
+import type { JobDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
-import { CollectionRef, loadCollection } from './collection.ts';
+import { CollectionRef, loadCollection } from './collection-ref.ts';
 import { free } from './cost/types.ts';
 import { JobStatus, JobTypeKey } from './enums.ts';
 import { badUserInput } from './errors.ts';

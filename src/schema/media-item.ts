@@ -1,48 +1,18 @@
 /**
  * `MediaItem`: one thing a collection holds, both sources in one type — a Beluga capture
- * (../shared/contracts/antenna-api.md §10 "Captures") or a Wickson media item
- * (../shared/contracts/wickson-api.md §4.2–4.3).
+ * (Antenna's `SourceImage`, served by `SourceImageViewSet` in `ami/main/api/views.py`) or a
+ * Wickson media item (`GET /v1/media`, `GET /v1/media/{id}`).
  */
 import type { GatewayContext } from '../context.ts';
-import type { CaptureDetailDto, CaptureDto } from '../upstreams/beluga/schemas.ts';
-import type { MediaItemDto } from '../upstreams/wickson/schemas.ts';
+import type { CaptureDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { CollectionRef, loadCollection } from './collection.ts';
-import { free, type ObjectsRef } from './cost/types.ts';
+import { free } from './cost/types.ts';
 import { CollectionSource, MediaType } from './enums.ts';
 import { itemKey, parseItemKey, settleNode, splitNodeId } from './global-id.ts';
-import type { CollectionHolds, CollectionParent } from './models.ts';
+import type { MediaItemModel } from './models.ts';
 import { toMediaType } from './normalize/enums.ts';
 import { belugaTime, wicksonTime } from './normalize/time.ts';
-
-/**
- * An item with the collection it was reached through: the parent connection's model, else only
- * the collection's id (from a global id). `detailed` marks payloads from the detail endpoint.
- */
-export type MediaItemModel =
-  | {
-      source: 'BELUGA';
-      collectionId: string;
-      collection?: CollectionParent;
-      capture: CaptureDto | CaptureDetailDto;
-    }
-  | {
-      source: 'WICKSON';
-      collectionId: string;
-      collection?: CollectionParent;
-      media: MediaItemDto;
-      detailed: boolean;
-    };
-
-/**
- * What an upstream-call declaration (./cost/types.ts) knows of an item: its source, whether it
- * came from the detail endpoint or a list, and the collection it was listed under (`via`).
- */
-export interface MediaItemHolds {
-  source: 'BELUGA' | 'WICKSON';
-  from: 'detail' | 'list';
-  via?: ObjectsRef<CollectionHolds>;
-}
 
 export const MediaItemRef = builder.objectRef<MediaItemModel>('MediaItem');
 

@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../context.ts';
-import { fetchedAtOf } from '../upstreams/cache/fetched-at.ts';
+import { fetchedAtOf } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { chargeSetCounts, chargeWicksonDetail, chargeWicksonDetailById } from './cost/loads.ts';
 import { type FieldCalls, free } from './cost/types.ts';
@@ -38,6 +38,18 @@ export const MediaTypeCountRef = builder
       count: t.exposeInt('count', { description: 'Number of items of that type.' }),
     }),
   });
+
+type CountInput = Parameters<NonNullable<FieldCalls<CollectionHolds>['predict']>>[0];
+
+/** A count: the set's counts on Beluga, and on Wickson what `wickson` charges (weight 1). */
+const countsWith = (wickson: (input: CountInput) => void): FieldCalls<CollectionHolds> => ({
+  weight: 1,
+  predict: (input) => {
+    chargeSetCounts(input);
+    wickson(input);
+    return [];
+  },
+});
 
 /** A count the set's payload carries: a summary loads the set, a write's answer its detail. */
 const fromSetCounts: FieldCalls<CollectionHolds> = {
@@ -122,14 +134,7 @@ MediaCollectionStatsRef.implement({
   fields: (t) => ({
     itemCount: t.int({
       description: 'Number of items: Beluga `source_images_count`, Wickson `item_count`.',
-      upstreamCalls: {
-        weight: 1,
-        predict: (input) => {
-          chargeSetCounts(input);
-          chargeWicksonDetailById(input);
-          return [];
-        },
-      },
+      upstreamCalls: countsWith(chargeWicksonDetailById),
       resolve: async (c, _a, ctx) => {
         if (c.source === 'BELUGA') return (await belugaCounted(c, ctx)).source_images_count;
         if (c.listItem) return c.listItem.item_count;
@@ -162,14 +167,7 @@ MediaCollectionStatsRef.implement({
       type: [MediaTypeCountRef],
       description:
         'Items per media type, largest first (Beluga: all IMAGE; empty when there are none). For a Wickson collection from a list, one detail call; if it fails, the error nulls the nearest nullable parent.',
-      upstreamCalls: {
-        weight: 1,
-        predict: (input) => {
-          chargeSetCounts(input);
-          chargeWicksonDetail(input);
-          return [];
-        },
-      },
+      upstreamCalls: countsWith(chargeWicksonDetail),
       resolve: async (c, _a, ctx) => {
         if (c.source === 'BELUGA') {
           const count = (await belugaCounted(c, ctx)).source_images_count;
@@ -218,14 +216,7 @@ MediaCollectionStatsRef.implement({
       description:
         'When the gateway fetched these numbers from the upstream: older than now when they come from the shared cache (README, "Caching").',
       // The payload the numbers come from: a summary or a bare Wickson id loads it first.
-      upstreamCalls: {
-        weight: 1,
-        predict: (input) => {
-          chargeSetCounts(input);
-          chargeWicksonDetailById(input);
-          return [];
-        },
-      },
+      upstreamCalls: countsWith(chargeWicksonDetailById),
       resolve: (c, _a, ctx) => statsFetchedAt(c, ctx),
     }),
   }),

@@ -5,12 +5,16 @@
  */
 import type { GatewayContext } from '../context.ts';
 import type {
+  CaptureDetailDto,
+  CaptureDto,
   CaptureSetDto,
+  CollectionDetailDataDto,
   JobDto,
   JobSummaryDto,
+  MediaItemDto,
   ProjectDto,
-} from '../upstreams/beluga/schemas.ts';
-import type { CollectionDetailDataDto } from '../upstreams/wickson/schemas.ts';
+} from '../loaders/upstream.ts';
+import type { ObjectsRef } from './cost/objects.ts';
 import { notFound, upstreamBadResponse } from './errors.ts';
 
 export type CollectionSourceValue = 'BELUGA' | 'WICKSON';
@@ -167,3 +171,32 @@ type JobSummary = JobSummaryDto & { captureSetId: number; projectId: number };
 export type JobHolds =
   | { payload: 'detail' }
   | { payload: 'summary'; set: { withCounts: boolean; projectLoaded: boolean } };
+
+/**
+ * An item with the collection it was reached through: the parent connection's model, else only
+ * the collection's id (from a global id). `detailed` marks payloads from the detail endpoint.
+ */
+export type MediaItemModel =
+  | {
+      source: 'BELUGA';
+      collectionId: string;
+      collection?: CollectionParent;
+      capture: CaptureDto | CaptureDetailDto;
+    }
+  | {
+      source: 'WICKSON';
+      collectionId: string;
+      collection?: CollectionParent;
+      media: MediaItemDto;
+      detailed: boolean;
+    };
+
+/**
+ * What an upstream-call declaration (./cost/types.ts) knows of an item: its source, whether it
+ * came from the detail endpoint or a list, and the collection it was listed under (`via`).
+ */
+export interface MediaItemHolds {
+  source: 'BELUGA' | 'WICKSON';
+  from: 'detail' | 'list';
+  via?: ObjectsRef<CollectionHolds>;
+}

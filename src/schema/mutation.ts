@@ -5,12 +5,15 @@
  */
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
-import { mayHaveApplied } from '../upstreams/beluga/writes.ts';
-import { UpstreamBadRequestError } from '../upstreams/errors.ts';
-import type { UpstreamScope } from '../upstreams/types.ts';
+import {
+  failedWriteOutcome,
+  UpstreamBadRequestError,
+  type UpstreamScope,
+} from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { decodeGlobalId, parseBelugaId, splitNodeId } from './global-id.ts';
-import { type FieldMapper, type UserErrorModel, userErrorsFrom } from './user-error.ts';
+import type { UserErrorModel } from './payload-models.ts';
+import { type FieldMapper, userErrorsFrom } from './user-error.ts';
 
 builder.mutationType({
   description:
@@ -30,9 +33,10 @@ export function writeScope(ctx: GatewayContext): UpstreamScope {
 export type WriteResult<T> = { ok: true; value: T } | { ok: false; userErrors: UserErrorModel[] };
 
 /**
- * Runs one write with the caller's credential. A 400 becomes `userErrors` (paths mapped into the
- * input by `map`); any other failure is thrown for the error mapping, which adds the outcome.
- * Afterwards the request's loaders forget their Beluga reads and learn the write's `answer`.
+ * Runs one write with the caller's credential. Beluga's own 400 becomes `userErrors` (paths
+ * mapped into the input by `map`); any other failure is thrown for the error mapping, which adds
+ * the outcome. After a write that was (or may have been) applied, the request's loaders forget
+ * their Beluga reads and learn the write's `answer`.
  */
 export async function performWrite<T>(
   ctx: GatewayContext,
@@ -46,10 +50,11 @@ export async function performWrite<T>(
     ctx.loaders.afterWrite(answer?.(value));
     return { ok: true, value };
   } catch (error) {
-    if (error instanceof UpstreamBadRequestError) {
+    const outcome = failedWriteOutcome(error);
+    if (outcome === 'REFUSED' && error instanceof UpstreamBadRequestError) {
       return { ok: false, userErrors: userErrorsFrom(error.fieldErrors ?? [], map) };
     }
-    if (mayHaveApplied(error)) ctx.loaders.afterWrite();
+    if (outcome === 'UNKNOWN') ctx.loaders.afterWrite();
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../context.ts';
-import type { ProjectDto } from '../upstreams/beluga/schemas.ts';
+import type { ProjectDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { forwardArgDocs } from './connections/args.ts';
 import { listKey } from './connections/cursor.ts';

@@ -1,11 +1,7 @@
-import type { FieldIssue } from '../upstreams/errors.ts';
+import type { FieldIssue } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { free } from './cost/types.ts';
-
-export interface UserErrorModel {
-  field: string[] | null;
-  message: string;
-}
+import type { UserErrorModel } from './payload-models.ts';
 
 export const UserErrorRef = builder.objectRef<UserErrorModel>('UserError').implement({
   description:

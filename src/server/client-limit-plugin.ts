@@ -5,15 +5,21 @@
  * and what execution did not use is given back when it is done. A client short of Wickson share
  * runs with its Wickson calls capped to what is left: past it they fail RATE_LIMITED before they
  * leave, and the shared cache may still answer them.
+ *
+ * The client is the token's once Beluga vouched for it (vouched.ts), else the caller's address.
+ * When the request is done, its Beluga calls made with the caller's token decide: any answer but
+ * 401 vouches for the token, a 401 revokes it.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.ts';
-import type { ClientIdInput } from './client-id.ts';
-import type { ClientLimitName, ClientLimits, Reservation } from './client-limits.ts';
+import type { CallRecord } from '../upstreams/types.ts';
+import type { ClientClaim, ClientIdInput } from './client-id.ts';
+import type { ClientLimitName, ClientLimits } from './client-limits.ts';
 import { releaseWhenDelivered } from './delivery.ts';
 import { GraphQLError } from './graphql.ts';
+import type { VouchedTokens } from './vouched.ts';
 
 const MESSAGES: Record<ClientLimitName, (seconds: number) => string> = {
   calls: (s) => `This client reached its limit of upstream calls per minute; retry in ${s} s.`,
@@ -24,21 +30,31 @@ type ExecutionContext = Partial<GatewayContext> & { request?: Request; req?: Inc
 
 export function clientLimitPlugin(options: {
   limits: ClientLimits;
-  clientId: (input: ClientIdInput) => string;
+  clientId: (input: ClientIdInput) => ClientClaim;
+  vouched: VouchedTokens;
+  /** The request runs as a client Beluga vouched for. */
+  onVouchedClient?: (request: Request) => void;
   logger: Logger;
 }): Plugin {
-  /** Reserves the predicted calls for the client; a refusal stops the operation (HTTP 429). */
+  const { vouched } = options;
+  /**
+   * Reserves the predicted calls for the client (its token once Beluga vouched for it, else its
+   * address); a refusal stops the operation (HTTP 429). `done` releases what was not used and
+   * lets the request's Beluga answers vouch for (or revoke) the token.
+   */
   const reserve = async (
     contextValue: unknown,
     stop: (result: { errors: GraphQLError[] }) => void,
-  ): Promise<Reservation | undefined> => {
-    const { budget, request, req } = contextValue as ExecutionContext;
+  ): Promise<{ done: () => void } | undefined> => {
+    const { budget, request, req, calls, scope } = contextValue as ExecutionContext;
     if (!budget || !request) return undefined;
-    const client = options.clientId({
+    const claim = options.clientId({
       authorization: request.headers.get('authorization'),
       forwardedFor: request.headers.get('x-forwarded-for'),
       remoteAddress: req?.socket?.remoteAddress,
     });
+    const client = claim.token && (await vouched.has(claim.token)) ? claim.token : claim.address;
+    if (client === claim.token) options.onVouchedClient?.(request);
     const reservation = await options.limits.reserve(client, budget.predicted);
     if (!reservation.ok) {
       const seconds = reservation.retryAfterSeconds;
@@ -46,39 +62,53 @@ export function clientLimitPlugin(options: {
         { client, limit: reservation.limit, retryAfterSeconds: seconds },
         'client limit reached',
       );
-      const error = new GraphQLError(MESSAGES[reservation.limit](seconds), {
-        extensions: {
-          code: 'RATE_LIMITED',
-          retryAfterSeconds: seconds,
-          http: { status: 429, headers: { 'retry-after': String(seconds) } },
-        },
-      });
-      stop({ errors: [error] });
+      stop({ errors: [rateLimited(reservation.limit, seconds)] });
       return undefined;
     }
     for (const cap of reservation.caps)
       budget.capUpstream(cap.upstream, cap.calls, cap.retryAfterSeconds);
-    return reservation;
+    return {
+      done: () => {
+        reservation.release(budget.actual);
+        if (claim.token && calls && scope?.credentialSource === 'client')
+          judgeToken(vouched, claim.token, calls);
+      },
+    };
   };
 
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const reservation = await reserve(args.contextValue, setResultAndStopExecution);
-      if (!reservation?.ok) return;
-      const { budget } = args.contextValue as ExecutionContext;
+      const reserved = await reserve(args.contextValue, setResultAndStopExecution);
+      if (!reserved) return;
       // With @defer/@stream, after the last payload: the deferred parts' calls count too.
-      return {
-        onExecuteDone: (done) =>
-          releaseWhenDelivered(done, () => reservation.release(budget!.actual)),
-      };
+      return { onExecuteDone: (done) => releaseWhenDelivered(done, reserved.done) };
     },
     // A subscription's first read; its polls are charged as they happen (src/server/live.ts).
     async onSubscribe({ args, setResultAndStopExecution }) {
-      const reservation = await reserve(args.contextValue, setResultAndStopExecution);
-      if (!reservation?.ok) return;
-      const { budget } = args.contextValue as ExecutionContext;
-      const release = () => reservation.release(budget!.actual);
-      return { onSubscribeResult: release, onSubscribeError: release };
+      const reserved = await reserve(args.contextValue, setResultAndStopExecution);
+      if (!reserved) return;
+      return { onSubscribeResult: reserved.done, onSubscribeError: reserved.done };
     },
   };
+}
+
+function rateLimited(limit: ClientLimitName, seconds: number): GraphQLError {
+  return new GraphQLError(MESSAGES[limit](seconds), {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: seconds,
+      http: { status: 429, headers: { 'retry-after': String(seconds) } },
+    },
+  });
+}
+
+/** DRF answers 401 to an unknown token on every route; any other answer accepted it. */
+function judgeToken(vouched: VouchedTokens, token: string, calls: readonly CallRecord[]) {
+  let verdict: 'vouch' | 'revoke' | undefined;
+  for (const call of calls) {
+    if (call.upstream !== 'beluga' || call.status === undefined || call.status >= 500) continue;
+    verdict = call.status === 401 ? 'revoke' : 'vouch';
+  }
+  if (verdict === 'vouch') vouched.vouch(token);
+  else if (verdict === 'revoke') vouched.revoke(token);
 }

@@ -56,64 +56,29 @@ interface Window {
    * left and its further calls fail at call time, so answers from the shared cache still serve.
    */
   short: 'refuse' | 'cap';
+  /** Most points the request may keep, given what the client held before it (pacing). */
+  pace?(heldBefore: number): number;
 }
 
-export function createClientLimits(
-  config: Config,
-  options: {
-    /** An ioredis client (src/redis.ts); without one the counts stay in this process. */
-    redis?: Redis | undefined;
-    /** Prefix of the Redis keys (REDIS_KEY_PREFIX). */
-    keyPrefix?: string;
-    onStoreError?: (error: unknown) => void;
-  } = {},
-): ClientLimits {
-  const limiter = (name: string, points: number, duration: number) => {
-    const memory = new RateLimiterMemory({ keyPrefix: name, points, duration });
-    if (!options.redis) return memory;
-    const RateLimiterRedis = redisLimiter();
-    return new RateLimiterRedis({
-      storeClient: options.redis,
-      rejectIfRedisNotReady: true,
-      keyPrefix: `${options.keyPrefix ?? ''}${name}`,
-      points,
-      duration,
-      insuranceLimiter: memory,
-    });
-  };
-  const { callsPerMinute, wicksonShare } = config.clients;
-  const wicksonPoints = Math.max(1, Math.floor(config.wickson.hourlyBudget * wicksonShare));
-  const windows: Window[] = [
-    ...(callsPerMinute > 0
-      ? [
-          {
-            name: 'calls' as const,
-            limiter: limiter('client:calls', callsPerMinute, 60),
-            points: callsPerMinute,
-            of: (c: UpstreamCounts) => c.beluga + c.wickson,
-            short: 'refuse' as const,
-          },
-        ]
-      : []),
-    {
-      name: 'wickson',
-      limiter: limiter('client:wickson', wicksonPoints, 3600),
-      points: wicksonPoints,
-      of: (c) => c.wickson,
-      short: 'cap',
-    },
-  ];
+export interface ClientLimitOptions {
+  /** An ioredis client (src/redis.ts); without one the counts stay in this process. */
+  redis?: Redis | undefined;
+  /** Prefix of the Redis keys (REDIS_KEY_PREFIX). */
+  keyPrefix?: string;
+  onStoreError?: (error: unknown) => void;
+  /** Wickson calls left in the shared hour (all clients), for pacing; unset: no pacing. */
+  wicksonRemaining?: () => number;
+}
 
+export function createClientLimits(config: Config, options: ClientLimitOptions = {}): ClientLimits {
+  const windows = clientWindows(config, options);
   /** Points moved without waiting for the store: a failure only loses accuracy. */
-  const adjust = (window: Window, client: string, points: number) => {
+  const adjust: Adjust = (window, client, points) => {
     if (points === 0) return;
     const done =
       points > 0 ? window.limiter.penalty(client, points) : window.limiter.reward(client, -points);
     done.catch((error: unknown) => options.onStoreError?.(error));
   };
-
-  const seconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-
   return {
     async charge(client, calls) {
       for (const window of windows) {
@@ -131,36 +96,19 @@ export function createClientLimits(
     async reserve(client, predicted) {
       const taken: [Window, number][] = [];
       const caps: UpstreamCap[] = [];
-      const giveBack = () => {
-        for (const [window, points] of taken) adjust(window, client, -points);
-      };
       for (const window of windows) {
         // A prediction above a whole window could never pass: it may use the window once (capped).
-        const wanted = Math.min(window.of(predicted), window.points);
+        const whole = window.of(predicted);
+        const wanted = Math.min(whole, window.points);
         if (wanted === 0) continue;
-        try {
-          const consumed = await window.limiter.consume(client, wanted);
-          taken.push([window, wanted]);
-          if (window.short === 'cap' && wanted < window.of(predicted))
-            caps.push({ upstream: 'wickson', calls: wanted, retryAfterSeconds: seconds(consumed) });
-        } catch (refusal) {
-          if (!(refusal instanceof RateLimiterRes)) {
-            // The store failed without an insurance limiter answering: let the request run.
-            options.onStoreError?.(refusal);
-            continue;
-          }
-          const retryAfterSeconds = seconds(refusal);
-          // A refused consume still counted its points: keep only the room that was left.
-          const room = Math.max(0, window.points - (refusal.consumedPoints - wanted));
-          const kept = window.short === 'cap' ? Math.min(room, wanted) : 0;
-          adjust(window, client, kept - wanted);
-          if (window.short === 'refuse') {
-            giveBack();
-            return { ok: false, limit: window.name, retryAfterSeconds };
-          }
-          taken.push([window, kept]);
-          caps.push({ upstream: 'wickson', calls: kept, retryAfterSeconds });
+        const took = await take(window, client, wanted, whole, adjust, options.onStoreError);
+        if (took === 'store-failed') continue;
+        if ('refused' in took) {
+          for (const [held, points] of taken) adjust(held, client, -points);
+          return { ok: false, limit: window.name, retryAfterSeconds: took.refused };
         }
+        taken.push([window, took.kept]);
+        if (took.cap) caps.push(took.cap);
       }
       return {
         ok: true,
@@ -170,5 +118,103 @@ export function createClientLimits(
         },
       };
     },
+  };
+}
+
+type Adjust = (window: Window, client: string, points: number) => void;
+
+/** The windows a request's prediction is reserved on: calls per minute (unless 0), Wickson share. */
+function clientWindows(config: Config, options: ClientLimitOptions): Window[] {
+  const limiter = (name: string, points: number, duration: number) => {
+    const memory = new RateLimiterMemory({ keyPrefix: name, points, duration });
+    if (!options.redis) return memory;
+    const RateLimiterRedis = redisLimiter();
+    return new RateLimiterRedis({
+      storeClient: options.redis,
+      rejectIfRedisNotReady: true,
+      keyPrefix: `${options.keyPrefix ?? ''}${name}`,
+      points,
+      duration,
+      insuranceLimiter: memory,
+    });
+  };
+  const { callsPerMinute, wicksonShare } = config.clients;
+  const wicksonPoints = Math.max(1, Math.floor(config.wickson.hourlyBudget * wicksonShare));
+  const pace = options.wicksonRemaining && pacing(wicksonShare, options.wicksonRemaining);
+  const calls: Window = {
+    name: 'calls',
+    limiter: limiter('client:calls', callsPerMinute, 60),
+    points: callsPerMinute,
+    of: (c) => c.beluga + c.wickson,
+    short: 'refuse',
+  };
+  const wickson: Window = {
+    name: 'wickson',
+    limiter: limiter('client:wickson', wicksonPoints, 3600),
+    points: wicksonPoints,
+    of: (c) => c.wickson,
+    short: 'cap',
+    ...(pace ? { pace } : {}),
+  };
+  return callsPerMinute > 0 ? [calls, wickson] : [wickson];
+}
+
+const seconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+
+type Took = { kept: number; cap: UpstreamCap | undefined } | { refused: number } | 'store-failed';
+
+/**
+ * Puts `wanted` points on one window for `client` and keeps what the window (and the pacing)
+ * allows: all of them, fewer (a `cap` window), or none (a `refuse` window that is full).
+ */
+async function take(
+  window: Window,
+  client: string,
+  wanted: number,
+  whole: number,
+  adjust: Adjust,
+  onStoreError: ((error: unknown) => void) | undefined,
+): Promise<Took> {
+  let res: RateLimiterRes;
+  let fits = true;
+  try {
+    res = await window.limiter.consume(client, wanted);
+  } catch (refusal) {
+    if (!(refusal instanceof RateLimiterRes)) {
+      // The store failed without an insurance limiter answering: let the request run.
+      onStoreError?.(refusal);
+      return 'store-failed';
+    }
+    res = refusal;
+    fits = false;
+  }
+  // A refused consume still counted its points: keep only the room that was left.
+  const heldBefore = res.consumedPoints - wanted;
+  const room = fits ? wanted : Math.max(0, window.points - heldBefore);
+  const kept =
+    fits || window.short === 'cap' ? Math.min(room, window.pace?.(heldBefore) ?? room) : 0;
+  adjust(window, client, kept - wanted);
+  if (!fits && window.short === 'refuse') return { refused: seconds(res) };
+  const capped = window.short === 'cap' && kept < whole;
+  return {
+    kept,
+    cap: capped ? { upstream: 'wickson', calls: kept, retryAfterSeconds: seconds(res) } : undefined,
+  };
+}
+
+/**
+ * Pacing of the shared hour: a client keeps calls only while what it holds stays within
+ * share/(1-share) of what is left for everyone else (at the default share ½: no more than is
+ * left). The first heavy client stops at its share; each next one at half of what then remains,
+ * so callers elsewhere always find calls left, however the hour was spent before them.
+ */
+export function pacing(share: number, remaining: () => number) {
+  if (share >= 1) return undefined;
+  const ratio = share / (1 - share);
+  return (heldBefore: number) => {
+    const left = remaining();
+    // Nothing left (or the upstream blocks): the quota guard refuses, with its own retry time.
+    if (left <= 0) return Number.POSITIVE_INFINITY;
+    return Math.max(0, Math.ceil((ratio * left - heldBefore) / (1 + ratio)));
   };
 }

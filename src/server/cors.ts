@@ -14,8 +14,14 @@ export function corsOptions(
   if (origins.length === 0) return false;
   const COMMON = {
     methods: ['GET', 'POST'],
-    allowedHeaders: ['content-type', 'authorization', 'x-request-id', ...extraHeaders],
-    exposedHeaders: ['x-request-id', 'retry-after'],
+    allowedHeaders: [
+      'content-type',
+      'authorization',
+      'x-request-id',
+      'idempotency-key',
+      ...extraHeaders,
+    ],
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
     maxAge: 600,
   };
   const any = origins.length === 1 && origins[0] === '*';

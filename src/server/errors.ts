@@ -8,6 +8,7 @@
 import {
   ERROR_CODES,
   type ErrorCode,
+  failedWriteOutcome,
   isUpstreamError,
   type UpstreamError,
 } from '../upstreams/errors.ts';
@@ -36,19 +37,25 @@ const REQUEST_CODES = new Set([
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_IN_LIST',
   'PERSISTED_QUERY_ID_REQUIRED',
+  // Idempotency-Key (src/server/plugins/use-idempotency.ts).
+  'IDEMPOTENCY_KEY_IN_USE',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_RESPONSE_NOT_STORED',
+  'IDEMPOTENCY_STORE_UNAVAILABLE',
 ]);
 const MAX_MESSAGE = 300;
 
 const isClosedCode = (code: unknown): code is ErrorCode => ERROR_CODES.includes(code as ErrorCode);
 
 /**
- * A failed write's outcome: `NOT_SENT` when the request never left (breaker open, connection
- * refused), `UNKNOWN` when it may have reached the upstream (timeout, reset, 5xx).
+ * A failed write's outcome (`failedWriteOutcome`): `NOT_SENT` when the request never left
+ * (breaker open, connection refused, a limit), `UNKNOWN` when it may have been applied (anything
+ * but the upstream's well-formed refusal, which its code already says). Reads have none.
  */
 function writeOutcome(error: UpstreamError): 'UNKNOWN' | 'NOT_SENT' | undefined {
   if (error.method === 'GET') return undefined;
-  if (error.code !== 'UPSTREAM_TIMEOUT' && error.code !== 'UPSTREAM_UNAVAILABLE') return undefined;
-  return error.sent ? 'UNKNOWN' : 'NOT_SENT';
+  const outcome = failedWriteOutcome(error);
+  return outcome === 'REFUSED' ? undefined : outcome;
 }
 
 /** The UpstreamError behind an error, following originalError and cause links. */
@@ -122,12 +129,19 @@ export function maskError(error: unknown): Error {
 /** armor prefixes every rejection with "Syntax Error: ", though only a token flood is one. */
 const ARMOR_MESSAGES = new Set([LIMIT_MESSAGE, DEPTH_MESSAGE].map((m) => `Syntax Error: ${m}`));
 
+/**
+ * graphql-js refuses a `\u` escape that is not a Unicode scalar value (a lone surrogate such as
+ * `"\ud800"`): malformed input like a lone surrogate in the variables (input-guard.ts).
+ */
+const BAD_ESCAPE = 'Syntax Error: Invalid Unicode escape sequence';
+
 /** Parse, validation, limit and HTTP-level errors: no path, raised by graphql-js, yoga or armor. */
 function requestError(error: GraphQLError): GraphQLError {
   const given = error.extensions?.code;
   const armor = ARMOR_MESSAGES.has(error.message);
-  const code =
-    typeof given === 'string' && REQUEST_CODES.has(given)
+  const code = error.message.startsWith(BAD_ESCAPE)
+    ? 'BAD_USER_INPUT'
+    : typeof given === 'string' && REQUEST_CODES.has(given)
       ? given
       : error.message.startsWith('Syntax Error') && !armor
         ? 'GRAPHQL_PARSE_FAILED'
@@ -149,7 +163,8 @@ function requestError(error: GraphQLError): GraphQLError {
  * would turn it into a 200 under `application/json`. Validation errors keep the spec behaviour.
  */
 function requestHttp(code: string, http: HttpExtension | undefined): HttpExtension {
-  if (code === 'BAD_REQUEST') return { ...http, spec: false, status: http?.status ?? 400 };
+  if (code === 'BAD_REQUEST' || code === 'BAD_USER_INPUT')
+    return { ...http, spec: false, status: http?.status ?? 400 };
   return http ?? { spec: true, status: 400 };
 }
 

@@ -40,6 +40,16 @@ function rejection(message: string, code: string): GraphQLError {
 }
 
 export function limitPlugins(config: Config): Plugin[] {
+  const introspection: Plugin = {
+    onValidate({ addValidationRule }) {
+      if (!config.introspection) addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+  return [...armorPlugins(config), introspection, costAndListsPlugin(config.limits)];
+}
+
+/** Tokens, depth, aliases and directives (graphql-armor), with constant messages. */
+function armorPlugins(config: Config): Plugin[] {
   const { limits } = config;
   const common = { exposeLimits: false, errorMessage: LIMIT_MESSAGE, propagateOnRejection: true };
   const armor = new EnvelopArmor({
@@ -57,48 +67,16 @@ export function limitPlugins(config: Config): Plugin[] {
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: !config.introspection, mask: '[Suggestion hidden]' },
   }).protect();
+  return armor.plugins as Plugin[];
+}
 
-  // yoga hands out the same DocumentNode for the same query text (its parse cache), so the
-  // document-only parts of the checks are computed once per document and operation name, and a
-  // prediction once per document, operation and variable values (a bounded LRU: the prediction
-  // is a pure function of them).
+/**
+ * The longest list argument, then the predicted upstream calls, against their limits: for a query
+ * or a mutation, and for a subscription's first read (its polls then charge the client).
+ */
+function costAndListsPlugin(limits: Config['limits']): Plugin {
   const literalLists = new WeakMap<DocumentNode, number>();
-  const documentIds = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, number>>();
-  let nextDocumentId = 0;
-  const predictions = new LRUCache<string, UpstreamCounts>({ max: PREDICTIONS_KEPT });
-  const predict = (
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    operationName: string | null | undefined,
-    variables: Record<string, unknown> | undefined,
-  ): UpstreamCounts => {
-    const operation = getOperationAST(document, operationName);
-    if (!operation) return predictCalls(schema, document, operationName, variables);
-    let ids = documentIds.get(schema);
-    if (!ids) {
-      ids = new WeakMap();
-      documentIds.set(schema, ids);
-    }
-    let id = ids.get(document);
-    if (id === undefined) {
-      id = nextDocumentId++;
-      ids.set(document, id);
-    }
-    const values = operation.variableDefinitions?.length ? JSON.stringify(variables ?? {}) : '';
-    // Keyed by the operation found, so made-up operation names cannot grow the cache.
-    const key = `${id}:${operation.name?.value ?? ''}:${values}`;
-    if (key.length > MAX_PREDICTION_KEY) {
-      return predictCalls(schema, document, operationName, variables);
-    }
-    let counts = predictions.get(key);
-    if (!counts) {
-      counts = predictCalls(schema, document, operationName, variables);
-      predictions.set(key, counts);
-    }
-    return counts;
-  };
-
-  /** The list-length and cost checks of an operation (a query, a mutation or a subscription). */
+  const predict = createPredictor();
   const check = (args: ExecutionArgs, stop: (result: { errors: GraphQLError[] }) => void) => {
     const variables = args.variableValues as Record<string, unknown> | undefined;
     let literal = literalLists.get(args.document);
@@ -120,17 +98,53 @@ export function limitPlugins(config: Config): Plugin[] {
       });
     }
   };
-  const costAndLists: Plugin = {
+  return {
     onExecute: ({ args, setResultAndStopExecution }) => check(args, setResultAndStopExecution),
-    // A subscription's first read is predicted and limited alike; its polls charge the client.
     onSubscribe: ({ args, setResultAndStopExecution }) => check(args, setResultAndStopExecution),
   };
+}
 
-  const introspection: Plugin = {
-    onValidate({ addValidationRule }) {
-      if (!config.introspection) addValidationRule(NoSchemaIntrospectionCustomRule);
-    },
+/**
+ * yoga hands out the same DocumentNode for the same query text (its parse cache), so a prediction
+ * is computed once per document, operation and variable values (a bounded LRU: the prediction is
+ * a pure function of them).
+ */
+function createPredictor() {
+  const documentIds = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, number>>();
+  let nextDocumentId = 0;
+  const predictions = new LRUCache<string, UpstreamCounts>({ max: PREDICTIONS_KEPT });
+  const idOf = (schema: GraphQLSchema, document: DocumentNode) => {
+    let ids = documentIds.get(schema);
+    if (!ids) {
+      ids = new WeakMap();
+      documentIds.set(schema, ids);
+    }
+    let id = ids.get(document);
+    if (id === undefined) {
+      id = nextDocumentId++;
+      ids.set(document, id);
+    }
+    return id;
   };
-
-  return [...(armor.plugins as Plugin[]), introspection, costAndLists];
+  return (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    variables: Record<string, unknown> | undefined,
+  ): UpstreamCounts => {
+    const operation = getOperationAST(document, operationName);
+    if (!operation) return predictCalls(schema, document, operationName, variables);
+    const values = operation.variableDefinitions?.length ? JSON.stringify(variables ?? {}) : '';
+    // Keyed by the operation found, so made-up operation names cannot grow the cache.
+    const key = `${idOf(schema, document)}:${operation.name?.value ?? ''}:${values}`;
+    if (key.length > MAX_PREDICTION_KEY) {
+      return predictCalls(schema, document, operationName, variables);
+    }
+    let counts = predictions.get(key);
+    if (!counts) {
+      counts = predictCalls(schema, document, operationName, variables);
+      predictions.set(key, counts);
+    }
+    return counts;
+  };
 }

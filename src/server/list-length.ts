@@ -1,18 +1,14 @@
 /** The longest list argument of a request, literal or in the variables (MAX_LIST_LENGTH). */
+import { walkJson } from './client-json.ts';
 import { type DocumentNode, visit } from './graphql.ts';
 
-/** Longest array among the variable values, at any nesting. */
+/** Longest array among the variable values, at any nesting (walked without recursion). */
 export function longestVariableList(variables: Record<string, unknown> | null | undefined): number {
   let longest = 0;
-  const scan = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      longest = Math.max(longest, value.length);
-      for (const item of value) scan(item);
-    } else if (value && typeof value === 'object') {
-      for (const item of Object.values(value)) scan(item);
-    }
-  };
-  scan(variables);
+  walkJson(variables, (value) => {
+    if (Array.isArray(value)) longest = Math.max(longest, value.length);
+    return true;
+  });
   return longest;
 }
 

@@ -2,9 +2,8 @@
  * Composition root: config → upstreams → gateway → node:http listen, and graceful shutdown.
  * `npm start` runs this file; tests and the demo call `startServer`.
  */
-import { createServer, type Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { flushCompileCache } from 'node:module';
-import type { AddressInfo, Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { listenErrorMessage } from '../listen-errors.ts';
@@ -13,11 +12,14 @@ import { createUpstreams } from '../upstreams/index.ts';
 import { createClientLimits } from './client-limits.ts';
 import { withCompression } from './compress.ts';
 import { createAdmission, createGateway, type GatewayDeps } from './gateway.ts';
+import { withGraphiQL } from './graphiql-serve.ts';
+import { createListener } from './listener.ts';
 import { createLiveService, type LiveService } from './live.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { listenMetrics, type MetricsListener } from './metrics-listener.ts';
 import type { Tracing } from './tracing/provider.ts';
+import { createVouchedTokens, vouchedOptions } from './vouched.ts';
 import { attachWebSocket } from './websocket.ts';
 
 export interface RunningServer {
@@ -68,6 +70,7 @@ export async function startServer(
     redis: upstreams.redis,
     keyPrefix: config.redis.keyPrefix,
     onStoreError: (error) => limitsLog.warn({ err: error }, 'client limits: store error'),
+    wicksonRemaining: () => upstreams.wicksonBudget().remaining,
   });
   const live = createLiveService(config, {
     clients: upstreams,
@@ -81,6 +84,12 @@ export async function startServer(
     clients: upstreams,
     clientLimits,
     live,
+    // Tokens Beluga accepted, on Redis shared by the replicas (README "Threat model").
+    vouched: createVouchedTokens({
+      ...vouchedOptions(config),
+      redis: upstreams.redis,
+      onStoreError: (error) => limitsLog.warn({ err: error }, 'vouched tokens: store error'),
+    }),
     logger,
     health: () => upstreams.health(),
     metrics,
@@ -90,54 +99,31 @@ export async function startServer(
     tracing,
     readiness: () => ({ cache: upstreams.cache.readiness() }),
     loaders: options.loaders,
+    redis: upstreams.redis,
   };
   const gateway = createGateway(config, deps);
 
-  const server = createServer({
-    maxHeaderSize: 16 * 1024,
-    // Node requires headersTimeout ≤ requestTimeout.
-    headersTimeout: Math.min(10_000, config.requestTimeoutMs + 5_000),
-    requestTimeout: config.requestTimeoutMs + 5_000,
-    keepAliveTimeout: 5_000,
-  });
-  const active = new Map<Socket, number>();
-  server.on('connection', (socket) => {
-    active.set(socket, 0);
-    socket.on('close', () => active.delete(socket));
-  });
-  server.on('request', (req, res) => {
-    const socket = req.socket;
-    active.set(socket, (active.get(socket) ?? 0) + 1);
-    res.on('finish', () => {
-      if (!active.has(socket)) return;
-      const left = (active.get(socket) ?? 1) - 1;
-      active.set(socket, left);
-      if (shuttingDown && left === 0) socket.end();
-    });
-    // Runs before the gateway answers: /ready may respond synchronously during the delay.
-    if (shuttingDown) res.setHeader('connection', 'close');
-  });
   const subgraph = config.federation.subgraph ? await import('./subgraph.ts') : undefined;
-  server.on(
-    'request',
-    withCompression(
-      subgraph ? subgraph.routeSubgraph(gateway, subgraph.createSubgraph(config, deps)) : gateway,
-    ),
+  const httpLog = logger.child({ component: 'http' });
+  const routed = subgraph
+    ? subgraph.routeSubgraph(gateway, subgraph.createSubgraph(config, deps))
+    : gateway;
+  const listener = createListener(
+    withCompression(withPage(config, routed, subgraph?.SUBGRAPH_PATH)),
+    {
+      requestTimeoutMs: config.requestTimeoutMs,
+      isShuttingDown: () => shuttingDown,
+      reject: (rejection) => {
+        metrics.observeRejected(rejection.reason);
+        httpLog.info(rejection, 'http request refused');
+      },
+    },
   );
-
+  const { server } = listener;
   const webSocket = attachWebSocket(server, gateway, config);
 
   compactHeap();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  const url = await listener.listen(config.port, config.host);
   let metricsListener: MetricsListener | undefined;
   if (config.metricsPort !== undefined) {
     try {
@@ -174,15 +160,9 @@ export async function startServer(
       // Every stream gets its `complete` and every poller stops before the listener closes.
       await live.close();
       await webSocket.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Idle keep-alive sockets would hold server.close() open; busy ones end after their response.
-      for (const [socket, inFlight] of active) if (inFlight === 0) socket.end();
-      const timer = setTimeout(() => {
-        logger.warn({ open: active.size }, 'shutdown timeout: closing remaining connections');
-        server.closeAllConnections();
-      }, config.shutdownTimeoutMs);
-      await closed;
-      clearTimeout(timer);
+      await listener.close(config.shutdownTimeoutMs, (open) =>
+        logger.warn({ open }, 'shutdown timeout: closing remaining connections'),
+      );
       await metricsListener?.close();
       await upstreams.close();
       await tracing?.shutdown();
@@ -247,4 +227,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     );
     process.exit(1);
   });
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * GraphiQL (GRAPHIQL) straight from the listener: the page's bytes to the socket, no yoga on the
+ * way. On /subgraph too, unless SUBGRAPH_SECRET keeps it to the router.
+ */
+function withPage(config: Config, handler: Handler, subgraphPath: string | undefined): Handler {
+  if (!config.graphiql) return handler;
+  const open = subgraphPath && !config.federation.secret ? [subgraphPath] : [];
+  return withGraphiQL(handler, ['/graphql', ...open]);
 }

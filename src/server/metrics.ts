@@ -2,11 +2,13 @@
  * Prometheus metrics, one registry per gateway instance (never prom-client's global one, so two
  * gateways in one process, e.g. tests, do not collide). Labels are low-cardinality: operation
  * names are those of executed operations, capped in length, charset and count (`other` past
- * MAX_OPERATION_LABELS); upstream routes are templates from CallRecord.
+ * MAX_OPERATION_LABELS), and minted only by trusted requests (persisted operations, vouched
+ * clients) so a stranger's junk names cannot fill the set; upstream routes are templates from CallRecord.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Upstreams } from '../upstreams/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
+import { REJECT_REASONS, type RejectReason } from './http-guard.ts';
 
 const BREAKER_STATES: UpstreamHealth['breaker'][] = ['closed', 'open', 'half-open', 'isolated'];
 
@@ -17,8 +19,12 @@ export interface GatewayMetrics {
     status: number;
     durationMs: number;
     errorCodes: string[];
+    /** A new name becomes a label only for a trusted operation (request-state.ts `trusted`). */
+    trusted: boolean;
   }): void;
   observeCall(record: CallRecord): void;
+  /** A request the HTTP layer refused before the gateway saw it (http-guard.ts). */
+  observeRejected(reason: RejectReason): void;
   render(): Promise<string>;
 }
 
@@ -117,6 +123,14 @@ export function createMetrics(options: {
     },
   });
 
+  const rejected = new Counter({
+    name: 'gateway_http_rejected_total',
+    help: 'Requests refused by the HTTP layer before any gateway code, by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  for (const reason of REJECT_REASONS) rejected.inc({ reason }, 0);
+
   registerCacheMetrics(registry, options.upstreams);
 
   // Pre-bound children per label set: the hot path (one observeCall per upstream call) then
@@ -140,9 +154,9 @@ export function createMetrics(options: {
     return series;
   };
   const operationLabels = new Set<string>(['anonymous', 'invalid', 'other']);
-  const cappedOperation = (operation: string): string => {
+  const cappedOperation = (operation: string, trusted: boolean): string => {
     if (operationLabels.has(operation)) return operation;
-    if (operationLabels.size >= MAX_OPERATION_LABELS + 3) return 'other';
+    if (!trusted || operationLabels.size >= MAX_OPERATION_LABELS + 3) return 'other';
     operationLabels.add(operation);
     return operation;
   };
@@ -177,8 +191,8 @@ export function createMetrics(options: {
 
   return {
     registry,
-    observeRequest({ operation: name, status, durationMs, errorCodes }) {
-      const operation = cappedOperation(name);
+    observeRequest({ operation: name, status, durationMs, errorCodes, trusted }) {
+      const operation = cappedOperation(name, trusted);
       const series = requestSeriesFor(operation, status);
       series.requests.inc();
       series.duration.observe(durationMs / 1000);
@@ -194,6 +208,7 @@ export function createMetrics(options: {
         errorChild(series.errors, callErrors, series.labels, record.errorCode).inc();
       }
     },
+    observeRejected: (reason) => rejected.labels({ reason }).inc(),
     render: () => registry.metrics(),
   };
 }

@@ -31,6 +31,8 @@ export interface OperationsOptions {
   now: () => number;
   /** The GraphQL path whose requests are logged and counted as operations. */
   endpoint?: string;
+  /** A document from the persisted-operations manifest: its name may become a metrics label. */
+  isPersisted?: (document: unknown) => boolean;
 }
 
 const json = (body: unknown, status: number) =>
@@ -106,7 +108,8 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
     }
     const durationMs = now() - state.startedAt;
     const operation = operationLabel(state.operation);
-    metrics.observeRequest({ operation, status, durationMs, errorCodes: state.errorCodes });
+    const { errorCodes, trusted } = state;
+    metrics.observeRequest({ operation, status, durationMs, errorCodes, trusted });
     if (!logger.isLevelEnabled('info')) return;
     logger.info(
       {
@@ -143,6 +146,7 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
       if (state) {
         state.operation = getOperationAST(args.document, args.operationName)?.name?.value;
         state.executed = true;
+        if (options.isPersisted?.(args.document)) state.trusted = true;
       }
     },
     onResultProcess({ request, result, setResult, resultProcessor }) {

@@ -16,6 +16,11 @@ export interface RequestState {
   operation: string | undefined;
   /** The operation ran through execute (a query or mutation), not subscribe. */
   executed: boolean;
+  /**
+   * Its operation name may become a metrics label: a persisted operation, or a client Beluga
+   * vouched for. A stranger's names count as `other` once unknown (metrics.ts).
+   */
+  trusted: boolean;
   errorCodes: string[];
   calls: CallRecord[] | undefined;
   /** The request context's call budget: prediction, actual calls, runtime cap. */
@@ -53,6 +58,7 @@ export function createRequestState(
     pathname,
     operation: undefined,
     executed: false,
+    trusted: false,
     errorCodes: [],
     calls: undefined,
     budget: undefined,

@@ -1,30 +1,57 @@
 /**
  * The Apollo Federation subgraph endpoint: a second yoga over the subgraph schema with the same
- * limits, error masking, metrics and per-request loaders as /graphql. A router is pointed at
- * SUBGRAPH_PATH; /graphql keeps serving the stand-alone graph.
+ * limits, per-client limits, error masking, metrics and per-request loaders as /graphql. A router
+ * is pointed at SUBGRAPH_PATH; /graphql keeps serving the stand-alone graph. With SUBGRAPH_SECRET
+ * only requests carrying it in `X-Subgraph-Secret` (the router's) are served.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.ts';
 import { subgraphSchema } from '../schema/federation.ts';
 import { createGateway, type Gateway, type GatewayDeps } from './gateway.ts';
 
 export const SUBGRAPH_PATH = '/subgraph';
+export const SUBGRAPH_SECRET_HEADER = 'x-subgraph-secret';
 
 /**
  * Persisted operations stay a /graphql matter: a router sends query plans no manifest holds, so
- * the subgraph must be reachable by the router only (README, "Federation"). For the same reason
- * it has no per-client limits: its one client is the router, which limits its own clients.
+ * the subgraph should be reachable by the router only (README, "Federation"). Per-client limits
+ * hold here as on /graphql: the router's callers are told apart by the tokens it forwards once
+ * Beluga vouched for them, else they count as the router's address.
  */
 export function createSubgraph(config: Config, deps: Omit<GatewayDeps, 'schema'>): Gateway {
   const subgraphConfig = { ...config, persistedOperations: { file: undefined, only: false } };
+  const { secret } = config.federation;
   return createGateway(subgraphConfig, {
     ...deps,
     schema: subgraphSchema(),
     endpoint: SUBGRAPH_PATH,
-    clientLimits: false,
     // A router splits @defer itself and never sends it to a subgraph: the directive is unknown here.
     incrementalDelivery: false,
+    doorPlugins: secret ? [routerSecretPlugin(secret)] : [],
   });
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** 403 before anything is parsed for a request without the router's secret (compared in constant time). */
+export function routerSecretPlugin(secret: string): Plugin {
+  const expected = digest(secret);
+  return {
+    onRequest({ request, endResponse }) {
+      const sent = request.headers.get(SUBGRAPH_SECRET_HEADER);
+      if (sent !== null && timingSafeEqual(digest(sent), expected)) return;
+      const body = JSON.stringify({
+        errors: [
+          { message: 'This endpoint serves the router only.', extensions: { code: 'FORBIDDEN' } },
+        ],
+      });
+      endResponse(
+        new Response(body, { status: 403, headers: { 'content-type': 'application/json' } }),
+      );
+    },
+  };
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

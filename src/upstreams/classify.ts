@@ -41,10 +41,23 @@ export interface ErrorBody {
   transient?: boolean;
   /** False when a JSON 404 names no missing resource (an unknown route): drift, not absence. */
   absence?: boolean;
+  /**
+   * The body is this upstream's own well-formed error for `status`, so a refusal status
+   * (`REFUSAL_STATUSES`) means the request was refused before anything was done.
+   */
+  refusal?: boolean;
 }
 
-/** Reads a non-2xx body (possibly empty or not JSON); must never throw. */
-export type ErrorBodyReader = (text: string) => ErrorBody;
+/** Reads a non-2xx body (possibly empty or not JSON) of `status`; must never throw. */
+export type ErrorBodyReader = (text: string, status: number) => ErrorBody;
+
+/**
+ * Statuses that say "refused, nothing done" when the upstream's own reader vouches for the body:
+ * validation (400), credentials (401, 403), absence (404), method (405). A 429 or 503 is not
+ * among them: neither says whether the request was acted on, and a proxy in front of the
+ * upstream may send either after forwarding it.
+ */
+export const REFUSAL_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 405]);
 
 export const noErrorBody: ErrorBodyReader = () => ({});
 
@@ -174,8 +187,13 @@ export function classifyStatus(
 ): AttemptFailure {
   const { status, headers, text } = response;
   const { nowMs, credentialSource } = options;
-  const body = options.readErrorBody(text);
-  const call: UpstreamCall = { ...base, status, upstreamRequestId: body.requestId };
+  const body = options.readErrorBody(text, status);
+  const call: UpstreamCall = {
+    ...base,
+    status,
+    upstreamRequestId: body.requestId,
+    refused: REFUSAL_STATUSES.has(status) && body.refusal === true,
+  };
   const what = `returned ${status}${body.code ? ` ${body.code}` : ''}`;
   const isJson = parseJson(text) !== undefined;
   const fail = (error: UpstreamError, retryable = false, breaker = false) =>

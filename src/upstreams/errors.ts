@@ -6,7 +6,7 @@
 
 export type UpstreamName = 'beluga' | 'wickson';
 
-/** The closed set of error codes a client can ever see (../shared/DESIGN.md, "Partial results"). */
+/** The closed set of error codes a client can ever see (README "Errors"). */
 export const ERROR_CODES = [
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_UNAVAILABLE',
@@ -31,6 +31,8 @@ export interface UpstreamCall {
   upstreamRequestId?: string;
   /** False when the request never left the gateway; unset means it may have (see `sent`). */
   sent?: boolean;
+  /** The upstream's well-formed answer says it refused the request before acting. */
+  refused?: boolean;
 }
 
 export abstract class UpstreamError extends Error {
@@ -43,10 +45,14 @@ export abstract class UpstreamError extends Error {
   /**
    * Whether the request may have reached the upstream. False only when it certainly did not:
    * quota or breaker refused it, the connection was refused, or it was aborted before it left.
-   * For a write, false means "not applied"; true with no `status` (timeout, reset) or a 5xx
-   * means the outcome is unknown.
+   * For a write, false means "not applied" (see `failedWriteOutcome`).
    */
   readonly sent: boolean;
+  /**
+   * The upstream answered with its own well-formed refusal (400 field errors, 401, 403, 404, 405)
+   * that says nothing was done. Only then is a sent write known not to have been applied.
+   */
+  readonly refused: boolean;
 
   constructor(call: UpstreamCall, what: string, options?: { cause?: unknown }) {
     super(`${call.upstream} ${call.method} ${call.path} ${what}`, options);
@@ -57,6 +63,7 @@ export abstract class UpstreamError extends Error {
     this.status = call.status;
     this.upstreamRequestId = call.upstreamRequestId;
     this.sent = call.sent ?? true;
+    this.refused = call.refused ?? false;
   }
 }
 
@@ -160,4 +167,21 @@ export class CallLimitError extends UpstreamError {
 
 export function isUpstreamError(error: unknown): error is UpstreamError {
   return error instanceof UpstreamError;
+}
+
+/**
+ * What a write did upstream: `APPLIED` (a well-formed 2xx), `REFUSED` (a well-formed refusal),
+ * `NOT_SENT` (it never left the gateway) or `UNKNOWN` (anything else: it may have been applied).
+ */
+export type WriteOutcome = 'APPLIED' | 'REFUSED' | 'NOT_SENT' | 'UNKNOWN';
+
+/**
+ * The one rule for a failed write, used for the client's `extensions.outcome`, the cache eviction
+ * and the request's loaders: a write that was sent and did not come back as the upstream's
+ * well-formed refusal may have been applied, whatever the status, body or transport failure.
+ */
+export function failedWriteOutcome(error: unknown): Exclude<WriteOutcome, 'APPLIED'> {
+  if (!isUpstreamError(error)) return 'UNKNOWN';
+  if (!error.sent) return 'NOT_SENT';
+  return error.refused ? 'REFUSED' : 'UNKNOWN';
 }

@@ -13,7 +13,7 @@ import {
 } from './classify.ts';
 import type { Deadline } from './deadline.ts';
 import type { UpstreamCall, UpstreamName } from './errors.ts';
-import type { HttpRequest } from './http.ts';
+import type { HttpRequest } from './http-request.ts';
 import { parseBody } from './parse.ts';
 import { type Exchange, ExchangeError, exchange } from './pool.ts';
 import type { QuotaGate } from './quota.ts';

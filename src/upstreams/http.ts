@@ -26,7 +26,6 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { z } from 'zod';
 import { type Breaker, BreakerFailure, BreakerOpenError } from './breaker.ts';
 import {
   AttemptFailure,
@@ -47,11 +46,12 @@ import {
   UpstreamUnavailableError,
 } from './errors.ts';
 import { type AttemptDeps, abortState, attempt, type Outcome } from './http-attempt.ts';
+import type { HttpRequest } from './http-request.ts';
 import type { QuotaGate } from './quota.ts';
 import { DEFAULT_RETRY_AFTER_MS, toRetryAfterSeconds } from './rate-limit.ts';
 import { reportCall } from './report.ts';
 import { type RetryBudget, retryBackoffMs, sleep } from './retry.ts';
-import type { CallRecord, CredentialSource, UpstreamHealth, UpstreamScope } from './types.ts';
+import type { CallRecord, UpstreamHealth } from './types.ts';
 
 export interface HttpDeps {
   upstream: UpstreamName;
@@ -69,27 +69,7 @@ export interface HttpDeps {
   random?: () => number;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export interface HttpRequest<T> {
-  method: HttpMethod;
-  /** Path on the origin with its segments already encoded, e.g. `/api/v2/jobs/7/`. */
-  path: string;
-  /** Route template for metrics, e.g. `/api/v2/jobs/{id}/`. */
-  route: string;
-  query?: Record<string, string | number | undefined>;
-  /** Credentials and other upstream-specific headers. */
-  headers?: Record<string, string>;
-  /** Sent as JSON when present. */
-  body?: unknown;
-  /** Repeating it is harmless: only then is it retried or does it wait out a 429. */
-  idempotent: boolean;
-  /** Whose credential `headers` carry; defaults to `scope.credentialSource`. */
-  credential?: CredentialSource;
-  /** Parses the 2xx body; a 204 is parsed as `null`. */
-  schema: z.ZodType<T>;
-  scope: UpstreamScope;
-}
+export type { HttpMethod, HttpRequest } from './http-request.ts';
 
 /** A read: always GET, idempotent, without a body. */
 export type GetRequest<T> = Omit<HttpRequest<T>, 'method' | 'body' | 'idempotent'>;

@@ -11,7 +11,7 @@
  * made meanwhile are added to the shared counter when Redis answers again.
  */
 import { createRedisAvailability, type Redis } from '../redis.ts';
-import { createQuotaGuard, type QuotaGate, type QuotaUsage } from './quota.ts';
+import { createQuotaGuard, type QuotaGate, type QuotaGuard, type QuotaUsage } from './quota.ts';
 import { type Headers, header, parseResetMs } from './rate-limit.ts';
 
 const MINUTE = 60_000;
@@ -79,7 +79,7 @@ export interface SharedQuotaGuard extends QuotaGate {
   up(): boolean;
 }
 
-export function createSharedQuotaGuard(options: {
+export interface SharedQuotaOptions {
   redis: Redis;
   /** REDIS_KEY_PREFIX; the keys are `{prefix}quota:wickson:…`. */
   keyPrefix: string;
@@ -89,153 +89,193 @@ export function createSharedQuotaGuard(options: {
   now: () => number;
   maxBlockMs?: number;
   probeEveryMs?: number;
-}): SharedQuotaGuard {
-  const { redis, hourlyBudget, now } = options;
+}
+
+/** One guard's state: its settings, its local fallback, and what it last heard from Redis. */
+interface Shared {
+  redis: Redis;
+  redisUp: ReturnType<typeof createRedisAvailability>;
+  hourlyBudget: number;
+  localShare: number;
+  now: () => number;
+  maxBlockMs: number;
+  probeEveryMs: number;
+  base: string;
+  blockKey: string;
+  probeKey: string;
+  local: QuotaGuard;
+  snapshot: { minute: number; hour: number; current: number; blockedUntil: number; at: number };
+  outage: { since: number; allowance: number; spent: number } | undefined;
+  /** Calls made during an outage, added to the shared counter on the next script run. */
+  carried: number;
+  lastTakeWentTo: 'redis' | 'local' | undefined;
+  lastTakeMinute: number;
+  refreshing: boolean;
+}
+
+export function createSharedQuotaGuard(options: SharedQuotaOptions): SharedQuotaGuard {
+  const q = sharedState(options);
+  const guard: SharedQuotaGuard = {
+    take: (takeOptions) => take(q, takeOptions?.ignoreBlock === true),
+    refund: () => refund(q),
+    observe(headers: Headers, status?: number) {
+      const remaining = header(headers, 'x-ratelimit-remaining')?.trim();
+      if (remaining === undefined && status !== undefined && status < 300) return unblock(q);
+      if (remaining === undefined || !/^\d+$/.test(remaining)) return;
+      if (remaining !== '0') return unblock(q);
+      guard.blockFor(parseResetMs(header(headers, 'x-ratelimit-reset'), q.now()) ?? MINUTE);
+    },
+    blockFor: (ms) => blockFor(q, ms),
+    blockedUntil: () => blockedUntil(q),
+    usage: () => usage(q),
+    up: () => q.redisUp.up(),
+  };
+  return guard;
+}
+
+function sharedState(options: SharedQuotaOptions): Shared {
+  const { hourlyBudget, now } = options;
   const maxBlockMs = options.maxBlockMs ?? HOUR;
   const probeEveryMs = options.probeEveryMs ?? MINUTE;
   const base = `${options.keyPrefix}quota:wickson:`;
-  const blockKey = `${base}blocked-until`;
-  const probeKey = `${base}probe`;
   const localBudget = Math.max(1, Math.floor(hourlyBudget * options.localShare));
-  const local = createQuotaGuard({ hourlyBudget: localBudget, now, maxBlockMs, probeEveryMs });
-
-  const redisUp = createRedisAvailability(redis);
-  let snapshot = { minute: -1, hour: 0, current: 0, blockedUntil: 0, at: -Infinity };
-  let outage: { since: number; allowance: number; spent: number } | undefined;
-  /** Calls made during an outage, added to the shared counter on the next script run. */
-  let carried = 0;
-  let lastTakeWentTo: 'redis' | 'local' | undefined;
-  let lastTakeMinute = -1;
-  let refreshing = false;
-
-  const bucketKeys = (minute: number) =>
-    Array.from({ length: BUCKETS }, (_, i) => `${base}${minute - i}`);
-
-  /** undefined when Redis did not answer (or is skipped after a recent failure). */
-  async function runTake(at: number, ignoreBlock: boolean, peek: boolean) {
-    const minute = Math.floor(at / MINUTE);
-    // Taken out before the await, so a concurrent run does not send the same calls again.
-    const sending = carried;
-    carried = 0;
-    const ran = await redisUp.run(() =>
-      redis.eval(
-        TAKE,
-        BUCKETS + 2,
-        ...bucketKeys(minute),
-        blockKey,
-        probeKey,
-        at,
-        hourlyBudget,
-        ignoreBlock ? 1 : 0,
-        probeEveryMs,
-        peek ? 1 : 0,
-        sending,
-        HOUR + MINUTE,
-      ),
-    );
-    if (!ran) {
-      carried += sending;
-      return undefined;
-    }
-    outage = undefined;
-    const reply = (ran.value as unknown[]).map(Number);
-    const [allowed = 0, waitMs = 0, hour = 0, current = 0, blockedUntil = 0] = reply;
-    snapshot = { minute, hour, current, blockedUntil, at };
-    return { allowed: allowed === 1, waitMs };
-  }
-
-  function takeLocally(at: number, ignoreBlock: boolean): number {
-    if (!outage) {
-      const remaining = Math.max(0, hourlyBudget - snapshot.hour);
-      outage = { since: at, allowance: Math.floor(remaining * options.localShare), spent: 0 };
-    }
-    if (at - outage.since < HOUR && outage.spent >= outage.allowance) return MINUTE;
-    const waitMs = local.take({ ignoreBlock });
-    if (waitMs === 0) {
-      outage.spent += 1;
-      carried += 1;
-    }
-    return waitMs;
-  }
-
-  const blockedUntil = () => {
-    const until = Math.max(snapshot.blockedUntil, local.blockedUntil() ?? 0);
-    return until > now() ? until : undefined;
+  return {
+    redis: options.redis,
+    redisUp: createRedisAvailability(options.redis),
+    hourlyBudget,
+    localShare: options.localShare,
+    now,
+    maxBlockMs,
+    probeEveryMs,
+    base,
+    blockKey: `${base}blocked-until`,
+    probeKey: `${base}probe`,
+    local: createQuotaGuard({ hourlyBudget: localBudget, now, maxBlockMs, probeEveryMs }),
+    snapshot: { minute: -1, hour: 0, current: 0, blockedUntil: 0, at: -Infinity },
+    outage: undefined,
+    carried: 0,
+    lastTakeWentTo: undefined,
+    lastTakeMinute: -1,
+    refreshing: false,
   };
+}
 
-  const guard: SharedQuotaGuard = {
-    async take(takeOptions) {
-      const at = now();
-      const ignoreBlock = takeOptions?.ignoreBlock === true;
-      lastTakeMinute = Math.floor(at / MINUTE);
-      const shared = await runTake(at, ignoreBlock, false);
-      if (shared) {
-        lastTakeWentTo = shared.allowed ? 'redis' : undefined;
-        return shared.allowed ? 0 : shared.waitMs;
-      }
-      const waitMs = takeLocally(at, ignoreBlock);
-      lastTakeWentTo = waitMs === 0 ? 'local' : undefined;
-      return waitMs;
-    },
-    refund() {
-      const went = lastTakeWentTo;
-      lastTakeWentTo = undefined;
-      if (went === 'local') {
-        local.refund();
-        if (outage && outage.spent > 0) outage.spent -= 1;
-        if (carried > 0) carried -= 1;
-      } else if (went === 'redis') {
-        if (snapshot.hour > 0) snapshot.hour -= 1;
-        void redisUp.run(() => redis.eval(REFUND, 1, `${base}${lastTakeMinute}`));
-      }
-    },
-    observe(headers: Headers, status?: number) {
-      const remaining = header(headers, 'x-ratelimit-remaining')?.trim();
-      if (remaining === undefined && status !== undefined && status < 300) return unblock();
-      if (remaining === undefined || !/^\d+$/.test(remaining)) return;
-      if (remaining !== '0') return unblock();
-      guard.blockFor(parseResetMs(header(headers, 'x-ratelimit-reset'), now()) ?? MINUTE);
-    },
-    blockFor(ms) {
-      const at = now();
-      const blockMs = Math.max(1, Math.min(ms, maxBlockMs));
-      local.blockFor(blockMs);
-      snapshot.blockedUntil = Math.max(snapshot.blockedUntil, at + blockMs);
-      redis;
-      void redisUp.run(() =>
-        redis.eval(BLOCK, 2, blockKey, probeKey, at + blockMs, blockMs, at + probeEveryMs),
-      );
-    },
-    blockedUntil,
-    usage(): QuotaUsage {
-      if (!redisUp.up()) {
-        const own = local.usage();
-        const left = outage ? Math.max(0, outage.allowance - outage.spent) : own.remaining;
-        return { ...own, remaining: Math.min(own.remaining, left) };
-      }
-      const at = now();
-      if (at - snapshot.at > USAGE_REFRESH_MS && !refreshing) {
-        refreshing = true;
-        void runTake(at, false, true).finally(() => {
-          refreshing = false;
-        });
-      }
-      const minute = Math.floor(at / MINUTE);
-      return {
-        hour: snapshot.hour,
-        minute: snapshot.minute === minute ? snapshot.current : 0,
-        remaining: blockedUntil() ? 0 : Math.max(0, hourlyBudget - snapshot.hour),
-      };
-    },
-    up: () => redisUp.up(),
-  };
+const bucketKeys = (q: Shared, minute: number) =>
+  Array.from({ length: BUCKETS }, (_, i) => `${q.base}${minute - i}`);
 
-  function unblock(): void {
-    local.observe({ 'x-ratelimit-remaining': '1' });
-    if (snapshot.blockedUntil === 0) return;
-    snapshot.blockedUntil = 0;
-    void redisUp.run(() => redis.del(blockKey));
+/** The TAKE script on Redis; undefined when Redis did not answer (or is skipped after a failure). */
+async function runTake(q: Shared, at: number, ignoreBlock: boolean, peek: boolean) {
+  const minute = Math.floor(at / MINUTE);
+  // Taken out before the await, so a concurrent run does not send the same calls again.
+  const sending = q.carried;
+  q.carried = 0;
+  const ran = await q.redisUp.run(() =>
+    q.redis.eval(
+      TAKE,
+      BUCKETS + 2,
+      ...bucketKeys(q, minute),
+      q.blockKey,
+      q.probeKey,
+      at,
+      q.hourlyBudget,
+      ignoreBlock ? 1 : 0,
+      q.probeEveryMs,
+      peek ? 1 : 0,
+      sending,
+      HOUR + MINUTE,
+    ),
+  );
+  if (!ran) {
+    q.carried += sending;
+    return undefined;
   }
+  q.outage = undefined;
+  const reply = (ran.value as unknown[]).map(Number);
+  const [allowed = 0, waitMs = 0, hour = 0, current = 0, blocked = 0] = reply;
+  q.snapshot = { minute, hour, current, blockedUntil: blocked, at };
+  return { allowed: allowed === 1, waitMs };
+}
 
-  return guard;
+async function take(q: Shared, ignoreBlock: boolean): Promise<number> {
+  const at = q.now();
+  q.lastTakeMinute = Math.floor(at / MINUTE);
+  const shared = await runTake(q, at, ignoreBlock, false);
+  if (shared) {
+    q.lastTakeWentTo = shared.allowed ? 'redis' : undefined;
+    return shared.allowed ? 0 : shared.waitMs;
+  }
+  const waitMs = takeLocally(q, at, ignoreBlock);
+  q.lastTakeWentTo = waitMs === 0 ? 'local' : undefined;
+  return waitMs;
+}
+
+function takeLocally(q: Shared, at: number, ignoreBlock: boolean): number {
+  if (!q.outage) {
+    const remaining = Math.max(0, q.hourlyBudget - q.snapshot.hour);
+    q.outage = { since: at, allowance: Math.floor(remaining * q.localShare), spent: 0 };
+  }
+  if (at - q.outage.since < HOUR && q.outage.spent >= q.outage.allowance) return MINUTE;
+  const waitMs = q.local.take({ ignoreBlock });
+  if (waitMs === 0) {
+    q.outage.spent += 1;
+    q.carried += 1;
+  }
+  return waitMs;
+}
+
+function refund(q: Shared): void {
+  const went = q.lastTakeWentTo;
+  q.lastTakeWentTo = undefined;
+  if (went === 'local') {
+    q.local.refund();
+    if (q.outage && q.outage.spent > 0) q.outage.spent -= 1;
+    if (q.carried > 0) q.carried -= 1;
+  } else if (went === 'redis') {
+    if (q.snapshot.hour > 0) q.snapshot.hour -= 1;
+    void q.redisUp.run(() => q.redis.eval(REFUND, 1, `${q.base}${q.lastTakeMinute}`));
+  }
+}
+
+function blockFor(q: Shared, ms: number): void {
+  const at = q.now();
+  const blockMs = Math.max(1, Math.min(ms, q.maxBlockMs));
+  q.local.blockFor(blockMs);
+  q.snapshot.blockedUntil = Math.max(q.snapshot.blockedUntil, at + blockMs);
+  void q.redisUp.run(() =>
+    q.redis.eval(BLOCK, 2, q.blockKey, q.probeKey, at + blockMs, blockMs, at + q.probeEveryMs),
+  );
+}
+
+function blockedUntil(q: Shared): number | undefined {
+  const until = Math.max(q.snapshot.blockedUntil, q.local.blockedUntil() ?? 0);
+  return until > q.now() ? until : undefined;
+}
+
+function unblock(q: Shared): void {
+  q.local.observe({ 'x-ratelimit-remaining': '1' });
+  if (q.snapshot.blockedUntil === 0) return;
+  q.snapshot.blockedUntil = 0;
+  void q.redisUp.run(() => q.redis.del(q.blockKey));
+}
+
+/** The last counts heard from Redis (refreshed in the background), or the local fallback's. */
+function usage(q: Shared): QuotaUsage {
+  if (!q.redisUp.up()) {
+    const own = q.local.usage();
+    const left = q.outage ? Math.max(0, q.outage.allowance - q.outage.spent) : own.remaining;
+    return { ...own, remaining: Math.min(own.remaining, left) };
+  }
+  const at = q.now();
+  if (at - q.snapshot.at > USAGE_REFRESH_MS && !q.refreshing) {
+    q.refreshing = true;
+    void runTake(q, at, false, true).finally(() => {
+      q.refreshing = false;
+    });
+  }
+  const minute = Math.floor(at / MINUTE);
+  return {
+    hour: q.snapshot.hour,
+    minute: q.snapshot.minute === minute ? q.snapshot.current : 0,
+    remaining: blockedUntil(q) ? 0 : Math.max(0, q.hourlyBudget - q.snapshot.hour),
+  };
 }

@@ -143,7 +143,7 @@ export interface BelugaClient {
   /** Antenna requires the capture's `project_id` on its detail (400 without; 404 in another). */
   getCapture(id: number, projectId: number, scope: UpstreamScope): Promise<CaptureDetailDto | null>;
   /**
-   * Writes (contract §7–§8): never retried; `scope` must carry the caller's own token. A DRF
+   * Writes: never retried; `scope` must carry the caller's own token. A DRF
    * 400 rejects with `UpstreamBadRequestError` carrying `fieldErrors`; a 404 with `NotFoundError`.
    */
   createCaptureSet(body: CaptureSetWrite, scope: UpstreamScope): Promise<CaptureSetDto>;

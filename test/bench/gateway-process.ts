@@ -115,6 +115,8 @@ export interface Reference {
   dir: string;
   node: string;
   nodeArgs: string[];
+  /** A commit that shipped a bundle (src/build.ts): its `npm start` flags, env and script. */
+  start: ReturnType<typeof startCommand> | undefined;
 }
 
 /** The first `node` on PATH outside any node_modules/.bin (the machine's own). */
@@ -153,11 +155,19 @@ export function prepareReference(ref: string, log: (msg: string) => void): Refer
     });
   }
   const ownNode = join(dir, 'node_modules', '.bin', 'node');
+  const node = existsSync(ownNode) ? ownNode : machineNode();
+  // A commit that bundles runs its bundle with its start script's flags, as `npm start` did.
+  const bundles = existsSync(join(dir, 'src', 'build.ts'));
+  if (bundles && !existsSync(join(dir, 'dist', 'gateway.js'))) {
+    log(`reference ${commit}: building its bundle`);
+    execFileSync(node, ['src/build.ts'], { cwd: dir, stdio: 'ignore' });
+  }
   return {
     commit,
     dir,
-    node: existsSync(ownNode) ? ownNode : machineNode(),
+    node,
     nodeArgs: existsSync(join(dir, 'node_modules', 'tsx')) ? ['--import', 'tsx'] : [],
+    start: bundles ? startCommand(dir) : undefined,
   };
 }
 
@@ -166,6 +176,7 @@ export function prepareReference(ref: string, log: (msg: string) => void): Refer
  * the baseline's (plain-gateway.ts, from the sources); an older commit as it shipped.
  */
 function command(system: GatewaySystem, reference: Reference | undefined) {
+  if (reference?.start) return reference.start;
   if (reference) return { env: {}, nodeArgs: reference.nodeArgs, script: 'src/server/main.ts' };
   const start = startCommand();
   return system === 'baseline' ? { ...start, script: 'test/bench/plain-gateway.ts' } : start;

@@ -20,6 +20,7 @@ import {
   setUpPinning,
   startGateway,
 } from './gateway-process.ts';
+import { benchGraphiQL } from './graphiql.ts';
 import { benchLive, liveTable } from './live.ts';
 import { type FloorProcess, startFloor } from './load.ts';
 import { machineInfo } from './machine.ts';
@@ -46,11 +47,14 @@ import {
   targetsText,
 } from './report.ts';
 
-/** Issue 13's comparison point: the last commit on Node 20 through tsx. */
-const REFERENCE_COMMIT = '5f5e649';
-/** The queries the reference commit's schema answers (Q4's items came later). */
-const REFERENCE_QUERIES = new Set(['Q1', 'Q2', 'Q3']);
-/** Q1's CPU target compares the best of this many alternating runs of standard and reference. */
+/**
+ * Issue 26's comparison point: main before this round of work, run as it shipped (its bundle with
+ * its start script's flags). 5f5e649 (issue 13's, the last commit on Node 20) runs from sources.
+ */
+const REFERENCE_COMMIT = 'bb1a800';
+/** Commits whose schema has no items (Q4): the reference skips Q4 for them. */
+const BEFORE_ITEMS = new Set(['5f5e649']);
+/** The CPU targets compare the best of this many alternating runs of standard and reference. */
 const CPU_RUNS = 3;
 
 const { values: args } = parseArgs({
@@ -63,7 +67,7 @@ const { values: args } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     /** Write V8 CPU profiles of both gateways into this directory. */
     profile: { type: 'string' },
-    /** The budget scenario (budget.ts): `--only budget` alone, `--budget` after a full run. */
+    /** One scenario alone: `budget` (budget.ts), `graphiql` (graphiql.ts) or `live` (live.ts). */
     only: { type: 'string' },
     budget: { type: 'boolean', default: false },
     /** The live scenario's watcher counts, e.g. --live-watchers 1,10,100 (with --only live). */
@@ -99,6 +103,7 @@ async function main(): Promise<number> {
   const pinning = setUpPinning();
   log(pinning.note);
   const budget = { seconds: BUDGET_SECONDS, pinning, json: args.json };
+  if (args.only === 'graphiql') return (await benchGraphiQL(pinning, log)) ? 0 : 1;
   if (args.only === 'live') {
     const watchers = (args['live-watchers'] ?? (QUICK ? '1,10,100' : '1,10,100,300'))
       .split(',')
@@ -222,12 +227,13 @@ async function main(): Promise<number> {
         }
         const cells: QueryReport['by_latency'][string] = {};
         for (const g of gateways) {
-          if (g.name === 'reference' && !REFERENCE_QUERIES.has(q.name)) continue;
+          if (g.name === 'reference' && q.name === 'Q4' && BEFORE_ITEMS.has(String(reference)))
+            continue;
           cells[g.name] = await gatewayCell(ctx, g, q);
           log(`${q.name} L=${latency} ${g.name}: ${cells[g.name]?.rps} rps`);
         }
         const compared = gateways.filter((g) => g.name !== 'baseline' && cells[g.name]);
-        if (q.name === 'Q1' && cells.reference) await bestCpuOf(ctx, compared, q, cells, CPU_RUNS);
+        if (q.name !== 'Q4' && cells.reference) await bestCpuOf(ctx, compared, q, cells, CPU_RUNS);
         cells.floor = await floorCell(ctx, floor, q);
         const floorP50 = cells.floor.p50_ms;
         for (const c of [cells.standard, cells.baseline, cells.reference]) {
@@ -255,7 +261,7 @@ async function main(): Promise<number> {
     });
     const idle = Object.entries(idleRssMb).map(([name, mb]) => `${name} ${mb}`);
     process.stdout.write(
-      `\n${table(report)}\n\nIdle RSS MB: ${idle.join(', ')}\n\nTargets (issues 6, 13):\n${targetsText(targets)}\n`,
+      `\n${table(report)}\n\nIdle RSS MB: ${idle.join(', ')}\n\nTargets (issues 6, 13, 26):\n${targetsText(targets)}\n`,
     );
     process.stdout.write(
       `\n${machine.model}, ${machine.cpus} cpus, node ${machine.node}; ${pinning.note}\n`,

@@ -5,10 +5,9 @@
  */
 import { auditServer, serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFrom } from '../../src/config.ts';
-import { type Fakes, startFakes } from '../../src/fakes/index.ts';
-import { createLogger } from '../../src/server/logger.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import type { Fakes } from '../../src/fakes/index.ts';
+import type { RunningServer } from '../../src/server/main.ts';
+import { type Listening, startListening } from '../helpers/listening.ts';
 
 /**
  * Audit profile: production settings except where a security setting conflicts with an audit.
@@ -20,34 +19,22 @@ import { type RunningServer, startServer } from '../../src/server/main.ts';
  */
 const AUDIT_PROFILE = {
   NODE_ENV: 'production',
-  HOST: '127.0.0.1',
-  PORT: '0',
   INTROSPECTION: 'true',
   LOG_LEVEL: 'warn',
 };
 const CSRF_HEADER = { 'x-graphql-yoga-csrf': '1' };
 
+let listening: Listening;
 let fakes: Fakes;
 let server: RunningServer;
-const logs: string[] = [];
 const nonOk: string[] = [];
 
 beforeAll(async () => {
-  fakes = await startFakes();
-  const config = configFrom({
-    ...AUDIT_PROFILE,
-    BELUGA_URL: fakes.beluga.url,
-    WICKSON_URL: fakes.wickson.url,
-  });
-  server = await startServer(config, {
-    logger: createLogger(config, { write: (l: string) => logs.push(l) }),
-  });
+  listening = await startListening(AUDIT_PROFILE);
+  ({ fakes, running: server } = listening);
 });
 
-afterAll(async () => {
-  await server?.close();
-  await fakes?.close();
-});
+afterAll(() => listening?.close());
 
 const audits = serverAudits({
   url: () => `${server.url}/graphql`,
@@ -84,13 +71,10 @@ describe('graphql-http serverAudits (production profile, INTROSPECTION=false)', 
   // Documents why the audit profile turns introspection on: with it off, the variables audits
   // that send `__type(name: $name)` fail, one of them a MUST. Not a defect of the gateway.
   it('only the audits that need introspection change', async () => {
-    const config = configFrom({
-      ...AUDIT_PROFILE,
-      INTROSPECTION: 'false',
-      BELUGA_URL: fakes.beluga.url,
-      WICKSON_URL: fakes.wickson.url,
-    });
-    const prod = await startServer(config, { logger: createLogger(config, { write: () => {} }) });
+    const { running: prod, close } = await startListening(
+      { ...AUDIT_PROFILE, INTROSPECTION: 'false' },
+      { fakes },
+    );
     try {
       const results = await auditServer({
         url: `${prod.url}/graphql`,
@@ -115,7 +99,7 @@ describe('graphql-http serverAudits (production profile, INTROSPECTION=false)', 
         ]
       `);
     } finally {
-      await prod.close();
+      await close();
     }
   });
 });

@@ -1,6 +1,7 @@
 /** The fault matrix's transport rows (../shared/reference/reliability.md §7.1), through /graphql. */
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { pollUntil } from '../helpers/poll.ts';
 import {
   BOTH,
   baseline,
@@ -10,7 +11,6 @@ import {
   count,
   expectSplit,
   useStacks,
-  waitFor,
 } from './matrix.ts';
 
 const { fresh } = useStacks();
@@ -28,7 +28,7 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
     expect(count(s, 'wickson')).toBeGreaterThanOrEqual(1);
     expect(count(s, 'wickson')).toBeLessThanOrEqual(base.wickson);
     const entries = () => control(s, 'wickson').ledger.entries();
-    expect(await waitFor(() => entries().every((e) => e.closedEarly))).toBe(true);
+    expect(await pollUntil(() => entries().every((e) => e.closedEarly))).toBe(true);
   });
 
   it('every upstream hangs: the whole response comes within the request deadline', async () => {
@@ -45,7 +45,7 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
       ...control(s, 'beluga').ledger.entries(),
       ...control(s, 'wickson').ledger.entries(),
     ];
-    expect(await waitFor(() => all().every((e) => e.closedEarly))).toBe(true);
+    expect(await pollUntil(() => all().every((e) => e.closedEarly))).toBe(true);
   });
 
   it('connection refused: one quick retry, then UPSTREAM_UNAVAILABLE well under the deadline', async () => {
@@ -90,7 +90,7 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
     expect(result.ms).toBeLessThan(500 + 700);
     expect(count(s, 'beluga')).toBe(base.beluga);
     const entries = () => control(s, 'beluga').ledger.entries();
-    expect(await waitFor(() => entries().every((e) => e.closedEarly))).toBe(true);
+    expect(await pollUntil(() => entries().every((e) => e.closedEarly))).toBe(true);
   });
 
   it('a huge body is cut at the response cap: UPSTREAM_BAD_RESPONSE, bounded memory', async () => {
@@ -123,11 +123,11 @@ describe('fault matrix: transport (UPSTREAM_TIMEOUT_MS=500, REQUEST_TIMEOUT_MS=1
     });
     req.on('error', () => {});
     req.end(JSON.stringify({ query: BOTH }));
-    expect(await waitFor(() => count(s, 'wickson') >= 1, 2000)).toBe(true);
+    expect(await pollUntil(() => count(s, 'wickson') >= 1, 2000)).toBe(true);
     const abortedAt = Date.now();
     req.destroy();
     const entries = () => control(s, 'wickson').ledger.entries();
-    expect(await waitFor(() => entries().every((e) => e.closedEarly), 2000)).toBe(true);
+    expect(await pollUntil(() => entries().every((e) => e.closedEarly), 2000)).toBe(true);
     expect(Date.now() - abortedAt).toBeLessThan(1000);
   });
 

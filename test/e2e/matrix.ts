@@ -49,16 +49,6 @@ function isClosedSetCode(code: string): boolean {
   return (ERROR_CODES as readonly string[]).includes(code);
 }
 
-/** Polls `check` until it returns true or `ms` passes. */
-export async function waitFor(check: () => boolean, ms = 1000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return check();
-}
-
 /** Unhandled rejections seen while a suite runs; each suite asserts the list stays empty. */
 function trackUnhandled(): { rejections: unknown[]; stop(): void } {
   const rejections: unknown[] = [];

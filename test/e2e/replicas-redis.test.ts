@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_MEMBER_TOKEN, type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { pollUntil } from '../helpers/poll.ts';
 import { PATIENT_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
 import type { GraphQLBody } from '../helpers/stack.ts';
 import { startStack } from '../helpers/stack.ts';
@@ -129,14 +130,6 @@ async function run(gateways: Gateway[]): Promise<unknown[]> {
   return data;
 }
 
-async function until(condition: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 beforeAll(async () => {
   // Wickson answers take 50 ms, so the concurrent copies overlap across the two processes.
   const latency = { fixedMs: 50 };
@@ -227,12 +220,12 @@ describe('two gateway processes on one Redis', () => {
       expect(answer.data).toEqual(oneReplicaData[2]);
     }
     for (const gateway of [a, b]) {
-      await until(async () => (await gateway.readiness()).cache?.redis === 'down');
+      await pollUntil(async () => (await gateway.readiness()).cache?.redis === 'down');
       expect(await gateway.metrics()).toMatch(/gateway_cache_redis_up 0/);
     }
     await redis.restart();
     for (const gateway of [a, b]) {
-      await until(async () => {
+      await pollUntil(async () => {
         await gateway.query(SET, MEMBER);
         return (await gateway.readiness()).cache?.redis === 'up';
       });

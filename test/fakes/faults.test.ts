@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startFakes } from '../../src/fakes/index.ts';
 import { useFakes } from '../helpers/fakes.ts';
 import { get } from './http.ts';
@@ -114,6 +114,59 @@ describe('fault injection, latency, ledger and control routes', () => {
     const drifted = await beluga();
     expect(drifted.json.status).toBe(42);
     expect(drifted.json.id).toBe(1146);
+  });
+
+  it("django: Django's own HTML pages, the 500s after the route ran", async () => {
+    const page = async (kind: Record<string, unknown>) => {
+      const id = control().addFault({
+        ...(kind as { kind: 'django'; page: 'not-found' }),
+        times: 1,
+      });
+      const reply = await beluga('/api/v2/jobs/1146/?x=1', { authorization: 'Token secret-value' });
+      control().removeFault(id);
+      return reply;
+    };
+    const server = await page({ kind: 'django', page: 'server-error' });
+    expect([server.status, server.headers['content-type']]).toEqual([
+      500,
+      'text/html; charset=utf-8',
+    ]);
+    expect(server.text).toContain('<h1>Server Error (500)</h1>');
+    const debug = await page({ kind: 'django', page: 'technical-500' });
+    expect(debug.status).toBe(500);
+    expect(debug.text).toContain('Traceback');
+    expect(debug.text).toContain('HTTP_AUTHORIZATION');
+    expect(debug.text).not.toContain('secret-value');
+    expect(debug.text.length).toBeGreaterThan(10_000);
+    const missing = await page({ kind: 'django', page: 'not-found' });
+    expect([missing.status, missing.json]).toEqual([404, undefined]);
+    expect(missing.text).toContain('<h1>Not Found</h1>');
+    control().addFault({ kind: 'django', page: 'append-slash', times: 1 });
+    const moved = await beluga('/api/v2/jobs/1146?x=1');
+    expect([moved.status, moved.headers.location]).toEqual([301, '/api/v2/jobs/1146/?x=1']);
+    const overHttp = await request(`${fakes().beluga.url}/__fake/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'django', page: 'technical-500', times: 1 }),
+    });
+    expect(overHttp.statusCode).toBe(200);
+    await overHttp.body.dump();
+    expect((await beluga()).status).toBe(500);
+  });
+
+  it('hold: the answer read on arrival, sent when released', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let arrived = 0;
+    const before = (await beluga()).json;
+    control().addFault({ kind: 'hold', release: held, onHeld: () => arrived++, times: 1 });
+    const answer = beluga();
+    await vi.waitFor(() => expect(arrived).toBe(1));
+    fakes().dataset.jobs.set(1146, { ...fakes().dataset.jobs.get(1146)!, name: 'Renamed later' });
+    release();
+    expect((await answer).json).toEqual(before);
+    expect((await beluga()).json.name).toBe('Renamed later');
   });
 
   it('times, probability, route matching and removal', async () => {

@@ -9,11 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configFrom } from '../../src/config.ts';
-import { FAKE_MEMBER_TOKEN, type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { FAKE_MEMBER_TOKEN, type Fakes } from '../../src/fakes/index.ts';
 import { parse } from '../../src/server/graphql.ts';
-import { createLogger } from '../../src/server/logger.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import type { RunningServer } from '../../src/server/main.ts';
+import { SUBGRAPH_SECRET_HEADER } from '../../src/server/subgraph.ts';
+import { type Listening, startListening } from '../helpers/listening.ts';
 import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
 import type { GraphQLBody } from '../helpers/stack.ts';
 import { type ReviewsSubgraph, startReviewsSubgraph } from './reviews-subgraph.ts';
@@ -21,6 +21,10 @@ import { type ReviewsSubgraph, startReviewsSubgraph } from './reviews-subgraph.t
 const TEN_PROJECTS = [1, 16, 18, 20, 23, 24, 39, 45, 46, 67];
 const gid = (text: string) => Buffer.from(text).toString('base64url');
 
+/** The router sends it to the gateway's subgraph (SUBGRAPH_SECRET), as a deployment would. */
+const ROUTER_SECRET = 'the-router-and-the-gateway-share-this';
+
+let listening: Listening;
 let fakes: Fakes;
 let gateway: RunningServer;
 let reviews: ReviewsSubgraph;
@@ -43,8 +47,16 @@ async function post(
   return (await response.json()) as GraphQLBody;
 }
 
-const sdlOf = async (url: string) =>
-  ((await post(url, '{ _service { sdl } }')).data!._service as { sdl: string }).sdl;
+/** Composition reads each SDL as the operator does, with the router's secret. */
+const sdlOf = async (url: string) => {
+  const body = await post(
+    url,
+    '{ _service { sdl } }',
+    {},
+    { [SUBGRAPH_SECRET_HEADER]: ROUTER_SECRET },
+  );
+  return (body.data!._service as { sdl: string }).sdl;
+};
 
 const belugaRoutes = () => {
   const routes: Record<string, number> = {};
@@ -54,19 +66,14 @@ const belugaRoutes = () => {
 };
 
 beforeAll(async () => {
-  fakes = await startFakes();
-  const config = configFrom({
+  listening = await startListening({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    BELUGA_URL: fakes.beluga.url,
-    WICKSON_URL: fakes.wickson.url,
     FEDERATION_SUBGRAPH: 'true',
+    SUBGRAPH_SECRET: ROUTER_SECRET,
     // Each case counts its own upstream calls: no answers shared across requests.
     ...NO_SHARED_CACHE,
   });
-  gateway = await startServer(config, { logger: createLogger(config) });
+  ({ fakes, running: gateway } = listening);
   reviews = await startReviewsSubgraph(TEN_PROJECTS);
 
   const subgraphs = [
@@ -82,8 +89,9 @@ beforeAll(async () => {
     supergraph: composed.supergraphSdl,
     logging: false,
     propagateHeaders: {
-      fromClientToSubgraphs: ({ request }) => ({
+      fromClientToSubgraphs: ({ request, subgraphName }) => ({
         authorization: request.headers.get('authorization'),
+        ...(subgraphName === 'antenna' ? { [SUBGRAPH_SECRET_HEADER]: ROUTER_SECRET } : {}),
       }),
     },
   });
@@ -97,8 +105,7 @@ afterAll(async () => {
   await new Promise((resolve) => routerServer?.close(resolve));
   await router?.dispose();
   await reviews?.close();
-  await gateway?.close();
-  await fakes?.close();
+  await listening?.close();
 });
 
 beforeEach(() => {

@@ -29,6 +29,21 @@ export interface RoleMap {
  * capture sets and runs jobs, as TestMLDataManagerCanRunBatchMLJob asserts; Researcher adds only
  * data exports to BasicMember).
  */
+/** What a member without management rights may do: create jobs and run single images. */
+const MEMBER: RoleMap = {
+  project: { create: false, update: false, delete: false },
+  collection: { create: false, update: false, delete: false, populate: false },
+  job: {
+    create: true,
+    update: false,
+    delete: false,
+    run_single_image: true,
+    run: false,
+    retry: false,
+    cancel: false,
+  },
+};
+
 export const ROLE_MAPS: Record<RoleKey, RoleMap> = {
   project_manager: {
     project: { create: false, update: true, delete: true },
@@ -40,45 +55,9 @@ export const ROLE_MAPS: Record<RoleKey, RoleMap> = {
     collection: { create: true, update: true, delete: true, populate: true },
     job: { create: true, update: true, delete: false, run_single_image: true, run: true },
   },
-  researcher: {
-    project: { create: false, update: false, delete: false },
-    collection: { create: false, update: false, delete: false, populate: false },
-    job: {
-      create: true,
-      update: false,
-      delete: false,
-      run_single_image: true,
-      run: false,
-      retry: false,
-      cancel: false,
-    },
-  },
-  identifier: {
-    project: { create: false, update: false, delete: false },
-    collection: { create: false, update: false, delete: false, populate: false },
-    job: {
-      create: true,
-      update: false,
-      delete: false,
-      run_single_image: true,
-      run: false,
-      retry: false,
-      cancel: false,
-    },
-  },
-  basic_member: {
-    project: { create: false, update: false, delete: false },
-    collection: { create: false, update: false, delete: false, populate: false },
-    job: {
-      create: true,
-      update: false,
-      delete: false,
-      run_single_image: true,
-      run: false,
-      retry: false,
-      cancel: false,
-    },
-  },
+  researcher: MEMBER,
+  identifier: MEMBER,
+  basic_member: MEMBER,
   regular_user: {
     project: { create: false, update: false, delete: false },
     collection: { create: false, update: false, delete: false, populate: false },

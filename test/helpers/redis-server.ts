@@ -2,7 +2,8 @@
  * A real redis-server (Debian's package, /usr/bin/redis-server) for tests: 127.0.0.1 on a free
  * port, no persistence, its own temporary directory. `startRedisServer()` resolves once it
  * answers PING; `useRedisServer()` starts one in beforeAll and stops it in afterAll. `kill()`
- * simulates an outage (SIGKILL); `restart()` brings it back, empty, on the same port.
+ * simulates an outage (SIGKILL); `restart()` brings it back, empty, on the same port. `pause()`
+ * freezes it with its connections open (SIGSTOP: a hung Redis); `resume()` thaws it (SIGCONT).
  *
  *   const redis = useRedisServer();
  *   it('...', async () => { startStack({ config: { REDIS_URL: redis().url } }) ... });
@@ -30,6 +31,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts again on the same port (empty) and waits until it answers. */
   restart(): Promise<void>;
+  /** SIGSTOP: connections stay open, nothing answers until `resume` (or `stop`). */
+  pause(): void;
+  /** SIGCONT: it runs again, serving what was sent meanwhile first. */
+  resume(): void;
 }
 
 const BINARY = 'redis-server';
@@ -94,6 +99,8 @@ export async function startRedisServer(): Promise<RedisServer> {
     if (!current || current.exitCode !== null || current.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()));
     current.kill(signal);
+    // A paused server acts on SIGTERM only once it runs again.
+    current.kill('SIGCONT');
     await exited;
   };
 
@@ -106,6 +113,12 @@ export async function startRedisServer(): Promise<RedisServer> {
       rmSync(dir, { recursive: true, force: true });
     },
     kill: () => end('SIGKILL'),
+    pause: () => {
+      child?.kill('SIGSTOP');
+    },
+    resume: () => {
+      child?.kill('SIGCONT');
+    },
     restart: async () => {
       await end('SIGKILL');
       await launch();

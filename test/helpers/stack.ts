@@ -152,7 +152,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     clientLimits,
     logger,
     health: () => upstreams.health(),
+    wicksonBudget: () => upstreams.wicksonBudget(),
     tracing: options.tracing,
+    redis: upstreams.redis,
     ...options.gateway,
   });
   const servers: Server[] = [];

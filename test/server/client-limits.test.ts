@@ -1,7 +1,8 @@
 /**
  * Per-client limits: a client flooding gets HTTP 429 with Retry-After and RATE_LIMITED before any
  * upstream call, while another client's queries keep succeeding. A client is its Beluga token's
- * hash, else its address (X-Forwarded-For only with TRUST_PROXY). Exact calls from the ledger.
+ * hash once Beluga accepted the token, else its address (X-Forwarded-For only with TRUST_PROXY).
+ * Exact calls from the ledger.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startListening } from '../helpers/listening.ts';
@@ -46,6 +47,14 @@ async function send(s: Stack, query: string, headers: Record<string, string>) {
   return { status: response.status, headers: response.headers, body, calls: beluga + wickson };
 }
 
+const BELUGA_ONE = '{ collection(source: BELUGA, sourceId: "21") { name } }';
+
+/** One Beluga call with the token: Beluga accepts it, so the token becomes its own client. */
+async function vouch(s: Stack, headers: Record<string, string>) {
+  const result = await send(s, BELUGA_ONE, headers);
+  expect([result.status, result.body.errors]).toEqual([200, undefined]);
+}
+
 function expectRefused(result: Awaited<ReturnType<typeof send>>, message: RegExp) {
   expect(result.status).toBe(429);
   expect(result.calls).toBe(0);
@@ -63,6 +72,8 @@ function expectRefused(result: Awaited<ReturnType<typeof send>>, message: RegExp
 describe('upstream calls per minute per client', () => {
   it('a flooding client gets 429s with 0 upstream calls; another client keeps succeeding', async () => {
     const s = await start({ CLIENT_CALLS_PER_MINUTE: '5' });
+    await vouch(s, member);
+    await vouch(s, outsider);
     for (let i = 0; i < 5; i++) {
       const ok = await send(s, WICKSON_LIST, member);
       expect([ok.status, ok.body.errors, ok.calls]).toEqual([200, undefined, 1]);
@@ -79,6 +90,7 @@ describe('upstream calls per minute per client', () => {
     // The BFF query predicts 2 + 101 calls and makes 2 + 5: with 150 per minute, seven fit
     // (6 × 7 used + 103 reserved = 145); reserving without giving back would refuse the second.
     const s = await start({ CLIENT_CALLS_PER_MINUTE: '150' });
+    await vouch(s, member);
     for (let i = 0; i < 7; i++) {
       const ok = await send(s, BFF, member);
       expect([ok.status, ok.body.errors, ok.calls]).toEqual([200, undefined, 7]);
@@ -105,6 +117,8 @@ describe("each client's share of the Wickson hourly budget", () => {
 
   it('past its share a client gets no Wickson call; Beluga answers; other clients reach Wickson', async () => {
     const s = await start({ WICKSON_HOURLY_BUDGET: '20', CLIENT_WICKSON_SHARE: '0.2' });
+    await vouch(s, member);
+    await vouch(s, outsider);
     for (let i = 0; i < 4; i++) expect((await send(s, WICKSON_LIST, member)).calls).toBe(1);
     s.resetLedgers();
     const capped = await send(s, MIXED, member);
@@ -151,11 +165,24 @@ describe('who a client is', () => {
     expect((await send(s, WICKSON_LIST, from('203.0.113.2'))).status).toBe(200);
   });
 
-  it('a Beluga token is a client of its own, whatever the address', async () => {
-    const s = await start({ CLIENT_CALLS_PER_MINUTE: '1' });
-    expect((await send(s, WICKSON_LIST, {})).status).toBe(200);
-    expectRefused(await send(s, WICKSON_LIST, {}), /per minute/);
-    expect((await send(s, WICKSON_LIST, member)).status).toBe(200);
+  it('a token is a client of its own once Beluga accepted it; a made-up one is its address', async () => {
+    const s = await start({ CLIENT_CALLS_PER_MINUTE: '1', TRUST_PROXY: '1' });
+    const at = from('203.0.113.1');
+    // Not yet accepted: the member's first call counts against its address (and vouches for it).
+    await vouch(s, { ...member, ...at });
+    expectRefused(await send(s, WICKSON_LIST, at), /per minute/);
+    expectRefused(await send(s, WICKSON_LIST, { ...at, authorization: 'Token made-up' }), /minute/);
+    expect((await send(s, WICKSON_LIST, { ...member, ...at })).status).toBe(200);
+  });
+
+  it('a token Beluga answers 401 is revoked: its calls count against its address again', async () => {
+    const s = await start({ CLIENT_CALLS_PER_MINUTE: '2', TRUST_PROXY: '1' });
+    const at = from('203.0.113.1');
+    const made = { ...at, authorization: 'Token made-up' };
+    const refused = await send(s, BELUGA_ONE, made);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await send(s, WICKSON_LIST, made)).status).toBe(200);
+    expectRefused(await send(s, WICKSON_LIST, made), /per minute/);
   });
 });
 

@@ -5,27 +5,16 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { configFrom } from '../../src/config.ts';
-import { type Fakes, startFakes } from '../../src/fakes/index.ts';
-import { createLogger } from '../../src/server/logger.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import type { RunningServer } from '../../src/server/main.ts';
+import { type Listening, startListening } from '../helpers/listening.ts';
 
-let fakes: Fakes;
+let listening: Listening;
 let running: RunningServer;
 beforeAll(async () => {
-  fakes = await startFakes();
-  const config = configFrom({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    BELUGA_URL: fakes.beluga.url,
-    WICKSON_URL: fakes.wickson.url,
-  });
-  running = await startServer(config, { logger: createLogger(config, { write: () => {} }) });
+  listening = await startListening();
+  running = listening.running;
 });
-afterAll(async () => {
-  await running.close();
-  await fakes.close();
-});
+afterAll(() => listening?.close());
 
 async function post(query: string, acceptEncoding?: string) {
   const res = await request(`${running.url}/graphql`, {

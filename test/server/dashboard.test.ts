@@ -4,11 +4,10 @@
  * name and each grouping or matching label in the dashboard's PromQL must be on /metrics.
  */
 import { readFileSync } from 'node:fs';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFrom } from '../../src/config.ts';
-import { type Fakes, startFakes } from '../../src/fakes/index.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import type { Fakes } from '../../src/fakes/index.ts';
+import type { RunningServer } from '../../src/server/main.ts';
+import { type Listening, startListening } from '../helpers/listening.ts';
 
 interface Panel {
   type: string;
@@ -62,22 +61,18 @@ function labelsIn(expr: string): string[] {
   return [...new Set([...grouped, ...matched])].filter((l) => l && !TARGET_LABELS.has(l));
 }
 
+let listening: Listening;
 let fakes: Fakes;
 let running: RunningServer;
 let samples: Map<string, Set<string>>;
 
 beforeAll(async () => {
-  fakes = await startFakes();
-  const config = configFrom({
+  listening = await startListening({
     NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: '0',
     METRICS_PORT: '0',
-    BELUGA_URL: fakes.beluga.url,
-    WICKSON_URL: fakes.wickson.url,
     UPSTREAM_TIMEOUT_MS: '2000',
   });
-  running = await startServer(config, { logger: pino({ level: 'silent' }) });
+  ({ fakes, running } = listening);
   const post = (query: string) =>
     fetch(`${running.url}/graphql`, {
       method: 'POST',
@@ -95,10 +90,7 @@ beforeAll(async () => {
   samples = exposition(await (await fetch(String(running.metricsUrl))).text());
 });
 
-afterAll(async () => {
-  await running?.close();
-  await fakes?.close();
-});
+afterAll(() => listening?.close());
 
 describe('the Grafana dashboard', () => {
   it('has queries for every panel, on the data-source variable', () => {

@@ -221,8 +221,3 @@ export function errorsOf(all: readonly Payload[]): IncrementalError[] {
 export function requestLines(logs: readonly string[]): Record<string, unknown>[] {
   return logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'graphql request');
 }
-
-/** Waits a bounded number of short turns until `done()` holds (a real socket may lag a little). */
-export async function until(done: () => boolean | Promise<boolean>, turns = 400): Promise<void> {
-  for (let i = 0; i < turns && !(await done()); i++) await new Promise((r) => setTimeout(r, 5));
-}

@@ -3,12 +3,10 @@
  * and only then does the listener close.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { configFrom } from '../../src/config.ts';
-import { type Fakes, startFakes } from '../../src/fakes/index.ts';
-import { createLogger } from '../../src/server/logger.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import type { RunningServer } from '../../src/server/main.ts';
+import { type Listening, startListening } from '../helpers/listening.ts';
 
-let fakes: Fakes;
+let listening: Listening;
 let running: RunningServer;
 // The shutdown delay is the test's to end: it sees what is served during it, with no timer race.
 const delays: number[] = [];
@@ -20,23 +18,10 @@ const sleep = (ms: number) => {
   });
 };
 beforeAll(async () => {
-  fakes = await startFakes();
-  const config = configFrom({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    BELUGA_URL: fakes.beluga.url,
-    WICKSON_URL: fakes.wickson.url,
-    SHUTDOWN_DELAY_MS: '700',
-  });
-  running = await startServer(config, {
-    logger: createLogger(config, { write: () => {} }),
-    sleep,
-  });
+  listening = await startListening({ SHUTDOWN_DELAY_MS: '700' }, { server: () => ({ sleep }) });
+  running = listening.running;
 });
-afterAll(async () => {
-  await running.close();
-  await fakes.close();
-});
+afterAll(() => listening?.close());
 
 const graphql = () =>
   fetch(`${running.url}/graphql`, {

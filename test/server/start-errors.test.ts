@@ -94,6 +94,14 @@ describe('hosts and fake settings', () => {
     expectOneLine(foreign.stderr, 'HOST=192.0.2.1 is not an address of this machine');
   });
 
+  it('WICKSON_URL=not-a-url is refused by name, without a stack', async () => {
+    const bad = await run('src/server/main.ts', { WICKSON_URL: 'not-a-url', WICKSON_API_KEY: 'k' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('WICKSON_URL Invalid URL');
+    expect(bad.stderr).not.toContain('failed to start');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('FAKE_HOST and a too small FAKE_SCALE: one line each, no stack', async () => {
     const host = await run('src/fakes/main.ts', { FAKE_HOST: '999.1.1.1' });
     expect(host.code).toBe(1);

@@ -4,6 +4,7 @@ import { configFrom } from '../../src/config.ts';
 import { closeRedis, createRedis, type Redis, redisReady } from '../../src/redis.ts';
 import { createBudgetPace } from '../../src/upstreams/cache/budget-pace.ts';
 import { createSharedQuotaGuard } from '../../src/upstreams/quota-shared.ts';
+import { pollUntil } from '../helpers/poll.ts';
 import { PATIENT_REDIS, useRedisServer } from '../helpers/redis-server.ts';
 
 const server = useRedisServer();
@@ -50,14 +51,6 @@ async function takes(guard: { take(): Promise<number> }, n: number): Promise<num
   return waits;
 }
 
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('shared Wickson quota on Redis', () => {
   it('two replicas together never exceed the hourly budget, in any 60 minutes', async () => {
     const { a, b, clock } = await replicas(10);
@@ -91,7 +84,7 @@ describe('shared Wickson quota on Redis', () => {
     clock.advance(MINUTE);
     expect((await takes(a, 90)).every((w) => w === 0)).toBe(true);
     // b has made no call since; its usage catches up from Redis in the background.
-    await until(() => b.usage().remaining === 10);
+    await pollUntil(() => b.usage().remaining === 10);
     expect(pace.allowRefresh()).toBe(false);
   });
 
@@ -138,7 +131,7 @@ describe('shared Wickson quota on Redis', () => {
     expect(a.usage().remaining).toBe(0);
 
     await server().restart();
-    await until(() => clients.every((c) => c.status === 'ready'));
+    await pollUntil(() => clients.every((c) => c.status === 'ready'));
     // The restarted Redis is empty: a's 4 outage calls are carried over with its next take.
     expect(await a.take()).toBe(0);
     expect(a.up()).toBe(true);

@@ -8,6 +8,7 @@ import {
   UpstreamUnavailableError,
 } from '../../src/upstreams/errors.ts';
 import { useFakes } from '../helpers/fakes.ts';
+import { pollUntil } from '../helpers/poll.ts';
 import { closedPort, closeHarnesses, harness, rejection, startRecorder, timed } from './helpers.ts';
 
 let fakes: Fakes;
@@ -16,15 +17,6 @@ beforeAll(() => {
   fakes = started();
 });
 afterEach(closeHarnesses);
-
-async function eventually(check: () => boolean, ms = 1000): Promise<boolean> {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return check();
-}
 
 describe('deadlines', () => {
   it('a hanging Wickson GET times out within the deadline, once, while Beluga resolves', async () => {
@@ -46,7 +38,7 @@ describe('deadlines', () => {
       errorCode: 'UPSTREAM_TIMEOUT',
       attempts: 1,
     });
-    const closed = await eventually(
+    const closed = await pollUntil(
       () =>
         fakes.wickson.control.ledger.entries({ route: 'collections.detail' })[0]?.closedEarly ===
         true,
@@ -78,7 +70,7 @@ describe('deadlines', () => {
       h.upstreams.beluga.getJob(1146, h.scope({ signal: controller.signal })),
     );
     expect(
-      await eventually(
+      await pollUntil(
         () => fakes.beluga.control.ledger.count({ route: 'jobs.detail' }) === 1,
         2500,
       ),
@@ -96,7 +88,7 @@ describe('deadlines', () => {
     expect(error).toBeInstanceOf(UpstreamTimeoutError);
     // Far below the 3 s deadline: the abort ended the wait, the timeout did not.
     expect(ms).toBeLessThan(2000);
-    const closed = await eventually(
+    const closed = await pollUntil(
       () => fakes.beluga.control.ledger.entries({ route: 'jobs.detail' })[0]?.closedEarly === true,
     );
     expect(closed).toBe(true);

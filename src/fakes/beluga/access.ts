@@ -1,5 +1,5 @@
 /**
- * TokenAuthentication (contract §3), draft-project visibility and per-project role permissions,
+ * DRF's TokenAuthentication, draft-project visibility and per-project role permissions,
  * as Antenna decides them (RolnickLab/antenna): `BaseModel.check_permission` and
  * `get_user_object_permissions` in `ami/base/models.py`, the job and capture overrides in
  * `ami/jobs/models.py` and `ami/main/models.py`, the capture-set serializer's own
@@ -138,7 +138,7 @@ export function listPermissions(viewer: Viewer, projectId: number | null, model:
 
 /**
  * A write needs `codename` on the project: anonymous → 401, anyone else without it → 403, with
- * DRF's texts (contract §3, §4).
+ * DRF's texts.
  */
 export function requirePermission(
   viewer: Viewer,

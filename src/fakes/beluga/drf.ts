@@ -1,6 +1,6 @@
 /**
  * DRF behaviour the Beluga fake reproduces: limit/offset pagination with absolute, re-sorted
- * links (contract §5), the `format=api` hyperlink quirk, ordering whitelists (§6), and the
+ * links, the `format=api` hyperlink quirk, ordering whitelists (DRF's `OrderingFilter`), and the
  * strict `project_id` parsing of Antenna's ProjectMixin.
  */
 

@@ -1,6 +1,6 @@
 /**
  * DRF request parsing and serializer-field validation for the Beluga fake's writes: the texts are
- * DRF 3.14's defaults, errors collect per field into one 400 body (contract §4).
+ * DRF 3.14's defaults, errors collect per field into one 400 body.
  */
 import type { FakeRequest } from '../types.ts';
 import { HttpError } from './drf.ts';

@@ -1,5 +1,5 @@
 /**
- * Capture-set `kwargs` as Antenna's nested serializer treats them (contract §7): only the known
+ * Capture-set `kwargs` as Antenna's nested serializer treats them: only the known
  * keys are kept, nulls are dropped, and errors nest under `kwargs` like DRF's.
  */
 import { type Errors, pyType, toBool, toInt } from './fields.ts';

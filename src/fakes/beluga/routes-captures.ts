@@ -1,5 +1,5 @@
 /**
- * `captures/` list and detail (contract §10), as Antenna's `SourceImageViewSet`
+ * `captures/` list and detail, as Antenna's `SourceImageViewSet`
  * (`ami/main/api/views.py`): `project_id` required on both; `with_detections` and `with_counts`
  * read as forms.BooleanField, off by default in the list and on by default on the detail.
  */

@@ -1,4 +1,4 @@
-/** `captures/collections/` list and detail (contract §7). */
+/** `captures/collections/` list and detail (Antenna's `SourceImageCollectionViewSet`). */
 import type { CaptureSetRecord } from '../dataset.ts';
 import { METHODS } from '../dataset-beluga.ts';
 import { djangoHtml, html } from '../http-utils.ts';

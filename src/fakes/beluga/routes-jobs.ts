@@ -1,4 +1,4 @@
-/** `jobs/` list (filters, ordering, default `-created_at`) and detail (contract §8). */
+/** `jobs/` list (filters, ordering, default `-created_at`) and detail (Antenna's `JobViewSet`). */
 
 import type { JobRecord } from '../dataset.ts';
 import { JOB_STATUSES, JOB_TYPE_NAMES } from '../dataset-jobs.ts';

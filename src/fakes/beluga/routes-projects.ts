@@ -1,4 +1,4 @@
-/** `projects/` list (default limit 40) and detail (contract §9). */
+/** `projects/` list (default limit 40) and detail (Antenna's `ProjectViewSet`). */
 import type { ProjectRecord } from '../dataset.ts';
 import { parseIntStrict } from '../http-utils.ts';
 import type { FakeRequest, FakeResponse } from '../types.ts';

@@ -1,4 +1,6 @@
-/** Job list and detail shapes (contract §8): detail adds `result` and real log lines. */
+/**
+ * Job list and detail shapes (Antenna's job serializers): detail adds `result` and real log lines.
+ */
 
 import type { JobRecord } from '../dataset.ts';
 import { FINAL_STATUSES } from '../dataset-jobs.ts';

@@ -1,4 +1,4 @@
-/** Beluga wire shapes (contract §7–§10), key order as the real serializers send them. */
+/** Beluga wire shapes, key order as Antenna's serializers send them. */
 import type { CaptureSetRecord, JobRecord, ProjectRecord } from '../dataset.ts';
 import type { FakeRequest } from '../types.ts';
 import {

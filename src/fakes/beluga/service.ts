@@ -1,6 +1,5 @@
 /**
- * Beluga (Antenna) fake: route table, auth, DRF error bodies. "Contract §N" in this folder means
- * ../shared/contracts/antenna-api.md §N (§2–§4 here).
+ * Beluga (Antenna) fake: route table (Antenna's `config/api_router.py`), auth, DRF error bodies.
  */
 import { createFakeClock, type FakeClock } from '../clock.ts';
 import type { Dataset } from '../dataset.ts';

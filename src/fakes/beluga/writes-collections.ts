@@ -1,8 +1,8 @@
 /**
- * Capture-set writes (contract §7 "Writes"): create (201), PUT/PATCH (200), DELETE (204) and
- * populate, which creates a `populate_captures_collection` job and answers `{job_id, project_id}`.
- * Create validates before it checks credentials; the others find the object (404), then check
- * the permission (`<action>_sourceimagecollection` on its project, `access.ts`).
+ * Capture-set writes (Antenna's `SourceImageCollectionViewSet`): create (201), PUT/PATCH (200),
+ * DELETE (204) and populate, which creates a `populate_captures_collection` job and answers
+ * `{job_id, project_id}`. Create validates before it checks credentials; the others find the object
+ * (404), then check the permission (`<action>_sourceimagecollection` on its project, `access.ts`).
  */
 import type { CaptureSetRecord } from '../dataset.ts';
 import { METHODS } from '../dataset-beluga.ts';

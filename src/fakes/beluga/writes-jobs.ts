@@ -1,9 +1,9 @@
 /**
- * Job writes and actions (contract §8 "Writes and actions"): create (201, `?start_now` enqueues),
- * run and retry (`?no_async` runs inline: SUCCESS), cancel, each answering the job detail.
- * Enqueue → PENDING, then the job runs on the fake's clock (./job-runner.ts); retry sets RETRY
- * and enqueues → PENDING; cancel → REVOKED, stops the run, and leaves a finished job as it is.
- * Permissions as Antenna's `Job.check_permission` (`ami/jobs/models.py`):
+ * Job writes and actions (Antenna's `JobViewSet` and its actions): create (201, `?start_now`
+ * enqueues), run and retry (`?no_async` runs inline: SUCCESS), cancel, each answering the job
+ * detail. Enqueue → PENDING, then the job runs on the fake's clock (./job-runner.ts); retry sets
+ * RETRY and enqueues → PENDING; cancel → REVOKED, stops the run, and leaves a finished job as it
+ * is. Permissions as Antenna's `Job.check_permission` (`ami/jobs/models.py`):
  * `create_job`, `update_job`, `delete_job` (no role has it: superusers only), and
  * `run_<job type>_job` for run, retry, cancel and `start_now`.
  */

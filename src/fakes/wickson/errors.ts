@@ -1,4 +1,4 @@
-/** Nested Wickson error body (contract §3.2) with a fresh `req_<hex>` request id. */
+/** Nested Wickson error body (the collection pages') with a fresh `req_<hex>` request id. */
 import { randomBytes } from 'node:crypto';
 import type { FakeResponse } from '../types.ts';
 

@@ -1,4 +1,4 @@
-/** Per-key hourly request budget, reported in X-RateLimit-* headers (contract §6). */
+/** Per-key hourly request budget, reported in X-RateLimit-* headers. */
 const WINDOW_MS = 3_600_000;
 
 export interface RateLimiter {

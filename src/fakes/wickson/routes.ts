@@ -1,4 +1,4 @@
-/** Wickson collection and media routes (contract §3.1, §3.2, §4.2, §4.3). */
+/** Wickson collection and media routes. */
 import type { Dataset, MediaRecord, WicksonCollectionRecord } from '../dataset.ts';
 import { MEDIA_TYPES } from '../dataset-wickson.ts';
 import { parseIntStrict } from '../http-utils.ts';
@@ -60,8 +60,8 @@ export function getCollection(_req: FakeRequest, dataset: Dataset, id: string): 
 }
 
 /**
- * The list's summary is optional (§4.2): listed videos come without it, so a client must take it
- * from the detail (§4.3), which always carries it.
+ * The list's summary is optional: listed videos come without it, so a client must take it from
+ * the detail, which always carries it.
  */
 export const listsSummary = (media: MediaRecord) => media.mediaType !== 'video';
 

@@ -1,5 +1,5 @@
 /**
- * Wickson fake (../shared/contracts/wickson-api.md): X-Api-Key auth, hourly budget, success envelope,
+ * Wickson fake: X-Api-Key auth, hourly budget, success envelope,
  * nested error bodies with a request id, rate-limit headers on every response.
  */
 import { type Dataset, WICKSON_NO_READ_KEY } from '../dataset.ts';

@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../../context.ts';
-import type { JobDto } from '../../upstreams/beluga/schemas.ts';
+import type { JobDto } from '../../loaders/upstream.ts';
 import { millis } from '../collection-order.ts';
 import { badUserInput } from '../errors.ts';
 import { JobRef } from '../job.ts';

@@ -1,6 +1,6 @@
 import { type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
 import type { GatewayContext } from '../../context.ts';
-import { isUpstreamError, type UpstreamError } from '../../upstreams/errors.ts';
+import { isUpstreamError, type UpstreamError } from '../../loaders/upstream.ts';
 import type { Cursor } from './cursor.ts';
 import { type PageRequest, positionAfter } from './page-args.ts';
 import { type ConnectionPage, type PagedSource, resolvePage } from './paging.ts';
@@ -26,76 +26,24 @@ export async function resolveTolerantPage<T>(
   info: GraphQLResolveInfo,
 ): Promise<ConnectionPage<T>> {
   const floor = request.after ? positionAfter(request.after) : sources.map(() => 0);
-  const failures: (UpstreamError | undefined)[] = sources.map(() => undefined);
-  const failedInOrder: UpstreamError[] = [];
-  const counts: (number | undefined)[] = sources.map(() => undefined);
-  const reported = new Set<number>();
-
-  const absorb = (i: number, error: unknown) => {
-    if (!isSourceFailure(error)) throw error;
-    if (!failures[i]) {
-      failures[i] = error;
-      failedInOrder.push(error);
-    }
-  };
-  const guarded = sources.map(
-    (source, i): PagedSource<T> => ({
-      slice: async (offset, limit) => {
-        try {
-          const page = await source.slice(offset, limit);
-          counts[i] = page.count;
-          return page;
-        } catch (error) {
-          absorb(i, error);
-          // Counted as ending where it stands: only the answering sources decide hasNextPage.
-          return { items: [], count: offset };
-        }
-      },
-      ...(source.tail && {
-        tail: async (limit: number) => {
-          try {
-            const page = await source.tail!(limit);
-            counts[i] = page.count;
-            return page;
-          } catch (error) {
-            absorb(i, error);
-            return { items: [], count: floor[i] ?? 0 };
-          }
-        },
-      }),
-      count: async () => {
-        if (failures[i]) return 0;
-        try {
-          counts[i] ??= await source.count();
-          return counts[i];
-        } catch (error) {
-          absorb(i, error);
-          return 0;
-        }
-      },
-    }),
-  );
-
+  const seen = createFailures(sources.length);
+  const guarded = sources.map((source, i) => guard(source, i, seen, floor[i] ?? 0));
   /** Throws when nothing answered; otherwise reports each failure not reported yet. */
   const settle = () => {
-    if (failedInOrder.length === 0) return;
-    if (failedInOrder.length === sources.length) throw failedInOrder[0];
-    failures.forEach((error, i) => {
-      if (!error || reported.has(i)) return;
-      reported.add(i);
+    for (const error of seen.unreported()) {
       ctx.reportPartialError(error, {
         path: responsePathAsArray(info.path),
         nodes: info.fieldNodes,
       });
-    });
+    }
   };
 
   let page = await resolvePage(request, guarded, compare, key);
-  if (failedInOrder.length > 0 && request.direction === 'backward' && request.before) {
+  if (seen.any() && request.direction === 'backward' && request.before) {
     // A failed source asked for [hi - size, hi) would otherwise move back to hi - size and skip
     // those items on the next page: pin it at hi. The answering sources' slices are the same
     // loader keys as before, so this costs no upstream call.
-    page = await resolvePage(pinFailed(request, floor, failures), guarded, compare, key);
+    page = await resolvePage(pinFailed(request, floor, seen.failures), guarded, compare, key);
   }
   settle();
 
@@ -104,7 +52,85 @@ export async function resolveTolerantPage<T>(
     totalCount: async () => {
       const totals = await Promise.all(guarded.map((source) => source.count()));
       settle();
-      return totals.reduce((sum, total, i) => (failures[i] ? sum : sum + total), 0);
+      return totals.reduce((sum, total, i) => (seen.failures[i] ? sum : sum + total), 0);
+    },
+  };
+}
+
+type Failures = ReturnType<typeof createFailures>;
+
+/** Each source's first failure, in the order they happened, and which were reported. */
+function createFailures(sourceCount: number) {
+  const failures: (UpstreamError | undefined)[] = Array.from({ length: sourceCount });
+  const inOrder: UpstreamError[] = [];
+  const reported = new Set<number>();
+  return {
+    failures,
+    counts: Array.from<number | undefined>({ length: sourceCount }),
+    any: () => inOrder.length > 0,
+    absorb(i: number, error: unknown) {
+      if (!isSourceFailure(error)) throw error;
+      if (!failures[i]) {
+        failures[i] = error;
+        inOrder.push(error);
+      }
+    },
+    /** The failures not reported yet; throws the first when every source failed. */
+    unreported(): UpstreamError[] {
+      if (inOrder.length === 0) return [];
+      if (inOrder.length === sourceCount) throw inOrder[0];
+      const fresh: UpstreamError[] = [];
+      failures.forEach((error, i) => {
+        if (!error || reported.has(i)) return;
+        reported.add(i);
+        fresh.push(error);
+      });
+      return fresh;
+    },
+  };
+}
+
+/** The source with its failures absorbed: a failed slice is empty and ends where it stands. */
+function guard<T>(
+  source: PagedSource<T>,
+  i: number,
+  seen: Failures,
+  floor: number,
+): PagedSource<T> {
+  const { counts } = seen;
+  return {
+    slice: async (offset, limit) => {
+      try {
+        const page = await source.slice(offset, limit);
+        counts[i] = page.count;
+        return page;
+      } catch (error) {
+        seen.absorb(i, error);
+        // Counted as ending where it stands: only the answering sources decide hasNextPage.
+        return { items: [], count: offset };
+      }
+    },
+    ...(source.tail && {
+      tail: async (limit: number) => {
+        try {
+          const page = await source.tail!(limit);
+          counts[i] = page.count;
+          return page;
+        } catch (error) {
+          seen.absorb(i, error);
+          return { items: [], count: floor };
+        }
+      },
+    }),
+    count: async () => {
+      if (seen.failures[i]) return 0;
+      try {
+        counts[i] ??= await source.count();
+        return counts[i];
+      } catch (error) {
+        seen.absorb(i, error);
+        return 0;
+      }
     },
   };
 }

@@ -6,16 +6,13 @@
  * they count once.
  */
 import type { ConnectionPage, Edge } from '../connections/paging.ts';
+import type { ObjectsRef } from './objects.ts';
 import type { CostViews } from './views.ts';
 
 export type Upstream = 'beluga' | 'wickson';
 export type Source = 'BELUGA' | 'WICKSON';
 
-declare const objectsBrand: unique symbol;
-/** Opaque handle on objects already walked, for a child that is the same objects again. */
-export interface ObjectsRef<H> {
-  readonly [objectsBrand]: H;
-}
+export type { ObjectsRef } from './objects.ts';
 
 /** The objects of one GraphQL type a selection applies to, as a declaration sees them. */
 export interface Parents<H> {

@@ -3,16 +3,17 @@
  * (`holds`, declared beside the model). A field declaration on one of these types is typed by its
  * view; other object types are `'plain'` (see `HoldsOf` in ./types.ts).
  */
-import type { JobPayloadHolds, JobPayloadModel } from '../job-mutations.ts';
-import type { MediaItemHolds, MediaItemModel } from '../media-item.ts';
 import type {
   CollectionHolds,
   CollectionParent,
   JobHolds,
   JobModel,
+  MediaItemHolds,
+  MediaItemModel,
   ProjectHolds,
   ProjectModel,
 } from '../models.ts';
+import type { JobPayloadHolds, JobPayloadModel } from '../payload-models.ts';
 
 export interface CostViews {
   Collection: { model: CollectionParent; holds: CollectionHolds };

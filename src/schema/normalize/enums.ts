@@ -74,7 +74,7 @@ function mapper<T extends string>(
 }
 
 export const toCollectionMethod = mapper('capture-set method', COLLECTION_METHODS, 'UNKNOWN');
-// Beluga's job status `UNKNOWN` and job type `unknown` are real values (../shared/contracts/antenna-api.md §11).
+// Beluga's job status `UNKNOWN` and job type `unknown` are real values (`ami/jobs/models.py`).
 export const toJobStatus = mapper('job status', JOB_STATUSES, 'UNKNOWN', true);
 export const toJobTypeKey = mapper('job type key', JOB_TYPE_KEYS, 'UNKNOWN', true);
 export const toMediaType = mapper('media type', MEDIA_TYPES, 'OTHER');

@@ -11,6 +11,7 @@ import {
   SpanKind,
   SpanStatusCode,
   type TextMapGetter,
+  type Tracer,
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -57,22 +58,6 @@ export function requestTracing(
   const { tracer } = tracing;
   const spans = new WeakMap<Request, Span>();
 
-  /** Ends the operation span with the request's status, upstream calls and error codes. */
-  const endOperation = (span: Span, state: RequestState | undefined, response: Response) => {
-    const codes = [...new Set(state?.errorCodes ?? [])];
-    const attributes: Attributes = {
-      [ATTR_HTTP_RESPONSE_STATUS_CODE]: response.status,
-      [ATTR_UPSTREAM_CALLS]: state?.calls?.length ?? 0,
-    };
-    if (state) attributes[ATTR_REQUEST_ID] = state.requestId;
-    if (codes.length) attributes[ATTR_ERROR_CODES] = codes;
-    span.setAttributes(attributes);
-    if (codes.length || response.status >= 500) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(' ') || undefined });
-    }
-    span.end();
-  };
-
   const plugin: Plugin = {
     // onParams runs for GraphQL requests only (not /health, /metrics or GraphiQL's page), and
     // before any document is parsed, so refused documents are traced too.
@@ -113,40 +98,62 @@ export function requestTracing(
 
   const onCallStart =
     (request: Request) =>
-    (call: CallStart): CallObserver => {
-      const parentSpan = spans.get(request);
-      const parent = parentSpan ? trace.setSpan(ROOT_CONTEXT, parentSpan) : ROOT_CONTEXT;
-      const span = tracer.startSpan(
-        `${call.method} ${call.route}`,
-        {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            [ATTR_HTTP_REQUEST_METHOD]: call.method,
-            [ATTR_URL_TEMPLATE]: call.route,
-            [ATTR_UPSTREAM]: call.upstream,
-            ...(call.cache ? { [ATTR_CACHE]: call.cache } : {}),
-          },
-        },
-        parent,
-      );
-      const headers: Record<string, string> = {};
-      propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, defaultTextMapSetter);
-      return {
-        headers,
-        end(record) {
-          const attributes: Attributes = { [ATTR_ATTEMPTS]: record.attempts };
-          if (record.status !== undefined)
-            attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = record.status;
-          if (record.attempts > 1) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = record.attempts - 1;
-          if (record.errorCode) {
-            attributes[ATTR_ERROR_TYPE] = record.errorCode;
-            span.setStatus({ code: SpanStatusCode.ERROR, message: record.errorCode });
-          }
-          span.setAttributes(attributes);
-          span.end();
-        },
-      };
-    };
+    (call: CallStart): CallObserver =>
+      startCallSpan(tracer, spans.get(request), call);
 
   return { plugin, onCallStart };
+}
+
+/** Ends the operation span with the request's status, upstream calls and error codes. */
+function endOperation(span: Span, state: RequestState | undefined, response: Response) {
+  const codes = [...new Set(state?.errorCodes ?? [])];
+  const attributes: Attributes = {
+    [ATTR_HTTP_RESPONSE_STATUS_CODE]: response.status,
+    [ATTR_UPSTREAM_CALLS]: state?.calls?.length ?? 0,
+  };
+  if (state) attributes[ATTR_REQUEST_ID] = state.requestId;
+  if (codes.length) attributes[ATTR_ERROR_CODES] = codes;
+  span.setAttributes(attributes);
+  if (codes.length || response.status >= 500) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(' ') || undefined });
+  }
+  span.end();
+}
+
+/** A client span per upstream call, child of the operation's; its context goes out in headers. */
+function startCallSpan(
+  tracer: Tracer,
+  parentSpan: Span | undefined,
+  call: CallStart,
+): CallObserver {
+  const parent = parentSpan ? trace.setSpan(ROOT_CONTEXT, parentSpan) : ROOT_CONTEXT;
+  const span = tracer.startSpan(
+    `${call.method} ${call.route}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        [ATTR_HTTP_REQUEST_METHOD]: call.method,
+        [ATTR_URL_TEMPLATE]: call.route,
+        [ATTR_UPSTREAM]: call.upstream,
+        ...(call.cache ? { [ATTR_CACHE]: call.cache } : {}),
+      },
+    },
+    parent,
+  );
+  const headers: Record<string, string> = {};
+  propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, defaultTextMapSetter);
+  return {
+    headers,
+    end(record) {
+      const attributes: Attributes = { [ATTR_ATTEMPTS]: record.attempts };
+      if (record.status !== undefined) attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = record.status;
+      if (record.attempts > 1) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = record.attempts - 1;
+      if (record.errorCode) {
+        attributes[ATTR_ERROR_TYPE] = record.errorCode;
+        span.setStatus({ code: SpanStatusCode.ERROR, message: record.errorCode });
+      }
+      span.setAttributes(attributes);
+      span.end();
+    },
+  };
 }

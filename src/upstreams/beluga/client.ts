@@ -22,53 +22,52 @@ import { createBelugaWrites, type WriteEviction } from './writes.ts';
 
 type Query = GetRequest<unknown>['query'];
 
+const headers = (scope: UpstreamScope): Record<string, string> =>
+  scope.authorization ? { authorization: scope.authorization } : {};
+
+/** Antenna pks are positive integers; anything else never reaches a path. */
+function pk(id: number, route: string): string {
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    throw new UpstreamBadRequestError(
+      { upstream: 'beluga', method: 'GET', path: route, sent: false },
+      'was not called: the id is not a positive integer',
+    );
+  }
+  return encodeURIComponent(String(id));
+}
+
+const list = <T>(
+  http: HttpClient,
+  route: string,
+  schema: GetRequest<T>['schema'],
+  query: Query,
+  scope: UpstreamScope,
+) => http.get({ path: route, route, query, headers: headers(scope), schema, scope });
+
+/** A detail GET by pk; `route` is the template with `{id}`. Null on a JSON 404. */
+function detail<T>(
+  http: HttpClient,
+  route: string,
+  id: number,
+  schema: GetRequest<T>['schema'],
+  scope: UpstreamScope,
+  query?: Query,
+) {
+  const path = route.replace('{id}', pk(id, route));
+  return http.getOrNull({ path, route, query, headers: headers(scope), schema, scope });
+}
+
+/** The route table: each read is a list GET or a detail GET of one route template. */
 export function createBelugaClient(
   http: HttpClient,
   options: { eviction?: WriteEviction } = {},
 ): BelugaClient {
-  const headers = (scope: UpstreamScope): Record<string, string> =>
-    scope.authorization ? { authorization: scope.authorization } : {};
-
-  /** Antenna pks are positive integers; anything else never reaches a path. */
-  const pk = (id: number, route: string): string => {
-    if (!Number.isSafeInteger(id) || id <= 0) {
-      throw new UpstreamBadRequestError(
-        { upstream: 'beluga', method: 'GET', path: route, sent: false },
-        'was not called: the id is not a positive integer',
-      );
-    }
-    return encodeURIComponent(String(id));
-  };
-
-  const list = <T>(
-    route: string,
-    schema: GetRequest<T>['schema'],
-    query: Query,
-    scope: UpstreamScope,
-  ) => http.get({ path: route, route, query, headers: headers(scope), schema, scope });
-
-  /** A detail GET by pk; `route` is the template with `{id}`. Null on a JSON 404. */
-  const detail = <T>(
-    route: string,
-    id: number,
-    schema: GetRequest<T>['schema'],
-    scope: UpstreamScope,
-    query?: Query,
-  ) =>
-    http.getOrNull({
-      path: route.replace('{id}', pk(id, route)),
-      route,
-      query,
-      headers: headers(scope),
-      schema,
-      scope,
-    });
-
   return {
     ...createBelugaWrites(http, options.eviction),
 
     listCaptureSets: (params, scope) =>
       list(
+        http,
         '/api/v2/captures/collections/',
         CaptureSetPageDto,
         {
@@ -83,10 +82,11 @@ export function createBelugaClient(
       ),
 
     getCaptureSet: async (id, scope) =>
-      detail('/api/v2/captures/collections/{id}/', id, CaptureSetDto, scope),
+      detail(http, '/api/v2/captures/collections/{id}/', id, CaptureSetDto, scope),
 
     listProjects: (params, scope) =>
       list(
+        http,
         '/api/v2/projects/',
         ProjectPageDto,
         { limit: params.limit, offset: params.offset, ordering: params.ordering },
@@ -94,10 +94,11 @@ export function createBelugaClient(
       ),
 
     getProject: async (id, scope) =>
-      detail('/api/v2/projects/{id}/', id, ProjectDetailDto, scope, { with_charts: 'false' }),
+      detail(http, '/api/v2/projects/{id}/', id, ProjectDetailDto, scope, { with_charts: 'false' }),
 
     listJobs: (params, scope) =>
       list(
+        http,
         '/api/v2/jobs/',
         JobPageDto,
         {
@@ -112,10 +113,11 @@ export function createBelugaClient(
         scope,
       ),
 
-    getJob: async (id, scope) => detail('/api/v2/jobs/{id}/', id, JobDetailDto, scope),
+    getJob: async (id, scope) => detail(http, '/api/v2/jobs/{id}/', id, JobDetailDto, scope),
 
     listCaptures: (params, scope) =>
       list(
+        http,
         '/api/v2/captures/',
         CapturePageDto,
         {
@@ -129,6 +131,8 @@ export function createBelugaClient(
       ),
 
     getCapture: async (id, projectId, scope) =>
-      detail('/api/v2/captures/{id}/', id, CaptureDetailDto, scope, { project_id: projectId }),
+      detail(http, '/api/v2/captures/{id}/', id, CaptureDetailDto, scope, {
+        project_id: projectId,
+      }),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * DRF validation bodies (../shared/contracts/antenna-api.md §4): `{"<field>": ["message"]}`,
+ * DRF validation bodies (`ValidationError.detail`): `{"<field>": ["message"]}`,
  * nested objects for nested serializers (`{"kwargs": {"date_end": [...]}}`, list items keyed
  * by index), `non_field_errors` for object-level errors, or a bare JSON array of strings.
  * Read into issues with the upstream's field path; a message is kept only when it is a plain
@@ -8,11 +8,31 @@
 import type { ErrorBodyReader } from '../classify.ts';
 import type { FieldIssue } from '../errors.ts';
 
-/** Beluga's reader for the HTTP layer: a 400's field errors; DRF bodies carry nothing else. */
-export const readBelugaErrorBody: ErrorBodyReader = (text) => {
+/**
+ * Beluga's reader for the HTTP layer: a 400's field errors; DRF bodies carry nothing else. The
+ * body is DRF's own refusal when it is a validation body (400) or `{"detail": "…"}` (401, 403,
+ * 404, 405: DRF's exception handler), never for Django's HTML pages or an empty body. Antenna
+ * configures no throttling and answers 503 only on its task-queue routes (`ami/jobs/views.py`),
+ * none of them a write the gateway sends: a 429 or 503 there comes from something in front of it.
+ */
+export const readBelugaErrorBody: ErrorBodyReader = (text, status) => {
+  if (status !== 400) return isDetailBody(text) ? { refusal: true } : {};
   const fieldErrors = readValidationBody(text);
-  return fieldErrors ? { fieldErrors } : {};
+  return fieldErrors ? { fieldErrors, refusal: true } : {};
 };
+
+function isDetailBody(text: string): boolean {
+  try {
+    const body: unknown = JSON.parse(text);
+    return (
+      body !== null &&
+      typeof body === 'object' &&
+      typeof (body as { detail?: unknown }).detail === 'string'
+    );
+  } catch {
+    return false;
+  }
+}
 
 const MAX_ISSUES = 50;
 const MAX_DEPTH = 4;

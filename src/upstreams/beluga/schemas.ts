@@ -1,9 +1,9 @@
 /**
- * Wire schemas for the Beluga (Antenna) payloads the gateway reads, per
- * ../shared/contracts/antenna-api.md. Unknown keys are stripped (zod's default for objects).
- * Enum-like strings (method, status, job_type.key) stay plain strings here so a value the
- * upstream adds later does not fail the parse; the graph maps them to UNKNOWN/OTHER.
- * Timestamps are naive ISO-8601 in the server's local time; the graph converts them.
+ * Wire schemas for the Beluga (Antenna) payloads the gateway reads, as Antenna's serializers
+ * (`ami/main/api/serializers.py`, `ami/jobs/serializers.py`) write them. Unknown keys are stripped
+ * (zod's default for objects). Enum-like strings (method, status, job_type.key) stay plain strings
+ * here so a value the upstream adds later does not fail the parse; the graph maps them to
+ * UNKNOWN/OTHER. Timestamps are naive ISO-8601 in the server's local time; the graph converts them.
  */
 import { z } from 'zod';
 
@@ -11,7 +11,7 @@ const id = z.number().int();
 const naiveDateTime = z.string();
 const permissions = z.array(z.string());
 
-/** DRF limit/offset page (§5). */
+/** DRF limit/offset page (Antenna's `LimitOffsetPaginationWithPermissions`). */
 export function pageDto<T extends z.ZodType>(item: T) {
   return z.object({
     count: z.number().int().nonnegative(),
@@ -31,7 +31,7 @@ export type PageDto<T> = {
 
 export const JobTypeDto = z.object({ name: z.string(), key: z.string() });
 
-/** JobStatus: the job summary embedded in capture sets (§7). */
+/** JobStatus: the job summary embedded in capture sets (`JobStatusSerializer`). */
 export const JobSummaryDto = z.object({
   id,
   details: z.string(),
@@ -45,10 +45,10 @@ export type JobSummaryDto = z.infer<typeof JobSummaryDto>;
 
 /**
  * Capture set (SourceImageCollection); list, detail and the writes' answers share this serializer
- * (§7). The three capture counts are queryset annotations (Antenna `ami/main/api/views.py`
- * `SourceImageCollectionViewSet.queryset`); an instance the view did not load through that
- * queryset has none, and the model's fallback methods answer None: the 201 of a create carries
- * them as null. Reads always carry integers.
+ * (`SourceImageCollectionSerializer`). The three capture counts are queryset annotations (Antenna
+ * `ami/main/api/views.py` `SourceImageCollectionViewSet.queryset`); an instance the view did not
+ * load through that queryset has none, and the model's fallback methods answer None: the 201 of a
+ * create carries them as null. Reads always carry integers.
  */
 export const CaptureSetDto = z.object({
   id,
@@ -72,7 +72,7 @@ export const CaptureSetDto = z.object({
 export type CaptureSetDto = z.infer<typeof CaptureSetDto>;
 export const CaptureSetPageDto = pageDto(CaptureSetDto);
 
-/** Project list item (§9). */
+/** Project list item. */
 export const ProjectDto = z.object({
   id,
   name: z.string(),
@@ -88,7 +88,7 @@ export const ProjectDto = z.object({
 export type ProjectDto = z.infer<typeof ProjectDto>;
 export const ProjectPageDto = pageDto(ProjectDto);
 
-/** Project detail = list fields + owner, flags, settings, membership (§9). */
+/** Project detail = list fields + owner, flags, settings, membership. */
 export const ProjectDetailDto = ProjectDto.extend({
   owner: z.object({ id, name: z.string().nullable(), details: z.string() }).nullable().optional(),
   is_member: z.boolean().optional(),
@@ -118,7 +118,7 @@ export const JobProgressDto = z.object({
 });
 export type JobProgressDto = z.infer<typeof JobProgressDto>;
 
-/** Job list item (§8). The detail adds `result`. */
+/** Job list item (`JobListSerializer`). The detail (`JobSerializer`) adds `result`. */
 export const JobDto = z.object({
   id,
   details: z.string(),
@@ -143,7 +143,7 @@ export const JobPageDto = pageDto(JobDto);
 export const JobDetailDto = JobDto.extend({ result: z.unknown().optional() });
 export type JobDetailDto = z.infer<typeof JobDetailDto>;
 
-/** Capture (SourceImage) list item: the fields `MediaItem` reads (§10). */
+/** Capture (SourceImage) list item: the fields `MediaItem` reads. */
 export const CaptureDto = z.object({
   id,
   details: z.string(),
@@ -159,12 +159,12 @@ export const CaptureDto = z.object({
 export type CaptureDto = z.infer<typeof CaptureDto>;
 export const CapturePageDto = pageDto(CaptureDto);
 
-/** Capture detail = list fields + the capture sets holding it, among others (§10). */
+/** Capture detail = list fields + the capture sets holding it, among others. */
 export const CaptureDetailDto = CaptureDto.extend({
   collections: z.array(NamedRefDto.extend({ method: z.string() })),
 });
 export type CaptureDetailDto = z.infer<typeof CaptureDetailDto>;
 
-/** `POST captures/collections/{id}/populate/` answers the job it created (§7 "Writes"). */
+/** `POST captures/collections/{id}/populate/` answers the job it created. */
 export const PopulateResultDto = z.object({ job_id: id, project_id: id });
 export type PopulateResultDto = z.infer<typeof PopulateResultDto>;

@@ -1,34 +1,34 @@
 /**
  * The shared upstream cache: an `HttpClient` decorator for GETs (anything else passes through).
- * Per key (cache/key.ts): a fresh entry answers at once; a stale one answers while one background
- * refresh runs (stale-while-revalidate) or, past that window, when the refresh would fail or the
- * budget pacer says no (stale-if-error, bounded by `staleIfErrorMs`); concurrent misses share one
- * upstream call. 2xx answers are kept for `ttlMs`, `getOrNull`'s 404s for at most NOT_FOUND_TTL_MS.
+ * Per key (cache/key.ts), `freshness` decides: a fresh entry answers at once; a stale one answers
+ * while one background refresh runs (stale-while-revalidate) or, past that window, when the
+ * refresh would fail or the budget pacer says no (stale-if-error); a miss makes one upstream
+ * call that concurrent misses share (`single-flight.ts`, and across replicas the store's
+ * `coalesce`). An answer is stored only if no eviction of its key happened since its lookup, on
+ * any replica: a write wins over every read that started before it.
+ *
+ * The steps: `read` → `lookup` → `serveStale` / `miss` → `startFlight` → `fetchShared`.
  */
 import type { Logger } from 'pino';
-import {
-  RateLimitedError,
-  UpstreamBadResponseError,
-  type UpstreamError,
-  type UpstreamName,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
-} from '../errors.ts';
+import type { UpstreamName } from '../errors.ts';
 import type { GetRequest, HttpClient } from '../http.ts';
 import type { UpstreamScope } from '../types.ts';
 import { share, stamp } from './fetched-at.ts';
-import { type CacheKeyer, pathKey } from './key.ts';
+import { type FreshnessPolicy, freshness, retainMs } from './freshness.ts';
+import { type CacheInvalidation, evictMatch, type Who } from './invalidation.ts';
+import type { CacheKeyer } from './key.ts';
+import { backgroundScope, leaderScope, servesStale, untilAborted } from './scopes.ts';
+import { serveStale, traceJoined, traceServed } from './served.ts';
+import { createSingleFlight, type SingleFlight } from './single-flight.ts';
 import type { CacheStats } from './stats.ts';
-import type { CacheEntry, CacheStore } from './store.ts';
-
-export const NOT_FOUND_TTL_MS = 5_000;
+import { type CacheEntry, type CacheStore, matches, type StoreMark } from './store.ts';
 
 /** Decides whether a stale entry may be refreshed now (Wickson's budget pacing). */
 export interface RefreshPace {
   allowRefresh(): boolean;
 }
 
-export interface CachedHttpOptions {
+export interface CachedHttpOptions extends FreshnessPolicy {
   upstream: UpstreamName;
   inner: HttpClient;
   store: CacheStore;
@@ -36,322 +36,166 @@ export interface CachedHttpOptions {
   stats: CacheStats;
   logger: Logger;
   now: () => number;
-  /** 0 turns the cache off for this upstream (answers are still stamped with their fetch time). */
-  ttlMs: number;
-  staleWhileRevalidateMs: number;
-  staleIfErrorMs: number;
+  /** `ttlMs` 0 turns the cache off for this upstream (answers are still stamped). */
   pace?: RefreshPace;
   /**
-   * With a store that supports claims (Redis): how long a replica waits for the entry another
-   * replica is fetching before it calls the upstream itself (best-effort coalescing across
-   * replicas). Also the claim's lifetime, so a replica that died mid-call holds no one up.
+   * With a store that coalesces across replicas (Redis): how long a replica waits for the entry
+   * another replica is fetching before it calls the upstream itself; also the claim's lifetime.
    */
   peerWaitMs?: number;
 }
 
-/** How often a waiting replica looks for the entry another replica is fetching. */
-const PEER_POLL_MS = 10;
-
-/** Invalidation hooks for writes: evict what a mutation changed. */
-export interface CacheInvalidation {
-  /**
-   * Evicts every cached answer of `path` (all query strings), e.g. `/api/v2/jobs/7/` after a job
-   * action. `who` limits it to one caller's scope (their `Authorization`, undefined =
-   * anonymous); omitted, every scope. Reads in flight when it runs are not stored. Resolves the
-   * number of entries evicted.
-   */
-  evictPath(path: string, who?: { authorization: string | undefined }): Promise<number>;
-  /** Like `evictPath` for every path starting with `prefix`, e.g. `/api/v2/captures/collections/`. */
-  evictPrefix(prefix: string, who?: { authorization: string | undefined }): Promise<number>;
-}
-
 export type CachedHttp = HttpClient & CacheInvalidation;
 
-interface Flight {
-  promise: Promise<CacheEntry>;
+/** One upstream's cache: its options and its calls in flight. */
+interface Cache extends CachedHttpOptions {
+  /** Tagged with the store mark of the read that started the call. */
+  flights: SingleFlight<CacheEntry, StoreMark>;
+}
+
+/** One read: its request, its key, and what its lookup found. */
+interface Read<T> {
+  req: GetRequest<T>;
+  nullOn404: boolean;
+  key: string;
+  since: StoreMark;
+  entry: CacheEntry | undefined;
 }
 
 export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
-  const { upstream, inner, store, keyer, stats, logger, now, ttlMs } = options;
-  const flights = new Map<string, Flight>();
-  let generation = 0;
-
-  /** One upstream call; its answer stamped with the fetch time (cache on or off). */
-  const fetchValue = async <T>(req: GetRequest<T>, nullOn404: boolean) => {
-    const value = nullOn404 ? await inner.getOrNull(req) : await inner.get(req);
-    stamp(value, now());
-    return value;
-  };
-
-  /** One upstream call whose answer is shared: frozen and sized for the store. */
-  const fetchEntry = async <T>(req: GetRequest<T>, nullOn404: boolean): Promise<CacheEntry> => {
-    const value = nullOn404 ? await inner.getOrNull(req) : await inner.get(req);
-    const fetchedAt = now();
-    share(value, fetchedAt);
-    return { value, fetchedAt, bytes: value === null ? 4 : JSON.stringify(value).length };
-  };
-
-  /**
-   * One upstream call per key at a time (per replica, and across replicas while the store holds
-   * claims); the result is stored unless an eviction intervened. `newerThan` is the fetch time of
-   * the entry being replaced: only a newer one from another replica ends the wait.
-   */
-  const flight = <T>(
-    key: string,
-    req: GetRequest<T>,
-    nullOn404: boolean,
-    scope: UpstreamScope,
-    newerThan = Number.NEGATIVE_INFINITY,
-  ) => {
-    const flightKey = flightKeyOf(key, nullOn404);
-    const existing = flights.get(flightKey);
-    if (existing) return { flight: existing, joined: true };
-    const startedIn = generation;
-    const run = async (): Promise<CacheEntry> => {
-      const ours = await claim(flightKey);
-      if (ours !== undefined) {
-        // Claimed: another replica may have stored the entry just before; else wait for its call.
-        const peer = ours
-          ? await newerEntry(key, nullOn404, newerThan)
-          : await peerEntry(key, flightKey, nullOn404, newerThan, req.scope.signal);
-        if (peer) {
-          stats.add(upstream, req.route, 'coalesced');
-          if (ours && store.release) void store.release(flightKey);
-          return peer;
-        }
-      }
-      try {
-        const entry = await fetchEntry({ ...req, scope }, nullOn404);
-        if (startedIn === generation) await store.set(key, entry, retainMs(entry));
-        return entry;
-      } finally {
-        if (ours === true && store.release) void store.release(flightKey);
-      }
-    };
-    const promise = run();
-    const created: Flight = { promise };
-    flights.set(flightKey, created);
-    promise.then(
-      () => flights.delete(flightKey),
-      () => flights.delete(flightKey),
-    );
-    return { flight: created, joined: false };
-  };
-
-  const peerWaitMs = options.peerWaitMs ?? 0;
-  /** undefined without cross-replica claims; else whether this replica makes the call. */
-  const claim = async (flightKey: string): Promise<boolean | undefined> =>
-    !store.claim || peerWaitMs <= 0 ? undefined : await store.claim(flightKey, peerWaitMs);
-
-  const newerEntry = async (key: string, nullOn404: boolean, newerThan: number) => {
-    const entry = await store.get(key);
-    if (!entry || entry.fetchedAt <= newerThan || (!nullOn404 && entry.value === null)) return;
-    share(entry.value, entry.fetchedAt);
-    return entry;
-  };
-
-  /** Polls for another replica's entry until it lands, its claim ends, or `peerWaitMs` passes. */
-  const peerEntry = async (
-    key: string,
-    flightKey: string,
-    nullOn404: boolean,
-    newerThan: number,
-    signal: AbortSignal | undefined,
-  ): Promise<CacheEntry | undefined> => {
-    const until = performance.now() + peerWaitMs;
-    for (let last = false; ; ) {
-      const entry = await newerEntry(key, nullOn404, newerThan);
-      if (entry) return entry;
-      if (last || signal?.aborted || performance.now() >= until) return undefined;
-      // One more look after the claim ends: the entry is stored before the claim is released.
-      last = !(await store.claimed?.(flightKey));
-      if (!last) await new Promise((resolve) => setTimeout(resolve, PEER_POLL_MS));
-    }
-  };
-
-  const retainMs = (entry: CacheEntry) =>
-    entry.value === null
-      ? Math.min(ttlMs, NOT_FOUND_TTL_MS)
-      : ttlMs + Math.max(options.staleWhileRevalidateMs, options.staleIfErrorMs);
-
-  const refresh = <T>(key: string, req: GetRequest<T>, nullOn404: boolean, newerThan: number) => {
-    const { flight: f, joined } = flight(
-      key,
-      req,
-      nullOn404,
-      backgroundScope(req.scope),
-      newerThan,
-    );
-    if (joined) return;
-    f.promise.then(
-      () => stats.add(upstream, req.route, 'refresh', 'ok'),
-      () => stats.add(upstream, req.route, 'refresh', 'failed'),
-    );
-  };
-
-  const serveStale = <T>(
-    req: GetRequest<T>,
-    entry: CacheEntry,
-    reason: 'revalidate' | 'error' | 'budget',
-    error?: UpstreamError,
-  ) => {
-    stats.add(upstream, req.route, 'stale', reason);
-    traceServed(req, 'stale');
-    if (reason !== 'revalidate') {
-      const ageS = Math.round((now() - entry.fetchedAt) / 1000);
-      logger.warn(
-        { upstream, route: req.route, ageS, reason, code: error?.code },
-        `${upstream} GET ${req.path}: served a stale answer fetched ${ageS}s ago (${
-          error ? error.message : 'budget pacing: refresh deferred'
-        })`,
-      );
-    }
-    return entry.value;
-  };
-
-  async function cached<T>(req: GetRequest<T>, nullOn404: boolean): Promise<T | null> {
-    const key = keyer.key(upstream, req);
-    let entry = await store.get(key);
-    if (entry && entry.value === null && !nullOn404) entry = undefined;
-    if (entry) share(entry.value, entry.fetchedAt);
-    const age = entry ? now() - entry.fetchedAt : 0;
-    const freshFor = Math.min(
-      entry?.value === null ? Math.min(ttlMs, NOT_FOUND_TTL_MS) : ttlMs,
-      req.scope.maxAgeMs ?? Number.POSITIVE_INFINITY,
-    );
-    if (entry && age < freshFor) {
-      stats.add(upstream, req.route, 'hit');
-      traceServed(req, 'hit');
-      return entry.value as T | null;
-    }
-    const stale =
-      entry && entry.value !== null && age < ttlMs + options.staleIfErrorMs ? entry : undefined;
-    if (stale) {
-      const refreshing = flights.has(flightKeyOf(key, nullOn404));
-      const mayRefresh = refreshing || !options.pace || options.pace.allowRefresh();
-      // A read with maxAgeMs waits for the refetch (stale-if-error still stands in).
-      if (age < ttlMs + options.staleWhileRevalidateMs && req.scope.maxAgeMs === undefined) {
-        if (mayRefresh) refresh(key, req, nullOn404, stale.fetchedAt);
-        return serveStale(req, stale, mayRefresh ? 'revalidate' : 'budget') as T;
-      }
-      if (!mayRefresh) return serveStale(req, stale, 'budget') as T;
-    }
-    stats.add(upstream, req.route, 'miss');
-    const { flight: f, joined } = flight(
-      key,
-      req,
-      nullOn404,
-      leaderScope(req.scope),
-      entry?.fetchedAt,
-    );
-    if (joined) {
-      stats.add(upstream, req.route, 'coalesced');
-      const observer = req.scope.onCallStart?.({ ...callOf(req), cache: 'coalesced' });
-      const started = now();
-      const end = (errorCode?: string) =>
-        observer?.end({
-          ...callOf(req),
-          status: undefined,
-          durationMs: now() - started,
-          errorCode,
-          attempts: 0,
-        });
-      f.promise.then(
-        () => end(),
-        (error: unknown) => end((error as UpstreamError).code ?? 'UPSTREAM_UNAVAILABLE'),
-      );
-    }
-    try {
-      return (await untilAborted(f.promise, req, upstream)).value as T | null;
-    } catch (error) {
-      if (stale && servesStale(error)) return serveStale(req, stale, 'error', error) as T;
-      throw error;
-    }
-  }
-
-  const callOf = (req: GetRequest<unknown>) => ({ upstream, method: 'GET', route: req.route });
-
-  /** An answer served without an upstream call still shows in the request's trace. */
-  const traceServed = (req: GetRequest<unknown>, cache: 'hit' | 'stale') =>
-    req.scope.onCallStart?.({ ...callOf(req), cache }).end({
-      ...callOf(req),
-      status: undefined,
-      durationMs: 0,
-      errorCode: undefined,
-      attempts: 0,
-    });
-
-  const evict = async (prefix: string, who?: { authorization: string | undefined }) => {
-    generation += 1;
-    const scope =
-      who === undefined
-        ? undefined
-        : upstream === 'wickson'
-          ? 'shared'
-          : keyer.scopeOf(who.authorization);
-    return store.evict({ prefix: pathKey(upstream, prefix), ...(scope ? { scope } : {}) });
-  };
-
+  const cache: Cache = { ...options, flights: createSingleFlight<CacheEntry, StoreMark>() };
+  const on = options.ttlMs > 0;
   return {
-    ...inner,
+    ...options.inner,
     get: <T>(req: GetRequest<T>) =>
-      (ttlMs > 0 ? cached(req, false) : fetchValue(req, false)) as Promise<T>,
+      (on ? read(cache, req, false) : fetchValue(cache, req, false)) as Promise<T>,
     getOrNull: <T>(req: GetRequest<T>) =>
-      (ttlMs > 0 ? cached(req, true) : fetchValue(req, true)) as Promise<T | null>,
-    health: () => inner.health(),
-    evictPath: (path, who) => evict(`${path}?`, who),
-    evictPrefix: (prefix, who) => evict(prefix, who),
+      (on ? read(cache, req, true) : fetchValue(cache, req, true)) as Promise<T | null>,
+    health: () => options.inner.health(),
+    evictPath: (path, who) => evict(cache, `${path}?`, who),
+    evictPrefix: (prefix, who) => evict(cache, prefix, who),
   };
 }
 
-const flightKeyOf = (key: string, nullOn404: boolean) => (nullOn404 ? `${key}\0n` : key);
-
-/** The leader of a shared call reports it to its own request, but no caller's abort cancels it. */
-function leaderScope(scope: UpstreamScope): UpstreamScope {
-  const onCallStart = scope.onCallStart;
-  return {
-    ...scope,
-    signal: undefined,
-    ...(onCallStart ? { onCallStart: (call) => onCallStart({ ...call, cache: 'miss' }) } : {}),
-  };
+/** The cache off: one upstream call, its answer stamped with the fetch time. */
+async function fetchValue<T>(cache: Cache, req: GetRequest<T>, nullOn404: boolean) {
+  const value = nullOn404 ? await cache.inner.getOrNull(req) : await cache.inner.get(req);
+  stamp(value, cache.now());
+  return value;
 }
 
-/** A background refresh belongs to no request: no abort, no ledger entry. */
-function backgroundScope(scope: UpstreamScope): UpstreamScope {
-  return { ...scope, signal: undefined, onCall: undefined, onCallStart: undefined };
+async function read<T>(cache: Cache, req: GetRequest<T>, nullOn404: boolean): Promise<T | null> {
+  const r = await lookup(cache, req, nullOn404);
+  const state = r.entry ? freshness(r.entry, cache.now(), cache, req.scope.maxAgeMs) : 'expired';
+  if (state === 'fresh') {
+    cache.stats.add(cache.upstream, req.route, 'hit');
+    traceServed(req, cache.upstream, 'hit');
+    return r.entry?.value as T | null;
+  }
+  const stale = state === 'revalidate' || state === 'stale-if-error' ? r.entry : undefined;
+  if (stale) {
+    const refreshing = cache.flights.has(flightKeyOf(r.key, nullOn404));
+    const mayRefresh = refreshing || !cache.pace || cache.pace.allowRefresh();
+    if (state === 'revalidate') {
+      if (mayRefresh) refresh(cache, r, stale.fetchedAt);
+      return serveStale(cache, req, stale, mayRefresh ? 'revalidate' : 'budget') as T;
+    }
+    if (!mayRefresh) return serveStale(cache, req, stale, 'budget') as T;
+  }
+  return miss(cache, r, stale);
 }
 
-function servesStale(error: unknown): error is UpstreamError {
-  return (
-    error instanceof UpstreamUnavailableError ||
-    error instanceof UpstreamTimeoutError ||
-    error instanceof RateLimitedError ||
-    error instanceof UpstreamBadResponseError
+/** The entry for the request's key (a remembered 404 only for `getOrNull`), shared if found. */
+async function lookup<T>(cache: Cache, req: GetRequest<T>, nullOn404: boolean): Promise<Read<T>> {
+  const key = cache.keyer.key(cache.upstream, req);
+  const found = await cache.store.lookup(key);
+  const entry = found.entry && (nullOn404 || found.entry.value !== null) ? found.entry : undefined;
+  if (entry) share(entry.value, entry.fetchedAt);
+  return { req, nullOn404, key, since: found.since, entry };
+}
+
+/** No usable entry (or a stale one past revalidation): one shared call, stale on its failure. */
+async function miss<T>(cache: Cache, r: Read<T>, stale: CacheEntry | undefined): Promise<T | null> {
+  const { req } = r;
+  cache.stats.add(cache.upstream, req.route, 'miss');
+  const flight = startFlight(cache, r, leaderScope(req.scope), r.entry?.fetchedAt);
+  if (flight.joined) traceJoined(cache, req, flight.promise);
+  try {
+    return (await untilAborted(flight.promise, req, cache.upstream)).value as T | null;
+  } catch (error) {
+    if (stale && servesStale(error)) return serveStale(cache, req, stale, 'error', error) as T;
+    throw error;
+  }
+}
+
+function refresh<T>(cache: Cache, r: Read<T>, newerThan: number): void {
+  const flight = startFlight(cache, r, backgroundScope(r.req.scope), newerThan);
+  if (flight.joined) return;
+  flight.promise.then(
+    () => cache.stats.add(cache.upstream, r.req.route, 'refresh', 'ok'),
+    () => cache.stats.add(cache.upstream, r.req.route, 'refresh', 'failed'),
   );
 }
 
-/** Waits for a shared call, or gives up as the caller's own signal aborts. */
-function untilAborted<T>(
-  promise: Promise<T>,
-  req: GetRequest<unknown>,
-  upstream: UpstreamName,
-): Promise<T> {
-  const signal = req.scope.signal;
-  if (!signal) return promise;
-  const info = { upstream, method: 'GET', path: req.path };
-  if (signal.aborted) return Promise.reject(new UpstreamTimeoutError(info, 'was aborted'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new UpstreamTimeoutError(info, 'was aborted while waiting'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+/**
+ * Joins this key's call in flight, or starts one. `newerThan` is the fetch time of the entry being
+ * replaced: only a newer entry from another replica answers instead of a call.
+ */
+function startFlight<T>(cache: Cache, r: Read<T>, scope: UpstreamScope, newerThan = -Infinity) {
+  const flightKey = flightKeyOf(r.key, r.nullOn404);
+  const start = () => fetchShared(cache, r, flightKey, scope, newerThan);
+  const { evictedSince } = cache.store;
+  return cache.flights.run(flightKey, r.since, start, (running) => !evictedSince(running, r.since));
 }
+
+/** The body of a shared call: another replica's entry, or one upstream call stored if still current. */
+async function fetchShared<T>(
+  cache: Cache,
+  r: Read<T>,
+  flightKey: string,
+  scope: UpstreamScope,
+  newerThan: number,
+): Promise<CacheEntry> {
+  const peerWaitMs = cache.peerWaitMs ?? 0;
+  const peer =
+    cache.store.coalesce && peerWaitMs > 0
+      ? await cache.store.coalesce(flightKey, {
+          key: r.key,
+          since: r.since,
+          waitMs: peerWaitMs,
+          ...(r.req.scope.signal ? { signal: r.req.scope.signal } : {}),
+          accept: (entry) => entry.fetchedAt > newerThan && (r.nullOn404 || entry.value !== null),
+        })
+      : undefined;
+  if (peer && 'entry' in peer) {
+    cache.stats.add(cache.upstream, r.req.route, 'coalesced');
+    share(peer.entry.value, peer.entry.fetchedAt);
+    return peer.entry;
+  }
+  try {
+    const req = { ...r.req, scope };
+    const value = r.nullOn404 ? await cache.inner.getOrNull(req) : await cache.inner.get(req);
+    const fetchedAt = cache.now();
+    share(value, fetchedAt);
+    const entry = { value, fetchedAt, bytes: value === null ? 4 : JSON.stringify(value).length };
+    await cache.store.set(r.key, entry, retainMs(entry, cache), r.since);
+    return entry;
+  } finally {
+    peer?.release();
+  }
+}
+
+/**
+ * Evicts in the store (every replica, on Redis) and drops the matching calls in flight here, so
+ * a read after the write starts its own call instead of joining one that started before it.
+ */
+async function evict(cache: Cache, prefix: string, who?: Who) {
+  const match = evictMatch(cache.upstream, cache.keyer, prefix, who);
+  cache.flights.forget((flightKey) => matches(keyOfFlight(flightKey), match));
+  return cache.store.evict(match);
+}
+
+const NULL_FLIGHT = '\0n';
+const flightKeyOf = (key: string, nullOn404: boolean) => (nullOn404 ? `${key}${NULL_FLIGHT}` : key);
+const keyOfFlight = (flightKey: string) =>
+  flightKey.endsWith(NULL_FLIGHT) ? flightKey.slice(0, -NULL_FLIGHT.length) : flightKey;

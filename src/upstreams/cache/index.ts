@@ -7,19 +7,15 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import type { UpstreamName } from '../errors.ts';
 import type { HttpClient } from '../http.ts';
-import {
-  type CachedHttp,
-  type CacheInvalidation,
-  createCachedHttp,
-  type RefreshPace,
-} from './cached-http.ts';
+import { type CachedHttp, createCachedHttp, type RefreshPace } from './cached-http.ts';
+import type { CacheInvalidation } from './invalidation.ts';
 import { createCacheKeyer } from './key.ts';
 import { type CacheCount, createCacheStats } from './stats.ts';
 import type { CacheStore } from './store.ts';
 import { createMemoryStore } from './store-memory.ts';
 
-export type { CacheInvalidation } from './cached-http.ts';
 export { fetchedAtOf } from './fetched-at.ts';
+export type { CacheInvalidation } from './invalidation.ts';
 
 export interface UpstreamCache {
   /** Decorates one upstream's HTTP client. */

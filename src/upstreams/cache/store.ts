@@ -1,6 +1,10 @@
 /**
  * Where cache entries live: in-process (store-memory.ts) or Redis shared by replicas
  * (store-redis.ts). A store never throws: a failed or slow read is a miss, a failed write is lost.
+ *
+ * An eviction wins over every read that started before it: `lookup` hands out a mark of the
+ * store's state, and `set` with that mark stores nothing once an eviction covering the key has
+ * happened since (in this process, or, on Redis, on any replica).
  */
 export interface CacheEntry {
   /** The parsed answer, or null for a remembered 404 (`getOrNull`). */
@@ -17,25 +21,55 @@ export interface EvictMatch {
   scope?: string;
 }
 
+/** Opaque: the store's state when a read looked up its key. */
+export type StoreMark = { readonly storeMark: unique symbol };
+
+export interface Lookup {
+  entry: CacheEntry | undefined;
+  since: StoreMark;
+}
+
+/** Another replica's answer, or this replica's turn to call (then `release` once stored). */
+export type Coalesced = { entry: CacheEntry } | { release(): void };
+
+export interface CoalesceOptions {
+  /** The cache key whose entry the waiting replicas read. */
+  key: string;
+  /** The mark of this read's lookup. */
+  since: StoreMark;
+  /** Whether an entry that landed answers this read (newer than the one it replaces, …). */
+  accept(entry: CacheEntry): boolean;
+  /** How long to wait for another replica's entry, and how long a claim lives. */
+  waitMs: number;
+  signal?: AbortSignal;
+}
+
 export interface CacheStore {
   readonly kind: 'memory' | 'redis';
   get(key: string): Promise<CacheEntry | undefined>;
-  /** Keeps the entry for `retainMs` (TTL plus the stale windows). */
-  set(key: string, entry: CacheEntry, retainMs: number): Promise<void>;
+  /** The entry, with the mark a later conditional `set` needs. */
+  lookup(key: string): Promise<Lookup>;
+  /**
+   * Keeps the entry for `retainMs` (TTL plus the stale windows). With `since` (from `lookup`),
+   * only when no eviction covering `key` happened after that lookup.
+   */
+  set(key: string, entry: CacheEntry, retainMs: number, since?: StoreMark): Promise<void>;
   evict(match: EvictMatch): Promise<number>;
+  /**
+   * Whether an eviction covering a key came after the lookup that gave `earlier`, as far as the
+   * later lookup of that key that gave `later` knows (a call started then is too old to join).
+   */
+  evictedSince(earlier: StoreMark, later: StoreMark): boolean;
   /** Bytes held in this process (the in-process layer). */
   bytes(): number;
   /** Redis: whether the last command answered in time. */
   up?(): boolean;
   /**
-   * Redis: claims the upstream call for `key` among replicas for at most `ms`. False while another
-   * replica holds it (wait for its entry); true otherwise, Redis down included (call it yourself).
+   * Redis: one replica calls the upstream for `flightKey` while the others wait for its entry
+   * (best effort). Redis down, or a claim held by a read older than the last eviction of the
+   * key: this replica calls.
    */
-  claim?(key: string, ms: number): Promise<boolean>;
-  /** Redis: ends this replica's claim. */
-  release?(key: string): Promise<void>;
-  /** Redis: whether some replica holds the claim (false when Redis does not answer). */
-  claimed?(key: string): Promise<boolean>;
+  coalesce?(flightKey: string, options: CoalesceOptions): Promise<Coalesced>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Wickson's error bodies (../shared/contracts/wickson-api.md, "Errors"): a nested shape on the
+ * Wickson's error bodies: a nested shape on the
  * collection pages and a flat one on the rate-limit and batch pages, read tolerantly. A 500
  * `PROCESSING_ERROR` is transient, so it gets the one retry; a 404 is an absence only when its
  * code names the resource.

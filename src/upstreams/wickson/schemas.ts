@@ -1,7 +1,6 @@
 /**
- * Wire schemas for the Wickson payloads the gateway reads, per
- * ../shared/contracts/wickson-api.md. Every success body is the envelope
- * `{success: true, message, data, metadata}`; errors come in two shapes (§7) and are parsed
+ * Wire schemas for the Wickson payloads the gateway reads. Every success body is the envelope
+ * `{success: true, message, data, metadata}`; errors come in two shapes and are parsed
  * tolerantly: code = `error.code ?? code`, request id = `error.details.request_id ?? request_id`.
  * Timestamps are UTC with `Z`. Media types stay strings so a new one does not fail the parse.
  */
@@ -18,7 +17,7 @@ export function envelopeDto<T extends z.ZodType>(data: T) {
 
 const utcDateTime = z.string();
 
-/** `GET /v1/media/collections` data (§3.1): ids in order, details keyed by id. */
+/** `GET /v1/media/collections` data: ids in order, details keyed by id. */
 export const CollectionsListDataDto = z.object({
   collections: z.array(z.string()),
   collection_details: z.record(
@@ -33,7 +32,7 @@ export const CollectionsListDataDto = z.object({
 export type CollectionsListDataDto = z.infer<typeof CollectionsListDataDto>;
 export const CollectionsListDto = envelopeDto(CollectionsListDataDto);
 
-/** `GET /v1/media/collections/{id}` data (§3.2). */
+/** `GET /v1/media/collections/{id}` data. */
 export const CollectionStatsDto = z.object({
   item_count: z.number().int().nonnegative(),
   first_item_date: utcDateTime.nullable(),
@@ -47,11 +46,11 @@ export const CollectionDetailDataDto = z.object({
 export type CollectionDetailDataDto = z.infer<typeof CollectionDetailDataDto>;
 export const CollectionDetailDto = envelopeDto(CollectionDetailDataDto);
 
-/** A media item as listed by `GET /v1/media` and returned by `GET /v1/media/{id}` (§4.2, §4.3). */
+/** A media item as listed by `GET /v1/media` and returned by `GET /v1/media/{id}`. */
 export const MediaItemDto = z.object({
   id: z.string(),
   media_type: z.string(),
-  // file_size is undocumented (§4.2 shows only filename): read when sent, never required.
+  // file_size is undocumented (the docs show only filename): read when sent, never required.
   file_info: z.object({
     filename: z.string(),
     file_size: z.number().int().nonnegative().optional(),
@@ -77,7 +76,7 @@ export type MediaListDataDto = z.infer<typeof MediaListDataDto>;
 export const MediaListDto = envelopeDto(MediaListDataDto);
 export const MediaDetailDto = envelopeDto(MediaItemDto);
 
-/** Nested error body of the collection pages (§3.2). */
+/** Nested error body of the collection pages. */
 export const NestedErrorDto = z.object({
   success: z.literal(false),
   message: z.string(),
@@ -86,7 +85,7 @@ export const NestedErrorDto = z.object({
     details: z.object({ request_id: z.string().optional() }).passthrough().optional(),
   }),
 });
-/** Flat error body of the rate-limit and batch pages (§6, §7). */
+/** Flat error body of the rate-limit and batch pages. */
 export const FlatErrorDto = z.object({
   success: z.literal(false),
   message: z.string(),

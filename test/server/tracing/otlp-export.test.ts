@@ -5,12 +5,11 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFrom } from '../../../src/config.ts';
-import { type Fakes, startFakes } from '../../../src/fakes/index.ts';
-import { type RunningServer, startServer } from '../../../src/server/main.ts';
+import type { Fakes } from '../../../src/fakes/index.ts';
+import type { RunningServer } from '../../../src/server/main.ts';
 import { createTracing, type Tracing } from '../../../src/server/tracing/provider.ts';
+import { type Listening, startListening } from '../../helpers/listening.ts';
 
 interface Received {
   path: string;
@@ -34,6 +33,7 @@ interface OtlpTraces {
 
 let receiver: Server;
 const received: Received[] = [];
+let listening: Listening;
 let fakes: Fakes;
 let tracing: Tracing | undefined;
 let running: RunningServer;
@@ -49,24 +49,25 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const { port } = receiver.address() as AddressInfo;
-  fakes = await startFakes();
-  const config = configFrom({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    BELUGA_URL: fakes.beluga.url,
-    WICKSON_URL: fakes.wickson.url,
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-    OTEL_SERVICE_NAME: 'gateway-under-test',
-    OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-key=abc%20123',
-  });
-  tracing = createTracing(config.tracing);
-  running = await startServer(config, { logger: pino({ level: 'silent' }), tracing });
+  listening = await startListening(
+    {
+      NODE_ENV: 'test',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_SERVICE_NAME: 'gateway-under-test',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-key=abc%20123',
+    },
+    {
+      server: (config) => {
+        tracing = createTracing(config.tracing);
+        return { tracing };
+      },
+    },
+  );
+  ({ fakes, running } = listening);
 });
 
 afterAll(async () => {
-  await running?.close();
-  await fakes?.close();
+  await listening?.close();
   await new Promise((resolve) => receiver?.close(resolve));
 });
 

@@ -7,6 +7,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useFakes } from '../../helpers/fakes.ts';
+import { pollUntil } from '../../helpers/poll.ts';
 import { PATIENT_REDIS, useRedisServer } from '../../helpers/redis-server.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 import { gid, member } from '../../helpers/writes.ts';
@@ -37,16 +38,8 @@ async function replica(clock: () => number, config: Record<string, string> = {},
     },
   });
   open.push(s);
-  if (connected) await until(() => s.upstreams.redis?.status === 'ready');
+  if (connected) await pollUntil(() => s.upstreams.redis?.status === 'ready');
   return s;
-}
-
-async function until(condition: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** A loopback port nothing listens on. */
@@ -76,7 +69,7 @@ describe('shared cache on Redis', () => {
     // Past the TTL on the injected clock: b answers stale and refreshes once for both.
     now += 40_000;
     await b.query(WICKSON);
-    await until(() => b.upstreams.cache.total('refresh') === 1);
+    await pollUntil(() => b.upstreams.cache.total('refresh') === 1);
     expect(wicksonCalls()).toBe(2);
     const refreshed = await a.query(WICKSON);
     expect(wicksonCalls()).toBe(2);
@@ -98,7 +91,7 @@ describe('shared cache on Redis', () => {
       expect(w.body.errors).toBeUndefined();
       expect(bel.body.errors).toBeUndefined();
       expect(a.upstreams.cache.readiness()).toEqual({ store: 'redis', redis: 'down' });
-      await until(async () => {
+      await pollUntil(async () => {
         await a.query(BELUGA);
         return a.upstreams.cache.readiness().redis === 'up';
       });

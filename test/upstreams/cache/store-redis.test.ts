@@ -5,6 +5,7 @@ import { closeRedis, createRedis, type Redis, redisReady } from '../../../src/re
 import type { CacheEntry } from '../../../src/upstreams/cache/store.ts';
 import { createMemoryStore } from '../../../src/upstreams/cache/store-memory.ts';
 import { createRedisStore } from '../../../src/upstreams/cache/store-redis.ts';
+import { pollUntil } from '../../helpers/poll.ts';
 import { PATIENT_REDIS, useRedisServer } from '../../helpers/redis-server.ts';
 
 const server = useRedisServer();
@@ -43,14 +44,6 @@ const entry = (value: unknown, fetchedAt = 1_700_000_000_000): CacheEntry => ({
   fetchedAt,
   bytes: JSON.stringify(value).length,
 });
-
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('Redis cache store', () => {
   it('one store reads what another wrote: value, fetchedAt, and remembered 404s', async () => {
@@ -114,7 +107,7 @@ describe('Redis cache store', () => {
     await a.set('wickson:/v1/k?#shared', entry({ v: 3 }, 1_700_000_000_003), 60_000);
 
     await server().restart();
-    await until(() => a.up?.() === true && b.up?.() === true);
+    await pollUntil(() => a.up?.() === true && b.up?.() === true);
     // The restarted Redis is empty, and while it answers it decides: a's copy is not used.
     expect(await a.get('wickson:/v1/k?#shared')).toBeUndefined();
     await b.set('wickson:/v1/k?#shared', entry({ v: 4 }, 1_700_000_000_004), 60_000);

@@ -1,0 +1,29 @@
+/**
+ * The `Collection` object type's ref and how a collection is loaded, apart from its fields
+ * (./collection.ts, which re-exports them) so that a type the collection lists (`Job`, in
+ * ./job.ts) can name and load its collection without importing the module that imports it back.
+ */
+import type { GatewayContext } from '../context.ts';
+import type { CaptureSetDto } from '../loaders/upstream.ts';
+import { builder } from './builder.ts';
+import type { BelugaCollectionModel, CollectionModel, CollectionParent } from './models.ts';
+
+export const CollectionRef = builder.objectRef<CollectionParent>('Collection');
+
+export function belugaCollection(dto: CaptureSetDto): BelugaCollectionModel {
+  return { source: 'BELUGA', sourceId: String(dto.id), dto };
+}
+
+/** A collection by source and upstream id; null when it does not exist or is hidden. */
+export async function loadCollection(
+  ctx: GatewayContext,
+  source: 'BELUGA' | 'WICKSON',
+  sourceId: string,
+): Promise<CollectionModel | null> {
+  if (source === 'BELUGA') {
+    const dto = await ctx.loaders.captureSet.load({ id: sourceId });
+    return dto ? belugaCollection(dto) : null;
+  }
+  const detail = await ctx.loaders.wicksonCollection.load(sourceId);
+  return detail ? { source: 'WICKSON', sourceId, detail } : null;
+}
