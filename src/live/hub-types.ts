@@ -6,8 +6,7 @@ import type { UpstreamCounts } from '../upstreams/call-budget.ts';
 import type { Bus } from './bus.ts';
 import type { Lease } from './lease.ts';
 import type { Resource } from './resources.ts';
-import type { LiveClock, LiveEnd, TopicKind, TopicSpec } from './types.ts';
-import type { Watcher } from './watcher.ts';
+import type { LiveClock, LiveEnd, LiveItem, Snapshot, TopicKind, TopicSpec } from './types.ts';
 
 export interface LiveHubOptions {
   resources: Record<TopicKind, Resource>;
@@ -52,4 +51,14 @@ export interface LiveHub {
   stats(): LiveStats;
   /** Completes every stream and stops every poller. */
   close(): Promise<void>;
+}
+
+export interface Watcher extends AsyncIterableIterator<LiveItem> {
+  /** Who watches (the per-client limits' client id), for charging polls. */
+  readonly owner: string;
+  /** Queues the snapshot if it is newer and different; completes the stream after a final one. */
+  offer(snapshot: Snapshot): void;
+  /** Ends the stream: with `end` an error item is queued last; without, it just completes. */
+  end(end?: LiveEnd): void;
+  readonly closed: boolean;
 }

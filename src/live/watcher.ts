@@ -7,20 +7,12 @@
  * without bound: past `maxQueued` items its stream ends, and the hub forgets it.
  */
 import type { UpstreamCounts } from '../upstreams/call-budget.ts';
-import type { LiveHubOptions, WatchOptions } from './hub-types.ts';
+import type { LiveHubOptions, Watcher, WatchOptions } from './hub-types.ts';
 import { snapshotOf } from './poller.ts';
 import type { Resource } from './resources.ts';
-import type { LiveEnd, LiveItem, Snapshot } from './types.ts';
+import type { LiveItem, Snapshot } from './types.ts';
 
-export interface Watcher extends AsyncIterableIterator<LiveItem> {
-  /** Who watches (the per-client limits' client id), for charging polls. */
-  readonly owner: string;
-  /** Queues the snapshot if it is newer and different; completes the stream after a final one. */
-  offer(snapshot: Snapshot): void;
-  /** Ends the stream: with `end` an error item is queued last; without, it just completes. */
-  end(end?: LiveEnd): void;
-  readonly closed: boolean;
-}
+export type { Watcher } from './hub-types.ts';
 
 export interface WatcherOptions {
   owner: string;

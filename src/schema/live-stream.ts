@@ -7,7 +7,7 @@
 import { GraphQLError } from 'graphql';
 import type { GatewayContext, LiveAccess } from '../context.ts';
 import type { LiveEnd, LiveItem, TopicKind } from '../live/types.ts';
-import { fetchedAtOf } from '../upstreams/cache/index.ts';
+import { fetchedAtOf } from '../loaders/upstream.ts';
 import { notFound } from './errors.ts';
 
 const END_MESSAGES: Partial<Record<LiveEnd['code'], string>> = {

@@ -5,8 +5,7 @@
  */
 
 import type { LiveItem } from '../live/types.ts';
-import type { CaptureSetDto, JobDetailDto } from '../upstreams/beluga/schemas.ts';
-import type { CollectionDetailDataDto } from '../upstreams/wickson/schemas.ts';
+import type { CaptureSetDto, CollectionDetailDataDto, JobDetailDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { belugaCollection, CollectionRef } from './collection.ts';
 import { invalidId } from './errors.ts';

@@ -137,7 +137,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const clientLimits =
     options.gateway?.clientLimits === undefined
-      ? createClientLimits(config)
+      ? createClientLimits(config, { wicksonRemaining: () => upstreams.wicksonBudget().remaining })
       : options.gateway.clientLimits;
   const live = createLiveService(config, {
     clients: upstreams,

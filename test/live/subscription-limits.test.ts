@@ -41,6 +41,8 @@ async function live(config: Record<string, string> = {}) {
   // Past PENDING: polled every interval.
   s.fakes.clock.advance(20_000);
   const url = await s.listen();
+  // Beluga vouches for the member's token (one read): its streams then count as its own client.
+  await s.query('{ collection(source: BELUGA, sourceId: "21") { name } }', {}, member);
   const watch = () => openSse(url, JOB, { id: encodeGlobalId('Job', `BELUGA:${id}`) }, member);
   /** Steps the hub's clock one interval and waits (bounded) for that poll's timer to come back. */
   const step = async () => {
