@@ -179,6 +179,9 @@ afterAll(async () => {
 describe('two gateway processes on one Redis', () => {
   it('make the same Wickson calls for the same traffic as one gateway, with the same answers', async () => {
     expect(oneReplicaCalls).toBeGreaterThan(2);
+    // A replica's Redis client connects after it listens (slower on a loaded machine).
+    for (const replica of [a, b])
+      await pollUntil(async () => (await replica.readiness()).cache?.redis === 'up');
     expect(await a.readiness()).toMatchObject({ cache: { store: 'redis', redis: 'up' } });
     fakes.wickson.control.ledger.reset();
     const data = await run([a, b]);
