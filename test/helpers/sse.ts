@@ -3,6 +3,8 @@
  * connections" mode as graphql-yoga serves it): each `next` event's JSON in order, and whether
  * a `complete` came. `close()` drops the connection as a browser tab would.
  */
+import { createEventLog } from './event-log.ts';
+
 export interface SseStream {
   /** The `next` payloads received so far. */
   events: Record<string, unknown>[];
@@ -27,12 +29,8 @@ export async function openSse(
     body: JSON.stringify({ query, variables }),
     signal: controller.signal,
   });
-  const events: Record<string, unknown>[] = [];
-  const waiters: (() => void)[] = [];
+  const log = createEventLog();
   let complete = false;
-  const wake = () => {
-    for (const waiter of waiters.splice(0)) waiter();
-  };
   const read = async () => {
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
@@ -46,29 +44,22 @@ export async function openSse(
           buffer = buffer.slice(at + 2);
           const event = /^event: (.*)$/m.exec(block)?.[1];
           const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event === 'next' && data) events.push(JSON.parse(data));
+          if (event === 'next' && data) log.push(JSON.parse(data));
           if (event === 'complete') complete = true;
-          wake();
+          log.wake();
         }
       }
     } catch {
       // Aborted by close().
     } finally {
-      wake();
+      log.wake();
     }
   };
   const ended = read();
-  let over = false;
-  void ended.then(() => {
-    over = true;
-    wake();
-  });
+  void ended.then(log.finish);
   return {
-    events,
-    async received(count) {
-      while (events.length < count && !over) await new Promise<void>((r) => waiters.push(r));
-      return events;
-    },
+    events: log.events,
+    received: log.received,
     ended,
     completed: () => complete,
     close: () => controller.abort(),

@@ -4,6 +4,7 @@
  */
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { createEventLog } from './event-log.ts';
 
 export interface WsOperation {
   events: Record<string, unknown>[];
@@ -29,44 +30,31 @@ export function openWs(
     retryAttempts: 0,
     lazy: true,
   });
-  const events: Record<string, unknown>[] = [];
-  const waiters: (() => void)[] = [];
-  const wake = () => {
-    for (const waiter of waiters.splice(0)) waiter();
-  };
+  const log = createEventLog();
   let complete = false;
   let failure: unknown;
-  let over = false;
   let cancel = () => {};
   const ended = new Promise<void>((resolve) => {
     cancel = client.subscribe(
       { query, variables },
       {
-        next: (value) => {
-          events.push(value as Record<string, unknown>);
-          wake();
-        },
+        next: (value) => log.push(value as Record<string, unknown>),
         complete: () => {
           complete = true;
-          over = true;
-          wake();
+          log.finish();
           resolve();
         },
         error: (error) => {
           failure = error;
-          over = true;
-          wake();
+          log.finish();
           resolve();
         },
       },
     );
   });
   return {
-    events,
-    async received(count) {
-      while (events.length < count && !over) await new Promise<void>((r) => waiters.push(r));
-      return events;
-    },
+    events: log.events,
+    received: log.received,
     ended,
     completed: () => complete,
     error: () => failure,
