@@ -250,9 +250,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         createLoaders: deps.loaders,
         ...(live ? { live: liveAccess(live, request, req as IncomingMessage | undefined) } : {}),
       });
-      state.calls = ctx.calls;
-      state.budget = ctx.budget;
-      state.partialErrors = ctx.partialErrors;
+      state.context = ctx;
       return ctx;
     },
   });

@@ -87,9 +87,9 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
   const errorLog = yogaLogger(logger);
   const cleaning = (state: RequestState): Cleaning => ({
     requestId: state.requestId,
-    partials: state.partialErrors ?? [],
+    partials: state.context?.partialErrors ?? [],
     located: partialGraphQLErrors,
-    cost: () => costExtension(state.budget, config.limits.maxUpstreamCalls),
+    cost: () => costExtension(state.context?.budget, config.limits.maxUpstreamCalls),
     sent: (error) => void state.errorCodes.push(String(error.extensions.code)),
     log: (raw) => errorLog.error(raw),
   });
@@ -119,7 +119,7 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
         operation,
         status,
         durationMs: Math.round(durationMs),
-        upstreamCalls: state.calls?.length ?? 0,
+        upstreamCalls: state.context?.calls.length ?? 0,
         errorCodes: [...new Set(state.errorCodes)],
       },
       'graphql request',
@@ -159,7 +159,10 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
           setResult(
             mapStream(result as AsyncIterable<Result>, (event) => ({
               ...event,
-              extensions: { ...event.extensions, cost: costExtension(state.budget, limit) },
+              extensions: {
+                ...event.extensions,
+                cost: costExtension(state.context?.budget, limit),
+              },
             })) as never,
           );
           return;
@@ -176,8 +179,8 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
         return;
       }
       const results = (Array.isArray(result) ? result : [result]) as Result[];
-      const partial = partialGraphQLErrors(state.partialErrors?.splice(0) ?? []);
-      const cost = costExtension(state.budget, config.limits.maxUpstreamCalls);
+      const partial = partialGraphQLErrors(state.context?.partialErrors.splice(0) ?? []);
+      const cost = costExtension(state.context?.budget, config.limits.maxUpstreamCalls);
       const cleaned = results.map((r, i) => {
         const withCost = { ...r, extensions: { ...r.extensions, cost } };
         const raw = [...(r.errors ?? []), ...(i === 0 ? partial : [])];

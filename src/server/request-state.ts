@@ -3,10 +3,8 @@
  * request-wide deadline and what the access log line needs. Keyed by the Request object.
  */
 import { randomUUID } from 'node:crypto';
-import type { PartialError } from '../context.ts';
-import type { CallBudget } from '../upstreams/call-budget.ts';
+import type { GatewayContext } from '../context.ts';
 import { isRequestId } from '../upstreams/request-id.ts';
-import type { CallRecord } from '../upstreams/types.ts';
 
 export interface RequestState {
   requestId: string;
@@ -22,11 +20,11 @@ export interface RequestState {
    */
   trusted: boolean;
   errorCodes: string[];
-  calls: CallRecord[] | undefined;
-  /** The request context's call budget: prediction, actual calls, runtime cap. */
-  budget: CallBudget | undefined;
-  /** The request context's absorbed upstream failures, added to the result's errors. */
-  partialErrors: PartialError[] | undefined;
+  /**
+   * The GraphQL context once yoga built it (undefined for a request refused before): its call
+   * ledger, budget and absorbed failures are read from there, never copied.
+   */
+  context: GatewayContext | undefined;
   /** Aborts at the deadline or when the client goes away; handed to the upstream scope. */
   signal: AbortSignal;
   /**
@@ -60,9 +58,7 @@ export function createRequestState(
     executed: false,
     trusted: false,
     errorCodes: [],
-    calls: undefined,
-    budget: undefined,
-    partialErrors: undefined,
+    context: undefined,
     signal: controller.signal,
     delivered: undefined,
     handleEvent() {
