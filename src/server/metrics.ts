@@ -59,6 +59,43 @@ export function createMetrics(options: {
 }): GatewayMetrics {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'gateway_' });
+  const observeRequest = requestMetrics(registry);
+  const observeCall = upstreamCallMetrics(registry);
+  registerHealthGauges(registry, options.health);
+  const rejected = new Counter({
+    name: 'gateway_http_rejected_total',
+    help: 'Requests refused by the HTTP layer before any gateway code, by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  for (const reason of REJECT_REASONS) rejected.inc({ reason }, 0);
+  registerCacheMetrics(registry, options.upstreams);
+  return {
+    registry,
+    observeRequest,
+    observeCall,
+    observeRejected: (reason) => rejected.labels({ reason }).inc(),
+    render: () => registry.metrics(),
+  };
+}
+
+/** A counter's child for one more label, `code`; kept per series (bounded). */
+function errorChild(
+  cache: Map<string, Counter.Internal>,
+  counter: Counter,
+  labels: Record<string, string>,
+  code: string,
+): Counter.Internal {
+  let child = cache.get(code);
+  if (!child) {
+    child = counter.labels({ ...labels, code });
+    if (cache.size < MAX_CACHED_SERIES) cache.set(code, child);
+  }
+  return child;
+}
+
+/** GraphQL requests, their duration and errors, by operation (labels capped, see the header). */
+function requestMetrics(registry: Registry): GatewayMetrics['observeRequest'] {
   const requests = new Counter({
     name: 'gateway_graphql_requests_total',
     help: 'GraphQL requests by operation name and HTTP status.',
@@ -78,81 +115,6 @@ export function createMetrics(options: {
     labelNames: ['operation', 'code'],
     registers: [registry],
   });
-  const calls = new Counter({
-    name: 'gateway_upstream_calls_total',
-    help: 'Upstream calls by upstream, method, route template and status.',
-    labelNames: ['upstream', 'method', 'route', 'status'],
-    registers: [registry],
-  });
-  const callDuration = new Histogram({
-    name: 'gateway_upstream_call_duration_seconds',
-    help: 'Upstream call latency by upstream and route template.',
-    labelNames: ['upstream', 'route'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
-  const callErrors = new Counter({
-    name: 'gateway_upstream_errors_total',
-    help: 'Failed upstream calls by upstream, route template and error code.',
-    labelNames: ['upstream', 'route', 'code'],
-    registers: [registry],
-  });
-  new Gauge({
-    name: 'gateway_upstream_breaker_state',
-    help: 'Circuit breaker state per upstream: 1 for the current state, 0 otherwise.',
-    labelNames: ['upstream', 'state'],
-    registers: [registry],
-    collect() {
-      for (const health of options.health?.() ?? []) {
-        for (const state of BREAKER_STATES) {
-          this.set({ upstream: health.upstream, state }, health.breaker === state ? 1 : 0);
-        }
-      }
-    },
-  });
-  new Gauge({
-    name: 'gateway_upstream_quota_blocked_seconds',
-    help: 'Seconds until the upstream quota guard lets calls through again (0 when open).',
-    labelNames: ['upstream'],
-    registers: [registry],
-    collect() {
-      for (const health of options.health?.() ?? []) {
-        const until = health.quotaBlockedUntil ?? 0;
-        this.set({ upstream: health.upstream }, Math.max(0, (until - Date.now()) / 1000));
-      }
-    },
-  });
-
-  const rejected = new Counter({
-    name: 'gateway_http_rejected_total',
-    help: 'Requests refused by the HTTP layer before any gateway code, by reason.',
-    labelNames: ['reason'],
-    registers: [registry],
-  });
-  for (const reason of REJECT_REASONS) rejected.inc({ reason }, 0);
-
-  registerCacheMetrics(registry, options.upstreams);
-
-  // Pre-bound children per label set: the hot path (one observeCall per upstream call) then
-  // builds no label objects. Label values are low-cardinality; the cap only guards a bug.
-  const callSeries = new Map<string, CallSeries>();
-  const callSeriesFor = (record: CallRecord): CallSeries => {
-    const status = String(record.status ?? 'none');
-    const key = `${record.upstream}\0${record.route}\0${record.method}\0${status}`;
-    let series = callSeries.get(key);
-    if (!series) {
-      if (callSeries.size >= MAX_CACHED_SERIES) callSeries.clear();
-      const labels = { upstream: record.upstream, route: record.route };
-      series = {
-        calls: calls.labels({ ...labels, method: record.method, status }),
-        duration: callDuration.labels(labels),
-        labels,
-        errors: new Map(),
-      };
-      callSeries.set(key, series);
-    }
-    return series;
-  };
   const operationLabels = new Set<string>(['anonymous', 'invalid', 'other']);
   const cappedOperation = (operation: string, trusted: boolean): string => {
     if (operationLabels.has(operation)) return operation;
@@ -175,42 +137,97 @@ export function createMetrics(options: {
     }
     return series;
   };
-  const errorChild = (
-    cache: Map<string, Counter.Internal>,
-    counter: Counter,
-    labels: Record<string, string>,
-    code: string,
-  ): Counter.Internal => {
-    let child = cache.get(code);
-    if (!child) {
-      child = counter.labels({ ...labels, code });
-      if (cache.size < MAX_CACHED_SERIES) cache.set(code, child);
+  return ({ operation: name, status, durationMs, errorCodes, trusted }) => {
+    const operation = cappedOperation(name, trusted);
+    const series = requestSeriesFor(operation, status);
+    series.requests.inc();
+    series.duration.observe(durationMs / 1000);
+    for (const code of errorCodes) {
+      errorChild(series.errors, requestErrors, { operation }, code).inc();
     }
-    return child;
   };
+}
 
-  return {
-    registry,
-    observeRequest({ operation: name, status, durationMs, errorCodes, trusted }) {
-      const operation = cappedOperation(name, trusted);
-      const series = requestSeriesFor(operation, status);
-      series.requests.inc();
-      series.duration.observe(durationMs / 1000);
-      for (const code of errorCodes) {
-        errorChild(series.errors, requestErrors, { operation }, code).inc();
-      }
-    },
-    observeCall(record) {
-      const series = callSeriesFor(record);
-      series.calls.inc();
-      series.duration.observe(record.durationMs / 1000);
-      if (record.errorCode) {
-        errorChild(series.errors, callErrors, series.labels, record.errorCode).inc();
-      }
-    },
-    observeRejected: (reason) => rejected.labels({ reason }).inc(),
-    render: () => registry.metrics(),
+/**
+ * Upstream calls, their latency and errors. Pre-bound children per label set: the hot path (one
+ * observeCall per upstream call) then builds no label objects. Label values are low-cardinality;
+ * the cap only guards a bug.
+ */
+function upstreamCallMetrics(registry: Registry): GatewayMetrics['observeCall'] {
+  const calls = new Counter({
+    name: 'gateway_upstream_calls_total',
+    help: 'Upstream calls by upstream, method, route template and status.',
+    labelNames: ['upstream', 'method', 'route', 'status'],
+    registers: [registry],
+  });
+  const callDuration = new Histogram({
+    name: 'gateway_upstream_call_duration_seconds',
+    help: 'Upstream call latency by upstream and route template.',
+    labelNames: ['upstream', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const callErrors = new Counter({
+    name: 'gateway_upstream_errors_total',
+    help: 'Failed upstream calls by upstream, route template and error code.',
+    labelNames: ['upstream', 'route', 'code'],
+    registers: [registry],
+  });
+  const callSeries = new Map<string, CallSeries>();
+  const callSeriesFor = (record: CallRecord): CallSeries => {
+    const status = String(record.status ?? 'none');
+    const key = `${record.upstream}\0${record.route}\0${record.method}\0${status}`;
+    let series = callSeries.get(key);
+    if (!series) {
+      if (callSeries.size >= MAX_CACHED_SERIES) callSeries.clear();
+      const labels = { upstream: record.upstream, route: record.route };
+      series = {
+        calls: calls.labels({ ...labels, method: record.method, status }),
+        duration: callDuration.labels(labels),
+        labels,
+        errors: new Map(),
+      };
+      callSeries.set(key, series);
+    }
+    return series;
   };
+  return (record) => {
+    const series = callSeriesFor(record);
+    series.calls.inc();
+    series.duration.observe(record.durationMs / 1000);
+    if (record.errorCode) {
+      errorChild(series.errors, callErrors, series.labels, record.errorCode).inc();
+    }
+  };
+}
+
+/** Breaker state and quota block per upstream, read when scraped. */
+function registerHealthGauges(registry: Registry, health: (() => UpstreamHealth[]) | undefined) {
+  new Gauge({
+    name: 'gateway_upstream_breaker_state',
+    help: 'Circuit breaker state per upstream: 1 for the current state, 0 otherwise.',
+    labelNames: ['upstream', 'state'],
+    registers: [registry],
+    collect() {
+      for (const h of health?.() ?? []) {
+        for (const state of BREAKER_STATES) {
+          this.set({ upstream: h.upstream, state }, h.breaker === state ? 1 : 0);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'gateway_upstream_quota_blocked_seconds',
+    help: 'Seconds until the upstream quota guard lets calls through again (0 when open).',
+    labelNames: ['upstream'],
+    registers: [registry],
+    collect() {
+      for (const h of health?.() ?? []) {
+        const until = h.quotaBlockedUntil ?? 0;
+        this.set({ upstream: h.upstream }, Math.max(0, (until - Date.now()) / 1000));
+      }
+    },
+  });
 }
 
 const CACHE_COUNTERS = [
