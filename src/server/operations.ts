@@ -69,7 +69,7 @@ function partialGraphQLErrors(partials: readonly PartialError[]): GraphQLError[]
 }
 
 export function operationsPlugin(options: OperationsOptions): Plugin {
-  const { config, logger, metrics, store, now } = options;
+  const { config, logger, store, now } = options;
   const endpoint = options.endpoint ?? '/graphql';
   const stateOf = (request: Request, pathname?: string): RequestState => {
     let state = store.get(request);
@@ -94,37 +94,8 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
     log: (raw) => errorLog.error(raw),
   });
 
-  /** The end of a request: its deadline and listeners go; a GraphQL one is logged and counted. */
-  const finish = (state: RequestState, request: Request, status: number, isGraphQL: boolean) => {
-    state.dispose();
-    const path = state.pathname;
-    if (!isGraphQL) {
-      if (!logger.isLevelEnabled('debug')) return;
-      logger.debug(
-        { requestId: state.requestId, method: request.method, path, status },
-        'http request',
-      );
-      return;
-    }
-    const durationMs = now() - state.startedAt;
-    const operation = operationLabel(state.operation);
-    const { errorCodes, trusted } = state;
-    metrics.observeRequest({ operation, status, durationMs, errorCodes, trusted });
-    if (!logger.isLevelEnabled('info')) return;
-    logger.info(
-      {
-        requestId: state.requestId,
-        method: request.method,
-        path,
-        operation,
-        status,
-        durationMs: Math.round(durationMs),
-        upstreamCalls: state.context?.calls.length ?? 0,
-        errorCodes: [...new Set(state.errorCodes)],
-      },
-      'graphql request',
-    );
-  };
+  const finish = (state: RequestState, request: Request, status: number, isGraphQL: boolean) =>
+    finishRequest(options, state, request, status, isGraphQL);
 
   return {
     onRequest({ request, url, endResponse }) {
@@ -155,16 +126,7 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
         // A subscription's events (subscribe, not execute) each carry the cost so far; the
         // stream keeps its own lifecycle.
         if (!state.executed) {
-          const limit = config.limits.maxUpstreamCalls;
-          setResult(
-            mapStream(result as AsyncIterable<Result>, (event) => ({
-              ...event,
-              extensions: {
-                ...event.extensions,
-                cost: costExtension(state.context?.budget, limit),
-              },
-            })) as never,
-          );
+          setResult(costedEvents(result, state, config.limits.maxUpstreamCalls) as never);
           return;
         }
         const delivery = deliver(
@@ -178,18 +140,7 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
         if (!resultProcessor) delivery.close();
         return;
       }
-      const results = (Array.isArray(result) ? result : [result]) as Result[];
-      const partial = partialGraphQLErrors(state.context?.partialErrors.splice(0) ?? []);
-      const cost = costExtension(state.context?.budget, config.limits.maxUpstreamCalls);
-      const cleaned = results.map((r, i) => {
-        const withCost = { ...r, extensions: { ...r.extensions, cost } };
-        const raw = [...(r.errors ?? []), ...(i === 0 ? partial : [])];
-        if (!raw.length) return withCost;
-        const errors = sanitizeErrors(raw as never, state.requestId, r.data != null);
-        for (const e of errors) state.errorCodes.push(String(e.extensions.code));
-        return { ...withCost, errors };
-      });
-      setResult((Array.isArray(result) ? cleaned : cleaned[0]) as never);
+      setResult(cleanResults(result, state, config.limits.maxUpstreamCalls) as never);
     },
     onResponse({ request, response, setResponse }) {
       const state = stateOf(request);
@@ -212,4 +163,70 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
       else finish(state, request, status, isGraphQL);
     },
   };
+}
+
+/** The end of a request: its deadline and listeners go; a GraphQL one is logged and counted. */
+function finishRequest(
+  options: Pick<OperationsOptions, 'logger' | 'metrics' | 'now'>,
+  state: RequestState,
+  request: Request,
+  status: number,
+  isGraphQL: boolean,
+): void {
+  const { logger, metrics, now } = options;
+  state.dispose();
+  const path = state.pathname;
+  if (!isGraphQL) {
+    if (!logger.isLevelEnabled('debug')) return;
+    logger.debug(
+      { requestId: state.requestId, method: request.method, path, status },
+      'http request',
+    );
+    return;
+  }
+  const durationMs = now() - state.startedAt;
+  const operation = operationLabel(state.operation);
+  const { errorCodes, trusted } = state;
+  metrics.observeRequest({ operation, status, durationMs, errorCodes, trusted });
+  if (!logger.isLevelEnabled('info')) return;
+  logger.info(
+    {
+      requestId: state.requestId,
+      method: request.method,
+      path,
+      operation,
+      status,
+      durationMs: Math.round(durationMs),
+      upstreamCalls: state.context?.calls.length ?? 0,
+      errorCodes: [...new Set(state.errorCodes)],
+    },
+    'graphql request',
+  );
+}
+
+/** A subscription's events (subscribe, not execute), each with the cost so far. */
+function costedEvents(result: unknown, state: RequestState, limit: number) {
+  return mapStream(result as AsyncIterable<Result>, (event) => ({
+    ...event,
+    extensions: { ...event.extensions, cost: costExtension(state.context?.budget, limit) },
+  }));
+}
+
+/**
+ * A single result (or a batch): the cost extension on each, the request's absorbed failures on
+ * the first, every error masked to the closed set and counted for the access log.
+ */
+function cleanResults(result: unknown, state: RequestState, limit: number): unknown {
+  const results = (Array.isArray(result) ? result : [result]) as Result[];
+  const partial = partialGraphQLErrors(state.context?.partialErrors.splice(0) ?? []);
+  const cost = costExtension(state.context?.budget, limit);
+  const cleaned = results.map((r, i) => {
+    const withCost = { ...r, extensions: { ...r.extensions, cost } };
+    const raw = [...(r.errors ?? []), ...(i === 0 ? partial : [])];
+    if (!raw.length) return withCost;
+    const errors = sanitizeErrors(raw as never, state.requestId, r.data != null);
+    for (const e of errors) state.errorCodes.push(String(e.extensions.code));
+    return { ...withCost, errors };
+  });
+  return Array.isArray(result) ? cleaned : cleaned[0];
 }
