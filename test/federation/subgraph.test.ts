@@ -13,6 +13,7 @@ import type { Gateway } from '../../src/server/gateway.ts';
 import { Kind, parse } from '../../src/server/graphql.ts';
 import { createSubgraph, SUBGRAPH_PATH } from '../../src/server/subgraph.ts';
 import { type GraphQLBody, type Stack, startStack } from '../helpers/stack.ts';
+import { subgraphOver } from '../helpers/subgraph.ts';
 import { createManifestDir, manifestOf } from '../server/persisted/manifest-file.ts';
 
 const gid = (text: string) => Buffer.from(text).toString('base64url');
@@ -22,10 +23,7 @@ let stack: Stack;
 let subgraph: Gateway;
 beforeAll(async () => {
   stack = await startStack();
-  subgraph = createSubgraph(stack.config, {
-    clients: { beluga: stack.upstreams.beluga, wickson: stack.upstreams.wickson },
-    logger: pino({ level: 'silent' }),
-  });
+  subgraph = subgraphOver(stack);
 });
 afterAll(() => stack?.close());
 beforeEach(() => stack.resetLedgers());

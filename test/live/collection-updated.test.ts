@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/schema/global-id.ts';
 import { FAKE_MEMBER_TOKEN } from '../helpers/fakes.ts';
+import { startLiveStack } from '../helpers/live-stack.ts';
 import { createManualClock } from '../helpers/manual-clock.ts';
 import { openSse } from '../helpers/sse.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
@@ -29,12 +30,7 @@ afterEach(async () => {
 
 describe('collectionUpdated over SSE', () => {
   it('sends the capture set now, then as its populate job fills it', async () => {
-    const clock = createManualClock();
-    const s = await startStack({
-      fakes: { manualClock: true, jobSeconds: 10 },
-      config: { JOB_POLL_INTERVAL_MS: String(INTERVAL) },
-      liveClock: clock,
-    });
+    const { s, clock } = await startLiveStack({ jobSeconds: 10, intervalMs: INTERVAL });
     open.push(s);
     const beluga = s.fakes.beluga.url;
     const created = await fetch(`${beluga}${SETS}`, {

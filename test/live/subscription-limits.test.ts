@@ -7,9 +7,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/schema/global-id.ts';
 import { FAKE_MEMBER_TOKEN } from '../helpers/fakes.ts';
-import { createManualClock } from '../helpers/manual-clock.ts';
+import { startLiveStack } from '../helpers/live-stack.ts';
 import { openSse } from '../helpers/sse.ts';
-import { type Stack, startStack } from '../helpers/stack.ts';
+import type { Stack } from '../helpers/stack.ts';
 
 const JOB = `subscription ($id: ID!) { jobUpdated(id: $id) { status } }`;
 const member = { authorization: `Token ${FAKE_MEMBER_TOKEN}` };
@@ -27,12 +27,7 @@ afterEach(async () => {
 });
 
 async function live(config: Record<string, string> = {}) {
-  const clock = createManualClock();
-  const s = await startStack({
-    fakes: { manualClock: true, jobSeconds: 100 },
-    config: { JOB_POLL_INTERVAL_MS: String(INTERVAL), ...config },
-    liveClock: clock,
-  });
+  const { s, clock } = await startLiveStack({ jobSeconds: 100, intervalMs: INTERVAL, config });
   open.push(s);
   const id = s.fakes.dataset.ids.draftJobs.find(
     (job) => s.fakes.dataset.jobs.get(job)!.jobType.key === 'ml',

@@ -6,9 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/schema/global-id.ts';
 import { FAKE_MEMBER_TOKEN, FAKE_OUTSIDER_TOKEN } from '../helpers/fakes.ts';
-import { createManualClock } from '../helpers/manual-clock.ts';
+import { startLiveStack } from '../helpers/live-stack.ts';
 import { openSse } from '../helpers/sse.ts';
-import { type Stack, startStack } from '../helpers/stack.ts';
+import type { Stack } from '../helpers/stack.ts';
 
 const JOB_UPDATED = `subscription ($id: ID!) { jobUpdated(id: $id) { sourceId status progress { progress } } }`;
 const member = { authorization: `Token ${FAKE_MEMBER_TOKEN}` };
@@ -20,12 +20,7 @@ afterEach(async () => {
 });
 
 async function runningJob() {
-  const clock = createManualClock();
-  const s = await startStack({
-    fakes: { manualClock: true, jobSeconds: 10 },
-    config: { JOB_POLL_INTERVAL_MS: String(INTERVAL) },
-    liveClock: clock,
-  });
+  const { s, clock } = await startLiveStack({ jobSeconds: 10, intervalMs: INTERVAL });
   open.push(s);
   const id = s.fakes.dataset.ids.draftJobs.find(
     (job) => s.fakes.dataset.jobs.get(job)!.jobType.key === 'ml',

@@ -3,11 +3,11 @@
  * selection, at least what it calls, refused over MAX_UPSTREAM_CALLS before any call, and
  * admitted under MAX_CONCURRENT_CALLS for what it predicts.
  */
-import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/server/gateway.ts';
-import { createSubgraph, SUBGRAPH_PATH } from '../../src/server/subgraph.ts';
+import { SUBGRAPH_PATH } from '../../src/server/subgraph.ts';
 import { type GraphQLBody, type Stack, startStack } from '../helpers/stack.ts';
+import { subgraphOver } from '../helpers/subgraph.ts';
 
 interface Cost {
   predicted: { beluga: number; wickson: number };
@@ -18,10 +18,7 @@ let stack: Stack;
 let subgraph: Gateway;
 beforeAll(async () => {
   stack = await startStack({ config: { MAX_CONCURRENT_CALLS: '100' } });
-  subgraph = createSubgraph(stack.config, {
-    clients: { beluga: stack.upstreams.beluga, wickson: stack.upstreams.wickson },
-    logger: pino({ level: 'silent' }),
-  });
+  subgraph = subgraphOver(stack);
 });
 afterAll(() => stack?.close());
 beforeEach(() => {

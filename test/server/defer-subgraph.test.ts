@@ -3,21 +3,18 @@
  * itself and never sends them to a subgraph, so there the directives are unknown and refused at
  * validation, before any upstream call, whatever the client accepts.
  */
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/server/gateway.ts';
-import { createSubgraph, SUBGRAPH_PATH } from '../../src/server/subgraph.ts';
+import { SUBGRAPH_PATH } from '../../src/server/subgraph.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
+import { subgraphOver } from '../helpers/subgraph.ts';
 import { readAll } from './defer-helpers.ts';
 
 let stack: Stack;
 let subgraph: Gateway;
 beforeAll(async () => {
   stack = await startStack();
-  subgraph = createSubgraph(stack.config, {
-    clients: { beluga: stack.upstreams.beluga, wickson: stack.upstreams.wickson },
-    logger: pino({ level: 'silent' }),
-  });
+  subgraph = subgraphOver(stack);
 });
 afterAll(() => stack.close());
 
