@@ -1,6 +1,6 @@
 /** `captures/collections/` list and detail (Antenna's `SourceImageCollectionViewSet`). */
 import type { CaptureSetRecord } from '../dataset.ts';
-import { METHODS } from '../dataset-beluga.ts';
+import { METHODS } from '../dataset-sets.ts';
 import { djangoHtml, html } from '../http-utils.ts';
 import type { FakeRequest, FakeResponse } from '../types.ts';
 import { canSee, listPermissions, type Viewer, visibleProject } from './access.ts';

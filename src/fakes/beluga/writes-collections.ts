@@ -5,8 +5,8 @@
  * (404), then check the permission (`<action>_sourceimagecollection` on its project, `access.ts`).
  */
 import type { CaptureSetRecord } from '../dataset.ts';
-import { METHODS } from '../dataset-beluga.ts';
 import { JOB_TYPE_NAMES } from '../dataset-jobs.ts';
+import { METHODS } from '../dataset-sets.ts';
 import type { FakeRequest, FakeResponse } from '../types.ts';
 import { requirePermission, type Viewer, visibleProject } from './access.ts';
 import { HttpError, notFound, pkParam } from './drf.ts';
