@@ -64,95 +64,110 @@ function findSet(viewer: Viewer, rawId: string): CaptureSetRecord {
 }
 
 export function collectionWrites(store: WriteStore, runner: JobRunner): Record<string, Handler> {
-  const create: Handler = (req, viewer) => {
-    const fields = validate(req, viewer, false);
-    const project = fields.project!;
-    requirePermission(viewer, project, 'create_sourceimagecollection');
-    store.beforeWrite();
-    const now = store.timestamp();
-    const set: CaptureSetRecord = {
-      id: store.nextCaptureSetId(),
-      name: fields.name!,
-      project,
-      method: fields.method ?? 'full',
-      kwargs: fields.kwargs ?? {},
-      description: fields.description ?? '',
-      sourceImagesCount: 0,
-      withDetectionsCount: 0,
-      processedCount: 0,
-      occurrencesCount: 0,
-      taxaCount: 0,
-      createdAt: now,
-      updatedAt: now,
-      jobIds: [],
-      captureStartMs: 0,
-      captureStepMs: 60_000,
-    };
-    viewer.dataset.captureSets.set(set.id, set);
-    // A new instance carries no count annotations: all its counts come back null.
-    return { status: 201, body: captureSet(req, viewer, set, false, false) };
+  return {
+    create: (req, viewer) => createSet(store, req, viewer),
+    update: (req, viewer, rawId) => updateSet(store, req, viewer, rawId),
+    remove: (_req, viewer, rawId) => removeSet(store, viewer, rawId),
+    populate: (_req, viewer, rawId) => populateSet(store, runner, viewer, rawId),
   };
+}
 
-  const update: Handler = (req, viewer, rawId) => {
-    const set = findSet(viewer, rawId);
-    requirePermission(viewer, set.project, 'update_sourceimagecollection');
-    const fields = validate(req, viewer, req.method === 'PATCH', set);
-    if (fields.project !== undefined && fields.project !== set.project) {
-      // Stricter than Antenna, which checks the set's current project only.
-      requirePermission(viewer, fields.project, 'update_sourceimagecollection');
-    }
-    store.beforeWrite();
-    const changed: CaptureSetRecord = {
-      ...set,
-      ...(fields.name !== undefined ? { name: fields.name } : {}),
-      ...(fields.project !== undefined ? { project: fields.project } : {}),
-      ...(fields.method !== undefined ? { method: fields.method } : {}),
-      ...(fields.kwargs !== undefined ? { kwargs: fields.kwargs } : {}),
-      ...(fields.description !== undefined ? { description: fields.description } : {}),
-      updatedAt: store.timestamp(),
-    };
-    viewer.dataset.captureSets.set(set.id, changed);
-    // The update answers from the list queryset: capture counts, but no occurrence counts.
-    return { status: 200, body: captureSet(req, viewer, changed, false) };
+function createSet(store: WriteStore, req: FakeRequest, viewer: Viewer): FakeResponse {
+  const fields = validate(req, viewer, false);
+  const project = fields.project!;
+  requirePermission(viewer, project, 'create_sourceimagecollection');
+  store.beforeWrite();
+  const now = store.timestamp();
+  const set: CaptureSetRecord = {
+    id: store.nextCaptureSetId(),
+    name: fields.name!,
+    project,
+    method: fields.method ?? 'full',
+    kwargs: fields.kwargs ?? {},
+    description: fields.description ?? '',
+    sourceImagesCount: 0,
+    withDetectionsCount: 0,
+    processedCount: 0,
+    occurrencesCount: 0,
+    taxaCount: 0,
+    createdAt: now,
+    updatedAt: now,
+    jobIds: [],
+    captureStartMs: 0,
+    captureStepMs: 60_000,
   };
+  viewer.dataset.captureSets.set(set.id, set);
+  // A new instance carries no count annotations: all its counts come back null.
+  return { status: 201, body: captureSet(req, viewer, set, false, false) };
+}
 
-  const remove: Handler = (_req, viewer, rawId) => {
-    const set = findSet(viewer, rawId);
-    requirePermission(viewer, set.project, 'delete_sourceimagecollection');
-    store.beforeWrite();
-    viewer.dataset.captureSets.delete(set.id);
-    // Jobs keep running without their set (the foreign key is set to null).
-    for (const [id, job] of viewer.dataset.jobs) {
-      if (job.captureSet === set.id) viewer.dataset.jobs.set(id, { ...job, captureSet: null });
-    }
-    return { status: 204 };
+function updateSet(
+  store: WriteStore,
+  req: FakeRequest,
+  viewer: Viewer,
+  rawId: string,
+): FakeResponse {
+  const set = findSet(viewer, rawId);
+  requirePermission(viewer, set.project, 'update_sourceimagecollection');
+  const fields = validate(req, viewer, req.method === 'PATCH', set);
+  if (fields.project !== undefined && fields.project !== set.project) {
+    // Stricter than Antenna, which checks the set's current project only.
+    requirePermission(viewer, fields.project, 'update_sourceimagecollection');
+  }
+  store.beforeWrite();
+  const changed: CaptureSetRecord = {
+    ...set,
+    ...(fields.name !== undefined ? { name: fields.name } : {}),
+    ...(fields.project !== undefined ? { project: fields.project } : {}),
+    ...(fields.method !== undefined ? { method: fields.method } : {}),
+    ...(fields.kwargs !== undefined ? { kwargs: fields.kwargs } : {}),
+    ...(fields.description !== undefined ? { description: fields.description } : {}),
+    updatedAt: store.timestamp(),
   };
+  viewer.dataset.captureSets.set(set.id, changed);
+  // The update answers from the list queryset: capture counts, but no occurrence counts.
+  return { status: 200, body: captureSet(req, viewer, changed, false) };
+}
 
-  const populate: Handler = (_req, viewer, rawId) => {
-    const set = findSet(viewer, rawId);
-    requirePermission(viewer, set.project, 'populate_sourceimagecollection');
-    store.beforeWrite();
-    const now = store.timestamp();
-    const id = store.nextJobId();
-    const key = 'populate_captures_collection';
-    runner.start({
-      id,
-      name: `Populate '${set.name}'`,
-      project: set.project,
-      captureSet: set.id,
-      pipeline: null,
-      status: 'PENDING',
-      jobType: { name: JOB_TYPE_NAMES[key]!, key },
-      createdAt: now,
-      updatedAt: now,
-      startedAt: null,
-      finishedAt: null,
-      dispatchMode: 'internal',
-      total: set.sourceImagesCount,
-    });
-    viewer.dataset.captureSets.set(set.id, { ...set, jobIds: [id, ...set.jobIds] });
-    return { status: 200, body: { job_id: id, project_id: set.project } };
-  };
+function removeSet(store: WriteStore, viewer: Viewer, rawId: string): FakeResponse {
+  const set = findSet(viewer, rawId);
+  requirePermission(viewer, set.project, 'delete_sourceimagecollection');
+  store.beforeWrite();
+  viewer.dataset.captureSets.delete(set.id);
+  // Jobs keep running without their set (the foreign key is set to null).
+  for (const [id, job] of viewer.dataset.jobs) {
+    if (job.captureSet === set.id) viewer.dataset.jobs.set(id, { ...job, captureSet: null });
+  }
+  return { status: 204 };
+}
 
-  return { create, update, remove, populate };
+function populateSet(
+  store: WriteStore,
+  runner: JobRunner,
+  viewer: Viewer,
+  rawId: string,
+): FakeResponse {
+  const set = findSet(viewer, rawId);
+  requirePermission(viewer, set.project, 'populate_sourceimagecollection');
+  store.beforeWrite();
+  const now = store.timestamp();
+  const id = store.nextJobId();
+  const key = 'populate_captures_collection';
+  runner.start({
+    id,
+    name: `Populate '${set.name}'`,
+    project: set.project,
+    captureSet: set.id,
+    pipeline: null,
+    status: 'PENDING',
+    jobType: { name: JOB_TYPE_NAMES[key]!, key },
+    createdAt: now,
+    updatedAt: now,
+    startedAt: null,
+    finishedAt: null,
+    dispatchMode: 'internal',
+    total: set.sourceImagesCount,
+  });
+  viewer.dataset.captureSets.set(set.id, { ...set, jobIds: [id, ...set.jobIds] });
+  return { status: 200, body: { job_id: id, project_id: set.project } };
 }
