@@ -4,13 +4,14 @@
  * resumes. One that fails (timeout, closed connection) is kept in this process and sent again
  * when Redis answers, before this replica's next read there; until then Redis may still hold what
  * it evicted. Past MAX_PENDING kept, one eviction per upstream (every path, every scope) stands
- * for them all.
+ * for them all. `unlinkMatching` then removes the evicted entries themselves.
  */
 import type { Redis } from '../../redis.ts';
 import { EVICT, versionOf } from './redis-versions.ts';
-import type { EvictMatch } from './store.ts';
+import { type EvictMatch, matches } from './store.ts';
 
 const MAX_PENDING = 1_000;
+const SCAN_COUNT = 500;
 
 export interface EvictionQueue {
   /** Stamps the eviction's version; false (and kept for `replay`) when Redis did not take it. */
@@ -58,8 +59,35 @@ export function createEvictionQueue(options: {
   return { stamp, replay, waiting: () => pending.length > 0 || replaying !== undefined };
 }
 
+/**
+ * Walks the entries under `base` + `match.prefix` with SCAN and UNLINKs those `match` covers;
+ * resolves with how many went (throws when Redis fails).
+ */
+export async function unlinkMatching(
+  redis: Redis,
+  base: string,
+  match: EvictMatch,
+): Promise<number> {
+  const { prefix, scope } = match;
+  const pattern = `${globEscape(base + prefix)}*${scope === undefined ? '' : globEscape(`#${scope}`)}`;
+  let cursor = '0';
+  let count = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
+    cursor = next;
+    const mine = keys.filter((k) => matches(k.slice(base.length), { prefix, scope }));
+    if (mine.length > 0) count += await redis.unlink(...mine);
+  } while (cursor !== '0');
+  return count;
+}
+
 function collapse(waiting: EvictMatch[]): EvictMatch[] {
   if (waiting.length <= MAX_PENDING) return waiting;
   const upstreams = new Set(waiting.map((m) => m.prefix.slice(0, m.prefix.indexOf(':') + 1)));
   return [...upstreams].map((prefix) => ({ prefix }));
+}
+
+/** Escapes Redis glob metacharacters so a path matches only itself. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
