@@ -16,7 +16,8 @@ import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import type { Tracing } from './tracing/provider.ts';
 import { createVouchedTokens, vouchedOptions } from './vouched.ts';
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+/** A node:http request handler. */
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface ComposeOptions {
   logger: Logger;

@@ -3,17 +3,14 @@
  * the gateway or the subgraph), the WebSocket door on the same server, and Prometheus on
  * METRICS_PORT when set. Resolves once all of them listen.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.ts';
-import type { Composed } from './compose.ts';
+import type { Composed, Handler } from './compose.ts';
 import { withCompression } from './compress.ts';
 import { withGraphiQL } from './graphiql-serve.ts';
 import { createListener, type Listener } from './listener.ts';
 import type { Logger } from './logger.ts';
 import { listenMetrics, type MetricsListener } from './metrics-listener.ts';
 import { attachWebSocket, type WebSocketDoor } from './websocket.ts';
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface Serving {
   url: string;
