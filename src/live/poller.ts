@@ -5,7 +5,6 @@
  * read itself: Beluga answers 401 for a revoked token and 404 for what the caller may no longer
  * see, and those end the topic's streams; other failures are transient and only slow the polls.
  */
-import { fetchedAtOf } from '../upstreams/cache/index.ts';
 import {
   ForbiddenError,
   NotFoundError,
@@ -52,7 +51,8 @@ export async function pollOnce(
   try {
     const value = await resource.read(spec.id, scope);
     if (value === null) return { end: { code: 'NOT_FOUND' }, calls };
-    return { snapshot: snapshotOf(resource, value, fetchedAtOf(value) ?? options.now()), calls };
+    const fetchedAt = value.fetchedAt ?? options.now();
+    return { snapshot: snapshotOf(resource, value, fetchedAt), calls };
   } catch (error) {
     if (
       error instanceof UnauthenticatedError ||

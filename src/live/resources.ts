@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CaptureSetDto, JobDto } from '../upstreams/beluga/schemas.ts';
+import type { FetchedAt } from '../upstreams/fetched-at.ts';
 import type { BelugaClient, UpstreamScope, WicksonClient } from '../upstreams/types.ts';
 import type { CollectionDetailDataDto } from '../upstreams/wickson/schemas.ts';
 import type { TopicKind } from './types.ts';
@@ -22,8 +23,11 @@ export const INTERVALS = {
 };
 
 export interface Resource {
-  /** One read, through the upstream clients (so through the shared cache). Null: not visible. */
-  read(id: string, scope: UpstreamScope): Promise<unknown>;
+  /**
+   * One read, through the upstream clients (so through the shared cache), with the time it was
+   * fetched. Null: not visible.
+   */
+  read(id: string, scope: UpstreamScope): Promise<FetchedAt | null>;
   /** What subscribers can see, as a stable string. */
   visible(value: unknown): unknown;
   final(value: unknown): boolean;

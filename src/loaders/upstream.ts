@@ -14,7 +14,6 @@ export type {
   JobSummaryDto,
   ProjectDto,
 } from '../upstreams/beluga/schemas.ts';
-export { fetchedAtOf } from '../upstreams/cache/fetched-at.ts';
 export {
   type FieldIssue,
   failedWriteOutcome,
@@ -22,5 +21,6 @@ export {
   UpstreamBadRequestError,
   type UpstreamError,
 } from '../upstreams/errors.ts';
+export type { FetchedAt } from '../upstreams/fetched-at.ts';
 export type { CaptureSetWrite, JobAction, UpstreamScope } from '../upstreams/types.ts';
 export type { CollectionDetailDataDto, MediaItemDto } from '../upstreams/wickson/schemas.ts';

@@ -8,6 +8,7 @@ import { nodeById, nodesByIds } from './cost/nodes.ts';
 import { UPSTREAM_CALLS_PLUGIN } from './cost/plugin.ts';
 import { free } from './cost/types.ts';
 import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
+import { EARLY_LOAD_PLUGIN } from './prefetch.ts';
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
@@ -19,8 +20,15 @@ export const builder = new SchemaBuilder<{
 }>({
   // Directives and Federation only matter to the subgraph schema (src/schema/federation.ts):
   // printSchema ignores applied directives, so the stand-alone SDL is unchanged. Plugins see a
-  // field last to first: upstream calls hand their @cost/@listSize to Federation.
-  plugins: [RelayPlugin, DirectivesPlugin, FederationPlugin, UPSTREAM_CALLS_PLUGIN],
+  // field last to first: upstream calls hand their @cost/@listSize to Federation. Early loads
+  // (./prefetch.ts) only keep a field option in its extensions.
+  plugins: [
+    RelayPlugin,
+    DirectivesPlugin,
+    FederationPlugin,
+    UPSTREAM_CALLS_PLUGIN,
+    EARLY_LOAD_PLUGIN,
+  ],
   // Output fields are non-null unless marked `nullable: true` (schema.graphql shows each one).
   defaultFieldNullability: false,
   relay: {

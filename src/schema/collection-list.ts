@@ -38,6 +38,9 @@ interface CollectionQuery {
   orderBy?: { field: CollectionOrderValue['field']; direction?: 'ASC' | 'DESC' | null } | null;
 }
 
+/** A project's capture sets: Beluga's alone. */
+type ProjectQuery = Omit<CollectionQuery, 'sources' | 'projectId'> & { projectId: number };
+
 const empty = arraySource<CollectionModel>(async () => []);
 
 /**
@@ -50,6 +53,36 @@ export function resolveCollections(
   ctx: GatewayContext,
   info: GraphQLResolveInfo,
 ): Promise<ConnectionPage<CollectionModel>> {
+  const withCounts = query.projectId != null && selectsCounts(info);
+  const plan = planCollections(page, query, ctx, withCounts);
+  // Merged, one failing source leaves the other's page (with an error); alone, it fails the field.
+  return plan.merged
+    ? resolveTolerantPage(plan.request, plan.sources, plan.compare, plan.key, ctx, info)
+    : resolvePage(plan.request, plan.sources, plan.compare, plan.key);
+}
+
+/**
+ * One page of a project's capture sets (`Project.collections`): Beluga alone, so never a partial
+ * page. `withCounts` adds `with_counts` to the list call. The field's resolver and its early load
+ * (the project's prefetch) both call it: the same arguments make the same list loads.
+ */
+export function resolveProjectCollections(
+  page: PageArgs,
+  query: ProjectQuery,
+  ctx: GatewayContext,
+  withCounts: boolean,
+): Promise<ConnectionPage<CollectionModel>> {
+  const plan = planCollections(page, { ...query, sources: ['BELUGA'] }, ctx, withCounts);
+  return resolvePage(plan.request, plan.sources, plan.compare, plan.key);
+}
+
+/** The order, the sources (Beluga's, Wickson's) and the list key of a collections query. */
+function planCollections(
+  page: PageArgs,
+  query: CollectionQuery,
+  ctx: GatewayContext,
+  withCounts: boolean,
+) {
   const order: CollectionOrderValue = {
     field: query.orderBy?.field ?? DEFAULT_COLLECTION_ORDER.field,
     direction: query.orderBy?.direction ?? DEFAULT_COLLECTION_ORDER.direction,
@@ -69,21 +102,17 @@ export function resolveCollections(
   ]);
   const request = parsePageArgs(page, key, 2);
   const compare = collectionComparator(order, ctx.config.beluga.timeZone);
-  const beluga = useBeluga ? belugaSource(query, order, ctx, info) : empty;
+  const beluga = useBeluga ? belugaSource(query, order, ctx, withCounts) : empty;
   const wickson = useWickson ? arraySource(async () => wicksonModels(ctx, compare)) : empty;
-  // Merged, one failing source leaves the other's page (with an error); alone, it fails the field.
-  return useBeluga && useWickson
-    ? resolveTolerantPage(request, [beluga, wickson], compare, key, ctx, info)
-    : resolvePage(request, [beluga, wickson], compare, key);
+  return { request, sources: [beluga, wickson], compare, key, merged: useBeluga && useWickson };
 }
 
 function belugaSource(
   query: CollectionQuery,
   order: CollectionOrderValue,
   ctx: GatewayContext,
-  info: GraphQLResolveInfo,
+  withCounts: boolean,
 ): PagedSource<CollectionModel> {
-  const withCounts = query.projectId != null && selectsCounts(info);
   const load = async (ordering: string, offset: number, limit: number) => {
     // DRF treats limit=0 as "default page size": ask for 1 and drop it.
     const result = await ctx.loaders.captureSetList.load({

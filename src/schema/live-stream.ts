@@ -7,7 +7,7 @@
 import { GraphQLError } from 'graphql';
 import type { GatewayContext, LiveAccess } from '../context.ts';
 import type { LiveEnd, LiveItem, TopicKind } from '../live/types.ts';
-import { fetchedAtOf } from '../loaders/upstream.ts';
+import type { FetchedAt } from '../loaders/upstream.ts';
 import { notFound } from './errors.ts';
 
 const END_MESSAGES: Partial<Record<LiveEnd['code'], string>> = {
@@ -42,7 +42,7 @@ export async function watchResource(
   ctx: GatewayContext,
   kind: TopicKind,
   id: string,
-  read: () => Promise<unknown>,
+  read: () => Promise<FetchedAt | null>,
 ): Promise<AsyncIterable<LiveItem>> {
   const live = liveOf(ctx);
   const slot = live.limits.take(live.clientId);
@@ -63,7 +63,7 @@ export async function watchResource(
         credentialSource: ctx.scope.credentialSource ?? 'none',
       },
       {
-        initial: { value, fetchedAt: fetchedAtOf(value) ?? live.now() },
+        initial: { value, fetchedAt: value.fetchedAt ?? live.now() },
         owner: live.clientId,
         signal: live.signal,
       },

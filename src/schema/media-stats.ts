@@ -1,5 +1,4 @@
 import type { GatewayContext } from '../context.ts';
-import { fetchedAtOf } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import { chargeSetCounts, chargeWicksonDetail, chargeWicksonDetailById } from './cost/loads.ts';
 import { type FieldCalls, free } from './cost/types.ts';
@@ -119,7 +118,8 @@ async function statsFetchedAt(c: CollectionParent, ctx: GatewayContext): Promise
     c.source === 'WICKSON'
       ? (c.listItem ?? c.detail ?? (await wicksonDetail(c, ctx)))
       : await belugaDto(c, ctx);
-  return new Date(fetchedAtOf(payload) ?? Date.now()).toISOString();
+  // A write's answer has no fetch time (it was read now), a collection gone from Wickson none.
+  return new Date(payload?.fetchedAt ?? Date.now()).toISOString();
 }
 
 function captureDate(c: BelugaCollectionParent, ctx: GatewayContext, end: 'first' | 'last') {

@@ -9,6 +9,7 @@ import type {
   CaptureDto,
   CaptureSetDto,
   CollectionDetailDataDto,
+  FetchedAt,
   JobDto,
   JobSummaryDto,
   MediaItemDto,
@@ -51,7 +52,7 @@ export type BelugaCollectionParent = BelugaCollectionModel | BelugaCollectionStu
 export interface WicksonCollectionModel {
   source: 'WICKSON';
   sourceId: string;
-  listItem?: { item_count: number; created_at: string | null };
+  listItem?: { item_count: number; created_at: string | null } & FetchedAt;
   detail?: CollectionDetailDataDto;
 }
 

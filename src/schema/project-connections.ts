@@ -3,9 +3,12 @@
  * `project.ts` rather than in it because they build on the Collection and Job connections,
  * which import `project.ts` themselves.
  */
+
+import type { GatewayContext } from '../context.ts';
 import { builder } from './builder.ts';
 import { CollectionOrder } from './collection-inputs.ts';
-import { CollectionConnection, resolveCollections } from './collection-list.ts';
+import { CollectionConnection, resolveProjectCollections } from './collection-list.ts';
+import type { CollectionOrderValue } from './collection-order.ts';
 import { backwardArgDocs, forwardArgDocs } from './connections/args.ts';
 import { listKey } from './connections/cursor.ts';
 import {
@@ -15,12 +18,14 @@ import {
   jobSource,
   MAX_JOB_FILTER_CALLS,
 } from './connections/jobs.ts';
+import type { PageArgs } from './connections/page-args.ts';
 import { parsePageArgs } from './connections/page-args.ts';
 import { resolvePage } from './connections/paging.ts';
 import { connection, page, pageListSize, pageSize } from './cost/connections.ts';
 import { CollectionMethod, JobStatus, JobTypeKey } from './enums.ts';
-import type { CollectionHolds, JobModel } from './models.ts';
+import type { CollectionHolds, JobModel, ProjectModel } from './models.ts';
 import { ProjectRef } from './project.ts';
+import { selectsCounts } from './selection.ts';
 
 /** List calls one page of `Project.jobs` makes: one per (status, type) pair; 0 when refused. */
 function filterPairs(args: {
@@ -32,6 +37,39 @@ function filterPairs(args: {
   } catch {
     return 0;
   }
+}
+
+interface CollectionsArgs extends PageArgs {
+  method?: string | null;
+  orderBy?: { field: CollectionOrderValue['field']; direction?: 'ASC' | 'DESC' | null } | null;
+}
+
+/** One page of `Project.collections`: its resolver and its early load both run it. */
+function projectCollections(
+  project: ProjectModel,
+  args: CollectionsArgs,
+  ctx: GatewayContext,
+  withCounts: boolean,
+) {
+  const query = { projectId: project.sourceId, method: args.method, orderBy: args.orderBy };
+  return resolveProjectCollections(args, query, ctx, withCounts);
+}
+
+interface JobsArgs extends PageArgs {
+  status?: readonly string[] | null;
+  type?: readonly string[] | null;
+}
+
+/** One page of `Project.jobs`, newest first: its resolver and its early load both run it. */
+function projectJobs(project: ProjectModel, args: JobsArgs, ctx: GatewayContext) {
+  const pairs = jobFilterCombinations(args.status, args.type);
+  const key = listKey(['jobs', project.sourceId, JSON.stringify(pairs)]);
+  const request = parsePageArgs(args, key, pairs.length);
+  const zone = ctx.config.beluga.timeZone;
+  const newestFirst = (a: JobModel, b: JobModel) =>
+    createdMillis(b.dto!, zone) - createdMillis(a.dto!, zone) || b.sourceId - a.sourceId;
+  const sources = pairs.map((pair) => jobSource(ctx, project.sourceId, pair));
+  return resolvePage(request, sources, newestFirst, key);
 }
 
 builder.objectField(ProjectRef, 'collections', (t) =>
@@ -74,18 +112,14 @@ builder.objectField(ProjectRef, 'collections', (t) =>
         return connection([{ holds, ...page(parent, size) }]);
       },
     },
+    // Not with `with_counts` early: Beluga ignores an unknown project_id, so for a missing
+    // project that call would count every capture set (the slow path, antenna #770). It waits
+    // for the project's detail, one round more when the project exists. A plain list for a
+    // missing project is wasted too, but cheap.
+    earlyLoad: (project, args, ctx, selection) =>
+      selectsCounts(selection) ? undefined : projectCollections(project, args, ctx, false),
     resolve: (project, args, ctx, info) =>
-      resolveCollections(
-        args,
-        {
-          projectId: project.sourceId,
-          method: args.method,
-          sources: ['BELUGA'],
-          orderBy: args.orderBy,
-        },
-        ctx,
-        info,
-      ),
+      projectCollections(project, args, ctx, selectsCounts(info)),
   }),
 );
 
@@ -117,15 +151,7 @@ builder.objectField(ProjectRef, 'jobs', (t) =>
         return connection([{ holds: { payload: 'detail' }, ...page(parent, size) }]);
       },
     },
-    resolve: (project, args, ctx) => {
-      const pairs = jobFilterCombinations(args.status, args.type);
-      const key = listKey(['jobs', project.sourceId, JSON.stringify(pairs)]);
-      const request = parsePageArgs(args, key, pairs.length);
-      const zone = ctx.config.beluga.timeZone;
-      const newestFirst = (a: JobModel, b: JobModel) =>
-        createdMillis(b.dto!, zone) - createdMillis(a.dto!, zone) || b.sourceId - a.sourceId;
-      const sources = pairs.map((pair) => jobSource(ctx, project.sourceId, pair));
-      return resolvePage(request, sources, newestFirst, key);
-    },
+    earlyLoad: (project, args, ctx) => projectJobs(project, args, ctx),
+    resolve: (project, args, ctx) => projectJobs(project, args, ctx),
   }),
 );

@@ -14,7 +14,6 @@ import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import type { ProjectHolds, ProjectModel } from './models.ts';
 import { belugaTime } from './normalize/time.ts';
 import { prefetchChildFields } from './prefetch.ts';
-import { selectsCounts } from './selection.ts';
 
 export const ProjectRef = builder.objectRef<ProjectModel>('Project');
 
@@ -130,14 +129,10 @@ builder.queryField('project', (t) =>
         throw badUserInput('The sourceId is not a valid project id.');
       }
       const project = loadProject(ctx, sourceId);
-      // The list calls need only the id: send them with the detail, not after it. Not a list with
-      // with_counts: Beluga ignores an unknown project_id, so for a missing project that call
-      // would count every capture set (the slow path, antenna #770). It waits for the detail,
-      // costing one round more when the project exists. A plain list for a missing project is
-      // wasted too, but cheap.
-      prefetchChildFields(info, ctx, 'Project', { sourceId }, ['collections', 'jobs'], (child) =>
-        child.fieldName === 'collections' ? selectsCounts(child) : false,
-      );
+      // The selected fields' list calls need only the id (their `earlyLoad`, in
+      // project-connections.ts): send them with the detail, not after it.
+      const early: ProjectModel = { sourceId };
+      prefetchChildFields(info, ctx, 'Project', early);
       return project;
     },
   }),

@@ -10,13 +10,20 @@ import {
 const MAX_FRAGMENT_DEPTH = 10;
 
 /**
+ * A field's selection in its operation: its nodes, the operation's fragments and variables. A
+ * resolver's `info` is one; the project's prefetch (./prefetch.ts) builds one for a child field
+ * from the parent's selection.
+ */
+export type Selection = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues'>;
+
+/**
  * The field nodes selected directly under `parents`, grouped by response key as execution merges
  * them: through inline fragments and fragment spreads, leaving out whatever @skip/@include (with
  * the request's variables) excludes. The one selection walker of the schema: resolvers use it to
  * tell whether the parent payload suffices or a fetch is needed, so a skipped field costs nothing.
  */
 export function childFields(
-  info: GraphQLResolveInfo,
+  info: Selection,
   parents: readonly FieldNode[] = info.fieldNodes,
 ): Map<string, FieldNode[]> {
   const out = new Map<string, FieldNode[]>();
@@ -39,14 +46,14 @@ export function childFields(
 }
 
 /** Names of the fields selected under the current field. */
-export function selectedFields(info: GraphQLResolveInfo): Set<string> {
+export function selectedFields(info: Selection): Set<string> {
   const names = new Set<string>();
   for (const nodes of childFields(info).values()) for (const n of nodes) names.add(n.name.value);
   return names;
 }
 
 /** Whether a capture-set connection selects a counts field (its list call carries with_counts). */
-export function selectsCounts(info: GraphQLResolveInfo): boolean {
+export function selectsCounts(info: Selection): boolean {
   return selectsAny(info, ['edges', 'node', 'stats'], ['occurrencesCount', 'taxaCount']);
 }
 
@@ -55,7 +62,7 @@ export function selectsCounts(info: GraphQLResolveInfo): boolean {
  * `edges { node { stats { occurrencesCount } } }`.
  */
 export function selectsAny(
-  info: GraphQLResolveInfo,
+  info: Selection,
   path: readonly string[],
   leaves: readonly string[],
 ): boolean {

@@ -72,7 +72,13 @@ export interface HttpDeps {
 export type { HttpMethod, HttpRequest } from './http-request.ts';
 
 /** A read: always GET, idempotent, without a body. */
-export type GetRequest<T> = Omit<HttpRequest<T>, 'method' | 'body' | 'idempotent'>;
+export type GetRequest<T> = Omit<HttpRequest<T>, 'method' | 'body' | 'idempotent'> & {
+  /**
+   * Records the fetch time in the answer's records (./fetched-at.ts): called by the shared cache
+   * once per upstream answer (not for a 404's null), before the answer is stored or shared.
+   */
+  onFetched?(value: T, fetchedAt: number): void;
+};
 
 export interface HttpClient {
   get<T>(req: GetRequest<T>): Promise<T>;

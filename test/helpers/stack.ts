@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { type Config, configFrom } from '../../src/config.ts';
+import type { UpstreamClients } from '../../src/context.ts';
 import { type FakeOptions, type Fakes, startFakes } from '../../src/fakes/index.ts';
 import type { LiveClock } from '../../src/live/types.ts';
 import { createClientLimits } from '../../src/server/client-limits.ts';
@@ -89,6 +90,11 @@ export interface Stack {
   post(body: unknown, headers?: Record<string, string>): Promise<PostResult>;
   /** A real node:http server in front of the gateway; closed with the stack. */
   listen(): Promise<string>;
+  /**
+   * Another gateway over this stack's config, upstream clients (or `clients` in their place) and
+   * logger, with only `deps` besides: a test's own slots, limits, plugins or schema.
+   */
+  gatewayWith(deps?: Partial<GatewayDeps>, clients?: Partial<UpstreamClients>): Gateway;
   /** Upstream calls counted by both fakes since the last `resetLedgers()`. */
   calls(): { beluga: number; wickson: number; routes: Record<string, number> };
   resetLedgers(): void;
@@ -146,18 +152,36 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     clientLimits: clientLimits || undefined,
     ...(options.liveClock ? { clock: options.liveClock } : {}),
   });
-  const gateway = createGateway(config, {
-    clients: { beluga: upstreams.beluga, wickson: upstreams.wickson },
-    live,
-    clientLimits,
-    logger,
-    health: () => upstreams.health(),
-    wicksonBudget: () => upstreams.wicksonBudget(),
-    tracing: options.tracing,
-    redis: upstreams.redis,
-    ...options.gateway,
-  });
   const servers: Server[] = [];
+  const close = async () => {
+    await live.close();
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await upstreams.close();
+    await Promise.all(Object.values(pools).map((pool) => pool.close()));
+    if (!options.sharedFakes) await fakes.close();
+  };
+  const clients = { beluga: upstreams.beluga, wickson: upstreams.wickson };
+  let gateway: Gateway;
+  try {
+    gateway = createGateway(config, {
+      clients,
+      live,
+      clientLimits,
+      logger,
+      health: () => upstreams.health(),
+      wicksonBudget: () => upstreams.wicksonBudget(),
+      tracing: options.tracing,
+      redis: upstreams.redis,
+      ...options.gateway,
+    });
+  } catch (error) {
+    // A gateway that refuses to start (a bad manifest, …) leaves nothing running.
+    await close();
+    throw error;
+  }
 
   const send = async (body: string, headers: Record<string, string>) => {
     const started = performance.now();
@@ -222,6 +246,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
+    gatewayWith: (deps = {}, replaced = {}) =>
+      createGateway(config, { clients: { ...clients, ...replaced }, logger, ...deps }),
     resetLedgers: () => {
       fakes.beluga.control.ledger.reset();
       fakes.wickson.control.ledger.reset();
@@ -230,15 +256,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       fakes.beluga.control.reset();
       fakes.wickson.control.reset();
     },
-    close: async () => {
-      await live.close();
-      for (const server of servers) {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      }
-      await upstreams.close();
-      await Promise.all(Object.values(pools).map((pool) => pool.close()));
-      if (!options.sharedFakes) await fakes.close();
-    },
+    close,
   };
 }

@@ -61,6 +61,36 @@ describe('project(sourceId:) sends its list calls with the detail', () => {
     expectOneRound(['projects.detail', 'jobs.list']);
   });
 
+  it("filters, ordering and a backward page: the early loads are the fields' own keys", async () => {
+    stack.fakes.beluga.control.setLatency({ fixedMs: 200 });
+    const { body, calls } = await run(
+      `query($id: Int!, $status: [JobStatus!]) { project(sourceId: $id) { name
+        collections(last: 2, method: RANDOM, orderBy: { field: CREATED_AT, direction: DESC }) {
+          edges { node { name } } }
+        jobs(first: 3, status: $status, type: [ML]) { edges { node { status } } } } }`,
+      { id: projectId, status: ['SUCCESS', 'FAILURE'] },
+    );
+    expect(body.errors).toBeUndefined();
+    // Another key on either side would add a list call after the detail.
+    expect(calls).toEqual({
+      'beluga:projects.detail': 1,
+      'beluga:collections.list': 1,
+      'beluga:jobs.list': 2,
+    });
+    const entries = (route: string) => stack.fakes.beluga.control.ledger.entries({ route });
+    const [list] = entries('collections.list');
+    expect(list!.query).toMatchObject({ method: 'random', ordering: 'created_at,id' });
+    const jobs = entries('jobs.list').map((e) => [e.query.status, e.query.job_type_key]);
+    expect(jobs.sort()).toEqual([
+      ['FAILURE', 'ml'],
+      ['SUCCESS', 'ml'],
+    ]);
+    const [detail] = entries('projects.detail');
+    for (const entry of [list!, ...entries('jobs.list')]) {
+      expect(Math.abs(entry.startedAt - detail!.startedAt)).toBeLessThan(150);
+    }
+  });
+
   it('warms exactly what the fields load: aliases, fragments, with_counts, @skip', async () => {
     const { body, calls } = await run(
       `query($id: Int!, $no: Boolean!) { project(sourceId: $id) {

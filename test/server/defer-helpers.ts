@@ -6,7 +6,7 @@
  */
 import { meros } from 'meros/browser';
 import type { UpstreamClients } from '../../src/context.ts';
-import { createGateway, type Gateway, type GatewayDeps } from '../../src/server/gateway.ts';
+import type { Gateway, GatewayDeps } from '../../src/server/gateway.ts';
 import type { Stack } from '../helpers/stack.ts';
 
 /** The README's backend-for-frontend query. */
@@ -188,8 +188,7 @@ export function gatewayOver(
   deps: Partial<GatewayDeps> = {},
   wickson: UpstreamClients['wickson'] = stack.upstreams.wickson,
 ): Gateway {
-  const clients: UpstreamClients = { beluga: stack.upstreams.beluga, wickson };
-  return createGateway(stack.config, { clients, logger: stack.logger, ...deps });
+  return stack.gatewayWith(deps, { wickson });
 }
 
 /** The same with the Wickson client behind `gate`. */

@@ -64,11 +64,15 @@ describe('seed payloads through the clients', () => {
       '?format=api',
       '',
     );
-    expect(await h.upstreams.beluga.getCaptureSet(21, h.scope())).toEqual(
-      CaptureSetDto.parse(JSON.parse(recorded)),
-    );
-    expect(await h.upstreams.wickson.getCollection('research_papers', h.scope())).toEqual(
-      CollectionDetailDto.parse(seed('wickson-research-papers.json')).data,
-    );
+    // Plus the time each was fetched (src/upstreams/fetched-at.ts).
+    const fetchedAt = expect.any(Number);
+    expect(await h.upstreams.beluga.getCaptureSet(21, h.scope())).toEqual({
+      ...CaptureSetDto.parse(JSON.parse(recorded)),
+      fetchedAt,
+    });
+    expect(await h.upstreams.wickson.getCollection('research_papers', h.scope())).toEqual({
+      ...CollectionDetailDto.parse(seed('wickson-research-papers.json')).data,
+      fetchedAt,
+    });
   });
 });

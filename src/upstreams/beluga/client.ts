@@ -6,6 +6,7 @@
  * (missing, or a draft hidden from this user).
  */
 import { UpstreamBadRequestError } from '../errors.ts';
+import { markFetched } from '../fetched-at.ts';
 import type { GetRequest, HttpClient } from '../http.ts';
 import type { BelugaClient, UpstreamScope } from '../types.ts';
 import {
@@ -42,7 +43,8 @@ const list = <T>(
   schema: GetRequest<T>['schema'],
   query: Query,
   scope: UpstreamScope,
-) => http.get({ path: route, route, query, headers: headers(scope), schema, scope });
+  onFetched?: (value: T, fetchedAt: number) => void,
+) => http.get({ path: route, route, query, headers: headers(scope), schema, scope, onFetched });
 
 /** A detail GET by pk; `route` is the template with `{id}`. Null on a JSON 404. */
 function detail<T>(
@@ -52,10 +54,16 @@ function detail<T>(
   schema: GetRequest<T>['schema'],
   scope: UpstreamScope,
   query?: Query,
+  onFetched?: (value: T, fetchedAt: number) => void,
 ) {
   const path = route.replace('{id}', pk(id, route));
-  return http.getOrNull({ path, route, query, headers: headers(scope), schema, scope });
+  return http.getOrNull({ path, route, query, headers: headers(scope), schema, scope, onFetched });
 }
+
+/** Dates a page's items (a capture set's fetch time: `MediaCollectionStats.fetchedAt`). */
+const datePage = (page: { results: object[] }, at: number) => markFetched(page.results, at);
+/** Dates a detail (capture sets and jobs: the subscriptions' snapshots, collection stats). */
+const dateDetail = (detail: object, at: number) => markFetched([detail], at);
 
 /** The route table: each read is a list GET or a detail GET of one route template. */
 export function createBelugaClient(
@@ -79,10 +87,11 @@ export function createBelugaClient(
           offset: params.offset,
         },
         scope,
+        datePage,
       ),
 
     getCaptureSet: async (id, scope) =>
-      detail(http, '/api/v2/captures/collections/{id}/', id, CaptureSetDto, scope),
+      detail(http, '/api/v2/captures/collections/{id}/', id, CaptureSetDto, scope, {}, dateDetail),
 
     listProjects: (params, scope) =>
       list(
@@ -113,7 +122,8 @@ export function createBelugaClient(
         scope,
       ),
 
-    getJob: async (id, scope) => detail(http, '/api/v2/jobs/{id}/', id, JobDetailDto, scope),
+    getJob: async (id, scope) =>
+      detail(http, '/api/v2/jobs/{id}/', id, JobDetailDto, scope, {}, dateDetail),
 
     listCaptures: (params, scope) =>
       list(

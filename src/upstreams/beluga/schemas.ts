@@ -6,6 +6,7 @@
  * UNKNOWN/OTHER. Timestamps are naive ISO-8601 in the server's local time; the graph converts them.
  */
 import { z } from 'zod';
+import type { FetchedAt } from '../fetched-at.ts';
 
 const id = z.number().int();
 const naiveDateTime = z.string();
@@ -69,7 +70,8 @@ export const CaptureSetDto = z.object({
   updated_at: naiveDateTime,
   user_permissions: permissions,
 });
-export type CaptureSetDto = z.infer<typeof CaptureSetDto>;
+/** Read with the time it was fetched (a write's answer has none). */
+export type CaptureSetDto = z.infer<typeof CaptureSetDto> & FetchedAt;
 export const CaptureSetPageDto = pageDto(CaptureSetDto);
 
 /** Project list item. */
@@ -141,7 +143,8 @@ export const JobDto = z.object({
 export type JobDto = z.infer<typeof JobDto>;
 export const JobPageDto = pageDto(JobDto);
 export const JobDetailDto = JobDto.extend({ result: z.unknown().optional() });
-export type JobDetailDto = z.infer<typeof JobDetailDto>;
+/** Read with the time it was fetched (a write's answer has none). */
+export type JobDetailDto = z.infer<typeof JobDetailDto> & FetchedAt;
 
 /** Capture (SourceImage) list item: the fields `MediaItem` reads. */
 export const CaptureDto = z.object({

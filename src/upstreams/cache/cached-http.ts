@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { UpstreamName } from '../errors.ts';
 import type { GetRequest, HttpClient } from '../http.ts';
 import type { UpstreamScope } from '../types.ts';
-import { share, stamp } from './fetched-at.ts';
+import { deepFreeze } from './freeze.ts';
 import { type FreshnessPolicy, freshness, retainMs } from './freshness.ts';
 import { type CacheInvalidation, evictMatch, type Who } from './invalidation.ts';
 import type { CacheKeyer } from './key.ts';
@@ -36,7 +36,7 @@ export interface CachedHttpOptions extends FreshnessPolicy {
   stats: CacheStats;
   logger: Logger;
   now: () => number;
-  /** `ttlMs` 0 turns the cache off for this upstream (answers are still stamped). */
+  /** `ttlMs` 0 turns the cache off for this upstream (answers still record their fetch time). */
   pace?: RefreshPace;
   /**
    * With a store that coalesces across replicas (Redis): how long a replica waits for the entry
@@ -77,10 +77,10 @@ export function createCachedHttp(options: CachedHttpOptions): CachedHttp {
   };
 }
 
-/** The cache off: one upstream call, its answer stamped with the fetch time. */
+/** The cache off: one upstream call, its answer dated with the fetch time. */
 async function fetchValue<T>(cache: Cache, req: GetRequest<T>, nullOn404: boolean) {
   const value = nullOn404 ? await cache.inner.getOrNull(req) : await cache.inner.get(req);
-  stamp(value, cache.now());
+  if (value !== null) req.onFetched?.(value, cache.now());
   return value;
 }
 
@@ -105,12 +105,13 @@ async function read<T>(cache: Cache, req: GetRequest<T>, nullOn404: boolean): Pr
   return miss(cache, r, stale);
 }
 
-/** The entry for the request's key (a remembered 404 only for `getOrNull`), shared if found. */
+/** The entry for the request's key (a remembered 404 only for `getOrNull`), frozen if found. */
 async function lookup<T>(cache: Cache, req: GetRequest<T>, nullOn404: boolean): Promise<Read<T>> {
   const key = cache.keyer.key(cache.upstream, req);
   const found = await cache.store.lookup(key);
   const entry = found.entry && (nullOn404 || found.entry.value !== null) ? found.entry : undefined;
-  if (entry) share(entry.value, entry.fetchedAt);
+  // A shared store's entry is parsed anew (its records keep their fetch time, in the JSON).
+  if (entry) deepFreeze(entry.value);
   return { req, nullOn404, key, since: found.since, entry };
 }
 
@@ -169,14 +170,16 @@ async function fetchShared<T>(
       : undefined;
   if (peer && 'entry' in peer) {
     cache.stats.add(cache.upstream, r.req.route, 'coalesced');
-    share(peer.entry.value, peer.entry.fetchedAt);
+    deepFreeze(peer.entry.value);
     return peer.entry;
   }
   try {
     const req = { ...r.req, scope };
     const value = r.nullOn404 ? await cache.inner.getOrNull(req) : await cache.inner.get(req);
     const fetchedAt = cache.now();
-    share(value, fetchedAt);
+    if (value !== null) req.onFetched?.(value, fetchedAt);
+    // One object may now serve many requests.
+    deepFreeze(value);
     const entry = { value, fetchedAt, bytes: value === null ? 4 : JSON.stringify(value).length };
     await cache.store.set(r.key, entry, retainMs(entry, cache), r.since);
     return entry;

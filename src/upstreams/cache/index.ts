@@ -14,7 +14,6 @@ import { type CacheCount, createCacheStats } from './stats.ts';
 import type { CacheStore } from './store.ts';
 import { createMemoryStore } from './store-memory.ts';
 
-export { fetchedAtOf } from './fetched-at.ts';
 export type { CacheInvalidation } from './invalidation.ts';
 
 export interface UpstreamCache {

@@ -3,6 +3,7 @@
  * from the caller. Ids are opaque strings, encoded as one path segment. The envelope is unwrapped:
  * callers get `data`. `getCollection`/`getMedia` resolve null on a 404.
  */
+import { markFetched } from '../fetched-at.ts';
 import type { HttpClient } from '../http.ts';
 import type { WicksonClient } from '../types.ts';
 import {
@@ -27,6 +28,7 @@ export function createWicksonClient(http: HttpClient, apiKey: string): WicksonCl
           credential,
           schema: CollectionsListDto,
           scope,
+          onFetched: (body, at) => markFetched(Object.values(body.data.collection_details), at),
         })
       ).data;
     },
@@ -39,6 +41,7 @@ export function createWicksonClient(http: HttpClient, apiKey: string): WicksonCl
         credential,
         schema: CollectionDetailDto,
         scope,
+        onFetched: (body, at) => markFetched([body.data], at),
       });
       return body?.data ?? null;
     },

@@ -5,6 +5,7 @@
  * Timestamps are UTC with `Z`. Media types stay strings so a new one does not fail the parse.
  */
 import { z } from 'zod';
+import type { FetchedAt } from '../fetched-at.ts';
 
 export function envelopeDto<T extends z.ZodType>(data: T) {
   return z.object({
@@ -29,7 +30,10 @@ export const CollectionsListDataDto = z.object({
   ),
   total_collections: z.number().int().nonnegative().optional(),
 });
-export type CollectionsListDataDto = z.infer<typeof CollectionsListDataDto>;
+/** Each listed collection's details carry the time the list was fetched. */
+export type CollectionsListDataDto = z.infer<typeof CollectionsListDataDto> & {
+  collection_details: Record<string, FetchedAt>;
+};
 export const CollectionsListDto = envelopeDto(CollectionsListDataDto);
 
 /** `GET /v1/media/collections/{id}` data. */
@@ -43,7 +47,8 @@ export const CollectionDetailDataDto = z.object({
   collection_id: z.string(),
   stats: CollectionStatsDto,
 });
-export type CollectionDetailDataDto = z.infer<typeof CollectionDetailDataDto>;
+/** Read with the time it was fetched. */
+export type CollectionDetailDataDto = z.infer<typeof CollectionDetailDataDto> & FetchedAt;
 export const CollectionDetailDto = envelopeDto(CollectionDetailDataDto);
 
 /** A media item as listed by `GET /v1/media` and returned by `GET /v1/media/{id}`. */

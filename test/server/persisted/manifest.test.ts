@@ -1,23 +1,27 @@
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, configFrom } from '../../../src/config.ts';
-import type { UpstreamClients } from '../../../src/context.ts';
-import { createGateway } from '../../../src/server/gateway.ts';
 import { startServer } from '../../../src/server/main.ts';
 import { sha256Hex } from '../../../src/server/persisted/manifest.ts';
+import { useFakes } from '../../helpers/fakes.ts';
+import { startStack } from '../../helpers/stack.ts';
 import { createManifestDir, manifestOf } from './manifest-file.ts';
 
 const dir = createManifestDir();
 afterAll(() => dir.remove());
 
-// Building a gateway calls no upstream; these clients are never reached.
-const clients = {} as UpstreamClients;
+const fakes = useFakes();
 const logger = pino({ level: 'silent' });
 
-function startUpError(content: unknown, env: Record<string, string> = {}): string[] {
-  const config = configFrom({ PERSISTED_OPERATIONS_FILE: dir.write(content), ...env });
+/** Starts a gateway (and stops it) with these settings; building one calls no upstream. */
+async function start(config: Record<string, string>): Promise<void> {
+  const stack = await startStack({ sharedFakes: fakes(), config });
+  await stack.close();
+}
+
+async function startUpError(content: unknown, env: Record<string, string> = {}): Promise<string[]> {
   try {
-    createGateway(config, { clients, logger });
+    await start({ PERSISTED_OPERATIONS_FILE: dir.write(content), ...env });
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as ConfigError).problems;
@@ -59,28 +63,30 @@ describe('a bad manifest stops start-up with a message naming PERSISTED_OPERATIO
       manifestOf([{ name: 'Bad', body: 'query Bad { nope }' }]),
       /"Bad" \(id [0-9a-f]{64}\) is not valid: Cannot query field "nope"/,
     ],
-  ])('%s', (_, content, pattern) => {
-    const problems = startUpError(content);
+  ])('%s', async (_, content, pattern) => {
+    const problems = await startUpError(content);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^PERSISTED_OPERATIONS_FILE /);
     expect(problems[0]).toMatch(pattern);
   });
 
-  it('applies the gateway’s own limits at load (depth, introspection switch)', () => {
+  it('applies the gateway’s own limits at load (depth, introspection switch)', async () => {
     const deep = 'query Deep { project(sourceId: 1) { collections { edges { node { name } } } } }';
-    expect(startUpError(manifestOf([{ name: 'Deep', body: deep }]), { MAX_DEPTH: '3' })[0]).toMatch(
-      /"Deep" .* is not valid/,
-    );
+    expect(
+      (await startUpError(manifestOf([{ name: 'Deep', body: deep }]), { MAX_DEPTH: '3' }))[0],
+    ).toMatch(/"Deep" .* is not valid/);
     const schema = 'query Types { __schema { types { name } } }';
     const manifest = manifestOf([{ name: 'Types', body: schema }]);
-    expect(startUpError(manifest, { INTROSPECTION: 'false' })[0]).toMatch(/"Types" .* not valid/);
-    const config = configFrom({ PERSISTED_OPERATIONS_FILE: dir.write(manifest) });
-    expect(() => createGateway(config, { clients, logger })).not.toThrow();
+    expect((await startUpError(manifest, { INTROSPECTION: 'false' }))[0]).toMatch(
+      /"Types" .* not valid/,
+    );
+    await expect(
+      start({ PERSISTED_OPERATIONS_FILE: dir.write(manifest) }),
+    ).resolves.toBeUndefined();
   });
 
-  it('a missing file, and ONLY without a file', () => {
-    const config = configFrom({ PERSISTED_OPERATIONS_FILE: dir.missing() });
-    expect(() => createGateway(config, { clients, logger })).toThrow(
+  it('a missing file, and ONLY without a file', async () => {
+    await expect(start({ PERSISTED_OPERATIONS_FILE: dir.missing() })).rejects.toThrow(
       /PERSISTED_OPERATIONS_FILE cannot be read \(ENOENT\)/,
     );
     expect(() => configFrom({ PERSISTED_OPERATIONS_ONLY: 'true' })).toThrow(
