@@ -26,7 +26,7 @@ import { corsOptions } from './cors.ts';
 import { maskError } from './errors.ts';
 import { graphiqlPlugin } from './graphiql-serve.ts';
 import type { GraphQLSchema } from './graphql.ts';
-import { incrementalDeliveryPlugins } from './incremental.ts';
+import { incrementalDeliveryPlugins, mentionsIncremental } from './incremental.ts';
 import { inputGuardPlugin } from './input-guard.ts';
 import { lazyChild } from './lazy-logger.ts';
 import { limitPlugins } from './limits.ts';
@@ -42,6 +42,7 @@ import {
   createMemoryIdempotencyStore,
   createRedisIdempotencyStore,
 } from './plugins/idempotency-store.ts';
+import { useCompiledExecution } from './plugins/use-compiled-execution.ts';
 import { useIdempotency } from './plugins/use-idempotency.ts';
 import { createStateStore } from './request-state.ts';
 import { requestTracing } from './tracing/plugin.ts';
@@ -204,6 +205,15 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     logging: yogaLogger(deps.logger),
     maskedErrors: { maskError, isDev: false },
     plugins: [
+      ...(config.compileQueriesAfter > 0
+        ? [
+            useCompiledExecution({
+              compileAfter: config.compileQueriesAfter,
+              leaveToExecutor: mentionsIncremental,
+              onCompiled: metrics.observeCompiled,
+            }),
+          ]
+        : []),
       useIdempotency({
         store: idempotency,
         clientId,

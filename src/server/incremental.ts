@@ -84,7 +84,8 @@ export function acceptsIncremental(header: string | null): boolean {
 }
 
 /** Whether the document names @defer or @stream anywhere. */
-function mentionsIncremental(document: DocumentNode): boolean {
+/** The document names @defer or @stream somewhere (whether or not it applies). */
+export function mentionsIncremental(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Directive(node) {

@@ -9,6 +9,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { Upstreams } from '../upstreams/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
 import { REJECT_REASONS, type RejectReason } from './http-guard.ts';
+import { COMPILE_OUTCOMES, type CompileOutcome } from './plugins/use-compiled-execution.ts';
 
 const BREAKER_STATES: UpstreamHealth['breaker'][] = ['closed', 'open', 'half-open', 'isolated'];
 
@@ -25,6 +26,8 @@ export interface GatewayMetrics {
   observeCall(record: CallRecord): void;
   /** A request the HTTP layer refused before the gateway saw it (http-guard.ts). */
   observeRejected(reason: RejectReason): void;
+  /** A query document's compilation (plugins/use-compiled-execution.ts) and its outcome. */
+  observeCompiled(outcome: CompileOutcome): void;
   render(): Promise<string>;
 }
 
@@ -69,12 +72,20 @@ export function createMetrics(options: {
     registers: [registry],
   });
   for (const reason of REJECT_REASONS) rejected.inc({ reason }, 0);
+  const compiled = new Counter({
+    name: 'gateway_compiled_operations_total',
+    help: 'Query operations compiled on their repeat (graphql-jit), or left to the executor.',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  for (const outcome of COMPILE_OUTCOMES) compiled.inc({ outcome }, 0);
   registerCacheMetrics(registry, options.upstreams);
   return {
     registry,
     observeRequest,
     observeCall,
     observeRejected: (reason) => rejected.labels({ reason }).inc(),
+    observeCompiled: (outcome) => compiled.labels({ outcome }).inc(),
     render: () => registry.metrics(),
   };
 }

@@ -1,0 +1,135 @@
+/**
+ * Compiled execution (src/server/plugins/use-compiled-execution.ts): a query document runs on the
+ * executor until its COMPILE_QUERIES_AFTER-th execution and compiled (graphql-jit) from then on,
+ * with the same answer byte for byte: data, errors (message, locations, path, code) and extensions.
+ * Mutations and @defer/@stream documents stay on the executor; a one-off document is never compiled.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMetrics, type GatewayMetrics } from '../../src/server/metrics.ts';
+import { type Stack, startStack } from '../helpers/stack.ts';
+import { member } from '../helpers/writes.ts';
+
+let stack: Stack;
+let metrics: GatewayMetrics;
+beforeAll(async () => {
+  metrics = createMetrics({});
+  stack = await startStack({ config: { COMPILE_QUERIES_AFTER: '2' }, gateway: { metrics } });
+});
+afterAll(() => stack?.close());
+beforeEach(() => stack.fakes.wickson.control.clearFaults());
+
+const compiled = async (outcome: string) => {
+  const line = (await metrics.render())
+    .split('\n')
+    .find((l) => l.startsWith(`gateway_compiled_operations_total{outcome="${outcome}"}`));
+  return Number(line?.split(' ').pop() ?? Number.NaN);
+};
+
+/** The body as sent, without what differs per request (the request ids in each error). */
+const comparable = (body: unknown) =>
+  JSON.parse(JSON.stringify(body).replace(/"(upstreamR|r)equestId":"[^"]+"/g, '"$1equestId":"-"'));
+
+const CORPUS: { name: string; document: string; variables?: Record<string, unknown> }[] = [
+  {
+    name: 'a capture set with its project, stats and jobs (aliases, a fragment, @include)',
+    document: `query One($id: String!, $withJobs: Boolean = true) {
+      c: collection(source: BELUGA, sourceId: $id) { ...Set
+        jobs @include(if: $withJobs) { status type { key } createdAt } } }
+      fragment Set on Collection { id name method project { name } stats { itemCount occurrencesCount } }`,
+    variables: { id: '21' },
+  },
+  {
+    name: 'a merged page over both sources with cursors and Wickson stats',
+    document: `{ collections(first: 7) { totalCount pageInfo { endCursor hasNextPage }
+      edges { cursor node { __typename name source stats { itemCount mediaTypeDistribution { mediaType count } } } } } }`,
+  },
+  {
+    name: 'a project page with nested connections and a node(id:) lookup through an inline fragment',
+    document: `query P($id: Int!) { project(sourceId: $id) { id name
+      collections(first: 3) { edges { node { id name jobs { status } } } } }
+      n: node(id: "Q29sbGVjdGlvbjpCRUxVR0E6MjE=") { id ... on Collection { name } } }`,
+    variables: { id: 1 },
+  },
+  {
+    name: 'a missing capture set and a bad argument (errors with locations and paths)',
+    document: `{ missing: collection(source: BELUGA, sourceId: "999999999") { name }
+      bad: collections(first: -1) { totalCount } }`,
+  },
+];
+
+describe('a repeated query runs compiled with the same answer', () => {
+  for (const { name, document, variables } of CORPUS) {
+    it(name, async () => {
+      const before = await compiled('compiled');
+      const first = await stack.query(document, variables, member);
+      const second = await stack.query(document, variables, member);
+      expect(await compiled('compiled')).toBe(before + 1);
+      const third = await stack.query(document, variables, member);
+      // Byte for byte: the same keys in the same order (errors first, as the executor sends them).
+      expect(JSON.stringify(comparable(second.body))).toBe(JSON.stringify(comparable(first.body)));
+      expect(JSON.stringify(comparable(third.body))).toBe(JSON.stringify(comparable(first.body)));
+      expect(await compiled('compiled')).toBe(before + 1);
+    });
+  }
+
+  it('an upstream failure under a compiled document is masked and located as before', async () => {
+    const document = `{ ok: collection(source: BELUGA, sourceId: "21") { name }
+      w: collections(filter: { sources: [WICKSON] }, first: 2) { edges { node { name } } } }`;
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      stack.fakes.wickson.control.clearFaults();
+      stack.fakes.wickson.control.addFault({
+        kind: 'status',
+        route: 'collections.list',
+        status: 500,
+      });
+      answers.push(comparable((await stack.query(document, {}, member)).body));
+    }
+    expect(answers[0].errors?.[0]).toMatchObject({
+      locations: [{ line: 2, column: 7 }],
+      path: ['w'],
+      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+    });
+    expect(JSON.stringify(answers[2])).toBe(JSON.stringify(answers[0]));
+  });
+});
+
+describe('what stays on the executor', () => {
+  it('a document seen once is never compiled', async () => {
+    const before = await compiled('compiled');
+    const { body } = await stack.query(
+      'query Once { collection(source: BELUGA, sourceId: "22") { name } }',
+    );
+    expect(body.data).toBeTruthy();
+    expect(await compiled('compiled')).toBe(before);
+  });
+
+  it('a mutation and an @defer document are left to the executor on their repeat', async () => {
+    const before = await compiled('executor');
+    const mutation = 'mutation M { __typename }';
+    for (let i = 0; i < 3; i++) await stack.query(mutation);
+    const deferred = `{ collection(source: BELUGA, sourceId: "21") { name ... @defer { stats { itemCount } } } }`;
+    for (let i = 0; i < 3; i++) {
+      const res = await stack.post({ query: deferred }, { accept: 'multipart/mixed' });
+      expect(res.status).toBe(200);
+      expect(String(res.body)).toContain('"itemCount"');
+    }
+    expect(await compiled('executor')).toBe(before + 2);
+  });
+});
+
+it('COMPILE_QUERIES_AFTER=0 never compiles', async () => {
+  const own = createMetrics({});
+  const off = await startStack({
+    sharedFakes: stack.fakes,
+    config: { COMPILE_QUERIES_AFTER: '0' },
+    gateway: { metrics: own },
+  });
+  try {
+    for (let i = 0; i < 3; i++)
+      await off.query('{ collection(source: BELUGA, sourceId: "21") { name } }');
+    expect(await own.render()).toContain('gateway_compiled_operations_total{outcome="compiled"} 0');
+  } finally {
+    await off.close();
+  }
+});
