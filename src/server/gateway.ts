@@ -174,11 +174,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         }));
   /** The caller's place in the watch hub: its client as the per-client limits know it. */
   const liveAccess = (service: LiveService, request: Request, req?: IncomingMessage) => {
-    const claim = clientId({
-      authorization: request.headers.get('authorization'),
-      forwardedFor: request.headers.get('x-forwarded-for'),
-      remoteAddress: req?.socket?.remoteAddress,
-    });
+    // Worked out on first read (a subscription's), not for every query: it hashes the token.
+    let claim: ReturnType<typeof clientId> | undefined;
+    const remoteAddress = req?.socket?.remoteAddress;
     return {
       hub: service.hub,
       limits: service.limits,
@@ -186,6 +184,11 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       signal: request.signal,
       // Read once the client-limit plugin has asked whether Beluga vouched for the token.
       get clientId() {
+        claim ??= clientId({
+          authorization: request.headers.get('authorization'),
+          forwardedFor: request.headers.get('x-forwarded-for'),
+          remoteAddress,
+        });
         return claim.token && vouched.knows(claim.token) ? claim.token : claim.address;
       },
     };

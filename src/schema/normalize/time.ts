@@ -7,8 +7,24 @@ import { DateTime, Info, type Zone } from 'luxon';
  */
 export function belugaTime(naive: string | null | undefined, timeZone: string): string | null {
   if (!naive) return null;
+  const key = `${timeZone} ${naive}`;
+  const known = converted.get(key);
+  if (known !== undefined) return known;
+  if (converted.size >= MAX_CONVERTED) converted.clear();
   const fast = fastBelugaTime(naive, timeZone);
-  if (fast !== undefined) return fast;
+  const utc = fast !== undefined ? fast : slowBelugaTime(naive, timeZone);
+  converted.set(key, utc);
+  return utc;
+}
+
+/**
+ * The same timestamps come back on every page and detail (a set's created_at, its jobs'): each
+ * is converted once. Bounded: cleared when full.
+ */
+const converted = new Map<string, string | null>();
+const MAX_CONVERTED = 20_000;
+
+function slowBelugaTime(naive: string, timeZone: string): string | null {
   const parsed = DateTime.fromISO(naive, { zone: timeZone, setZone: false });
   return parsed.isValid ? parsed.toUTC().toISO({ suppressMilliseconds: false }) : null;
 }
