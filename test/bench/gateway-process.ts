@@ -193,6 +193,8 @@ export async function startGateway(options: {
   extraEnv?: Record<string, string>;
   nodeArgs?: string[];
   timeoutMs?: number;
+  /** `off` (the default): every answer from the upstreams; `default`: the shipped cache TTLs. */
+  caches?: 'off' | 'default';
 }): Promise<GatewayProcess> {
   const port = await freePort();
   const shipped = command(options.mode, options.reference);
@@ -212,9 +214,11 @@ export async function startGateway(options: {
       // One load generator is one client: per-client limits off, so the cells measure throughput.
       CLIENT_CALLS_PER_MINUTE: '0',
       CLIENT_WICKSON_SHARE: '1',
-      // The cells measure one query's upstream calls against N*: no answers shared across requests.
-      WICKSON_CACHE_TTL_S: '0',
-      BELUGA_CACHE_TTL_S: '0',
+      // The cells measure one query's upstream calls against N*: no answers shared across requests
+      // (the cached cells keep the shipped defaults).
+      ...(options.caches === 'default'
+        ? {}
+        : { WICKSON_CACHE_TTL_S: '0', BELUGA_CACHE_TTL_S: '0' }),
       GRAPHIQL: 'false',
       ...shipped.env,
       ...options.extraEnv,

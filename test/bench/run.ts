@@ -3,7 +3,8 @@
  * [--queries Q1,…]`: the gateway (standard, and the baseline: the same with loaders that neither
  * batch nor cache, each in its own production-mode process), the reference commit's gateway as
  * it shipped, and the direct-REST floor, on
- * the same queries against the in-process fakes at L = 0 and 20 ms. See ../shared/DESIGN.md,
+ * the same queries against the in-process fakes at L = 0 and 20 ms, then Q1 fully cached (the
+ * shipped cache defaults, cached.ts) for both. See ../shared/DESIGN.md,
  * "Performance method". Prints a table and the issue-6 targets; `--json` writes the document.
  */
 import { writeFileSync } from 'node:fs';
@@ -11,12 +12,14 @@ import { parseArgs } from 'node:util';
 import { buildGateway, isStale } from '../../src/build.ts';
 import { type Fakes, startFakes } from '../../src/fakes/index.ts';
 import { benchBudget, budgetWatchdogMs } from './budget.ts';
+import { benchCachedQ1 } from './cached.ts';
 import { bestCpuOf, type CellContext, floorCell, gatewayCell } from './cells.ts';
 import { discoverQ3, ledgerCheck } from './discovery.ts';
 import {
   type GatewayProcess,
   killAllChildren,
   prepareReference,
+  type Reference,
   setUpPinning,
   startGateway,
 } from './gateway-process.ts';
@@ -132,13 +135,14 @@ async function main(): Promise<number> {
       extraEnv,
       ...(args.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] } : {}),
     };
+    let ref: Reference | undefined;
     if (!args['floor-only']) {
       // `npm start` runs the build (dist/): bring it up to date as the start script would.
       if (isStale()) {
         const built = await buildGateway();
         log(`built dist/gateway.js (${(built.entryBytes / 1e6).toFixed(1)} MB)`);
       }
-      const ref = reference ? prepareReference(reference, log) : undefined;
+      ref = reference ? prepareReference(reference, log) : undefined;
       // One at a time: start-up CPU of one must not slow another's, and idle RSS is per process.
       for (const options of [
         { ...gw, mode: 'standard' as const },
@@ -247,6 +251,24 @@ async function main(): Promise<number> {
 
     const idleRssMb = Object.fromEntries(gateways.map((g) => [g.name, round(g.idleRssMb, 1)]));
     const targets = [...evaluateTargets(report), ...footprintTargets(report, idleRssMb)];
+    const cached: Record<string, QueryReport> = {};
+    const q1 = queries.find((q) => q.name === 'Q1');
+    if (standard && q1) {
+      // The uncached gateways are done: stop them so the cached pair runs alone.
+      await Promise.allSettled(gateways.splice(0).map((g) => g.stop()));
+      f.beluga.control.setLatency({ fixedMs: 0 });
+      f.wickson.control.setLatency({ fixedMs: 0 });
+      const run = await benchCachedQ1({
+        ctx: { fakes: f, latencyMs: 0, connections, wicksonApiKey: API_KEY, ...timing },
+        gateway: gw,
+        reference: ref,
+        q1,
+        runs: CPU_RUNS,
+        log,
+      });
+      cached['Q1 cached'] = run.report;
+      targets.push(...run.targets);
+    }
     const machine = machineInfo({
       pinning: pinning.note,
       connections,
@@ -261,7 +283,7 @@ async function main(): Promise<number> {
     });
     const idle = Object.entries(idleRssMb).map(([name, mb]) => `${name} ${mb}`);
     process.stdout.write(
-      `\n${table(report)}\n\nIdle RSS MB: ${idle.join(', ')}\n\nTargets (issues 6, 13, 26):\n${targetsText(targets)}\n`,
+      `\n${table({ ...report, ...cached })}\n\nIdle RSS MB: ${idle.join(', ')}\n\nTargets (issues 6, 13, 26):\n${targetsText(targets)}\n`,
     );
     process.stdout.write(
       `\n${machine.model}, ${machine.cpus} cpus, node ${machine.node}; ${pinning.note}\n`,
@@ -269,7 +291,7 @@ async function main(): Promise<number> {
     if (args.json) {
       writeFileSync(
         args.json,
-        `${JSON.stringify(jsonDocument(machine, report, targets, HEADLINE_LATENCY), null, 2)}\n`,
+        `${JSON.stringify(jsonDocument(machine, { ...report, ...cached }, targets, HEADLINE_LATENCY), null, 2)}\n`,
       );
       log(`wrote ${args.json}`);
     }
