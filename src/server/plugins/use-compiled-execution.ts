@@ -14,7 +14,7 @@
  * Listed first among the gateway's plugins: its `execute` replaces the engine's, and every plugin
  * after it that wraps `execute` (admission, idempotency) wraps the compiled one.
  */
-import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
+import type { CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import {
   type DocumentNode,
@@ -66,20 +66,35 @@ export function useCompiledExecution(options: CompiledExecutionOptions): Plugin 
   const documents = new WeakMap<DocumentNode, DocumentState>();
   return {
     onExecute({ args, setExecuteFn }) {
+      const use = (compiled: CompiledQuery | undefined) => {
+        if (compiled) setExecuteFn((run) => runCompiled(compiled, run));
+      };
       const compiled = compiledFor(documents, args, options);
-      if (!compiled) return;
-      setExecuteFn((run) => {
-        const result = compiled.query(
-          run.rootValue,
-          run.contextValue,
-          run.variableValues as Variables,
-        );
-        return isPromise(result)
-          ? result.then((r) => withFieldNodes(r, run.document, run.operationName))
-          : withFieldNodes(result, run.document, run.operationName);
-      });
+      if (isPromise(compiled)) return compiled.then(use);
+      use(compiled);
     },
   };
+}
+
+function runCompiled(compiled: CompiledQuery, run: ExecuteArgs) {
+  const result = compiled.query(run.rootValue, run.contextValue, run.variableValues as Variables);
+  return isPromise(result)
+    ? result.then((r) => withFieldNodes(r, run.document, run.operationName))
+    : withFieldNodes(result, run.document, run.operationName);
+}
+
+/**
+ * graphql-jit is loaded when the first document is compiled, not at start-up: a gateway whose
+ * documents never repeat (or with COMPILE_QUERIES_AFTER=0) never holds it.
+ */
+let compiler: typeof import('graphql-jit') | undefined;
+let loadingCompiler: Promise<typeof import('graphql-jit')> | undefined;
+function loadCompiler(): Promise<typeof import('graphql-jit')> {
+  loadingCompiler ??= import('graphql-jit').then((jit) => {
+    compiler = jit;
+    return jit;
+  });
+  return loadingCompiler;
 }
 
 /** The compiled operation to run, or undefined to leave this execution to the executor. */
@@ -87,7 +102,7 @@ function compiledFor(
   documents: WeakMap<DocumentNode, DocumentState>,
   args: ExecuteArgs,
   options: CompiledExecutionOptions,
-): CompiledQuery | undefined {
+): CompiledQuery | undefined | Promise<CompiledQuery | undefined> {
   let state = documents.get(args.document);
   if (!state || state.schema !== args.schema) {
     state = { schema: args.schema, executions: 0, operations: new Map() };
@@ -98,13 +113,19 @@ function compiledFor(
   if (known !== undefined) return known || undefined;
   state.executions += 1;
   if (state.executions < options.compileAfter) return undefined;
-  const { compiled, outcome } = compileOperation(args, options);
-  state.operations.set(name, compiled ?? false);
-  options.onCompiled?.(outcome);
-  return compiled;
+  const decide = (jit: typeof import('graphql-jit')) => {
+    const settled = state.operations.get(name);
+    if (settled !== undefined) return settled || undefined;
+    const { compiled, outcome } = compileOperation(jit, args, options);
+    state.operations.set(name, compiled ?? false);
+    options.onCompiled?.(outcome);
+    return compiled;
+  };
+  return compiler ? decide(compiler) : loadCompiler().then(decide);
 }
 
 function compileOperation(
+  jit: typeof import('graphql-jit'),
   args: ExecuteArgs,
   options: CompiledExecutionOptions,
 ): { compiled?: CompiledQuery; outcome: CompileOutcome } {
@@ -112,18 +133,20 @@ function compileOperation(
   if (options.leaveToExecutor?.(args.document)) return { outcome: 'executor' };
   if (getOperationAST(args.document, name)?.operation !== 'query') return { outcome: 'executor' };
   try {
-    const compiled = compileQuery(args.schema, args.document, name, {
+    const compiled = jit.compileQuery(args.schema, args.document, name, {
       // Stack traces are never shown to clients (errors are masked): do not capture them.
       disablingCapturingStackErrors: true,
     });
-    return isCompiledQuery(compiled) ? { compiled, outcome: 'compiled' } : { outcome: 'refused' };
+    return jit.isCompiledQuery(compiled)
+      ? { compiled, outcome: 'compiled' }
+      : { outcome: 'refused' };
   } catch {
     return { outcome: 'refused' };
   }
 }
 
 const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
-  typeof (value as Promise<T>)?.then === 'function';
+  typeof (value as Promise<T> | undefined)?.then === 'function';
 
 /**
  * graphql-jit's field errors carry their locations but not their AST nodes, from which yoga and
