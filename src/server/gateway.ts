@@ -17,35 +17,38 @@ import {
 import type { Redis } from '../redis.ts';
 import { schema } from '../schema/index.ts';
 import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
-import { admissionPlugin, CallSlots, registerAdmissionMetrics } from './admission.ts';
-import { bodyLimitPlugin } from './body-limit.ts';
-import { createClientId } from './client-id.ts';
-import { clientLimitPlugin } from './client-limit-plugin.ts';
+import { type ClientClaim, type ClientIdInput, createClientId } from './client-id.ts';
 import { type ClientLimits, createClientLimits } from './client-limits.ts';
 import { corsOptions } from './cors.ts';
 import { maskError } from './errors.ts';
-import { graphiqlPlugin } from './graphiql-serve.ts';
 import type { GraphQLSchema } from './graphql.ts';
-import { incrementalDeliveryPlugins, mentionsIncremental } from './incremental.ts';
-import { inputGuardPlugin } from './input-guard.ts';
+import { mentionsIncremental } from './incremental.ts';
 import { lazyChild } from './lazy-logger.ts';
-import { limitPlugins } from './limits.ts';
 import { createLiveService, type LiveService } from './live.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
-import { operationsPlugin } from './operations.ts';
-import {
-  checkPersistedOperations,
-  createPersistedOperations,
-  type PersistedOperations,
-} from './persisted/index.ts';
 import {
   createMemoryIdempotencyStore,
   createRedisIdempotencyStore,
+  type IdempotencyStore,
 } from './plugins/idempotency-store.ts';
+import { CallSlots, registerAdmissionMetrics, useAdmission } from './plugins/use-admission.ts';
+import { useBodyLimit } from './plugins/use-body-limit.ts';
+import { useClientLimits } from './plugins/use-client-limits.ts';
 import { useCompiledExecution } from './plugins/use-compiled-execution.ts';
+import { useGraphiQL } from './plugins/use-graphiql.ts';
 import { useIdempotency } from './plugins/use-idempotency.ts';
+import { useIncrementalDelivery } from './plugins/use-incremental-delivery.ts';
+import { useInputGuard } from './plugins/use-input-guard.ts';
+import { useLimits } from './plugins/use-limits.ts';
+import { useOperations } from './plugins/use-operations.ts';
+import {
+  checkPersistedOperations,
+  loadPersistedOperations,
+  type PersistedOperations,
+  usePersistedOperations,
+} from './plugins/use-persisted-operations.ts';
+import { type RequestTracingPlugin, useRequestTracing } from './plugins/use-request-tracing.ts';
 import { createStateStore } from './request-state.ts';
-import { requestTracing } from './tracing/plugin.ts';
 import type { Tracing } from './tracing/provider.ts';
 import { createVouchedTokens, type VouchedTokens, vouchedOptions } from './vouched.ts';
 import { yogaLogger } from './yoga-logger.ts';
@@ -82,7 +85,7 @@ export interface GatewayDeps {
   vouched?: VouchedTokens;
   /** Builds each request's loaders; defaults to src/loaders' `createLoaders`. */
   loaders?: RequestContextInput['createLoaders'];
-  /** @defer and @stream (src/server/incremental.ts); on unless `false`. */
+  /** @defer and @stream (plugins/use-incremental-delivery.ts); on unless `false`. */
   incrementalDelivery?: boolean;
   /** Subscriptions (./live.ts); defaults to one process's hub without Redis; `false`: none. */
   live?: LiveService | false;
@@ -111,6 +114,163 @@ export function createAdmission(config: Config, metrics: GatewayMetrics): CallSl
   return slots;
 }
 
+/** What one gateway's plugins and request contexts share, built once per gateway. */
+interface GatewayParts {
+  now: () => number;
+  metrics: GatewayMetrics;
+  store: ReturnType<typeof createStateStore>;
+  endpoint: string;
+  clientId: (input: ClientIdInput) => ClientClaim;
+  vouched: VouchedTokens;
+  idempotency: IdempotencyStore;
+  admission: CallSlots | null;
+  tracing: RequestTracingPlugin | undefined;
+  persisted: PersistedOperations | undefined;
+  clientLimits: ClientLimits | undefined;
+  live: LiveService | undefined;
+}
+
+export function createGateway(config: Config, deps: GatewayDeps): Gateway {
+  const parts = gatewayParts(config, deps);
+  const gateway = createYoga<Record<string, unknown>, GatewayContext>({
+    schema: deps.schema ?? schema,
+    graphqlEndpoint: parts.endpoint,
+    // GraphiQL is useGraphiQL's: rendered and compressed once per process, not per view.
+    graphiql: false,
+    landingPage: false,
+    batching: false,
+    // No Upload scalar: multipart bodies are refused (415) instead of parsed.
+    multipart: false,
+    // useBodyLimit (last in `plugins`) enforces MAX_BODY_BYTES without yoga's per-request stream.
+    maxRequestBodySize: false,
+    cors: corsOptions(config.corsOrigins, CSRF_HEADERS),
+    logging: yogaLogger(deps.logger),
+    maskedErrors: { maskError, isDev: false },
+    plugins: gatewayPlugins(config, deps, parts),
+    context: requestContext(config, deps, parts),
+  });
+  if (parts.persisted) {
+    const { validate, schema: graph } = gateway.getEnveloped({});
+    checkPersistedOperations(parts.persisted, (document) => validate(graph, document));
+  }
+  return gateway;
+}
+
+function gatewayParts(config: Config, deps: GatewayDeps): GatewayParts {
+  const metrics = deps.metrics ?? createMetrics({ health: deps.health });
+  const store = createStateStore();
+  const { file, only } = config.persistedOperations;
+  const clientLimits =
+    deps.clientLimits === false
+      ? undefined
+      : (deps.clientLimits ??
+        createClientLimits(config, {
+          ...(deps.wicksonBudget ? { wicksonRemaining: () => wicksonRemaining(deps) } : {}),
+        }));
+  return {
+    now: deps.now ?? (() => performance.now()),
+    metrics,
+    store,
+    endpoint: deps.endpoint ?? '/graphql',
+    clientId: createClientId({
+      secret: config.cache.keySecret ?? randomBytes(32).toString('hex'),
+      trustProxy: config.clients.trustProxy,
+    }),
+    vouched: deps.vouched ?? createVouchedTokens(vouchedOptions(config)),
+    idempotency: deps.redis
+      ? createRedisIdempotencyStore({ redis: deps.redis, keyPrefix: config.redis.keyPrefix })
+      : createMemoryIdempotencyStore(),
+    admission: deps.admission !== undefined ? deps.admission : createAdmission(config, metrics),
+    tracing: deps.tracing ? useRequestTracing({ tracing: deps.tracing, store }) : undefined,
+    persisted: file ? loadPersistedOperations({ file, only }) : undefined,
+    clientLimits,
+    live:
+      deps.live === false
+        ? undefined
+        : (deps.live ??
+          createLiveService(config, { clients: deps.clients, logger: deps.logger, clientLimits })),
+  };
+}
+
+/**
+ * The plugins in the order yoga runs their hooks (each file's header says why it sits there):
+ * 1. compiled execution: its `execute` replaces the engine's; idempotency and admission, which
+ *    wrap `execute`, then wrap the compiled one.
+ * 2. idempotency: its onResponse swaps in a replayed answer before operations logs it and gives
+ *    it a request id; its claim is taken in `execute`, once every check below let the operation
+ *    in.
+ * 3. operations: creates the request state the others read, answers /health and /ready, and logs,
+ *    counts and masks every request, also one refused by any plugin after it.
+ * 4. door plugins (the subgraph's router secret): refuse in onRequest, before anything is parsed.
+ * 5. request tracing: a span from onParams on, so a document refused later is traced too.
+ * 6. GraphiQL: before the CSRF check, since a browser opening the page sends no preflight header.
+ * 7. CSRF prevention: a cross-site "simple" request is refused before its document is read.
+ * 8. persisted operations: a manifest id becomes its parsed, validated document before parse.
+ * 9. incremental delivery: @defer/@stream's rules, and its refusals (406, 400) before any cost
+ *    is reserved.
+ * 10. limits (armor, introspection, lists, cost): the cost check sets `budget.predicted`, which
+ * 11. client limits reserve for the client (429 before any upstream call), and
+ * 12. admission sizes its slot by; last of the three, so a refused operation never takes a slot.
+ * 13. input guard: its request parsers measure JSON depth before `JSON.parse`.
+ * 14. body limit: last, so its byte count wraps whichever parser the input guard chose.
+ */
+function gatewayPlugins(config: Config, deps: GatewayDeps, parts: GatewayParts): Plugin[] {
+  const { persisted, tracing, admission } = parts;
+  return [
+    ...(config.compileQueriesAfter > 0
+      ? [
+          useCompiledExecution({
+            compileAfter: config.compileQueriesAfter,
+            leaveToExecutor: mentionsIncremental,
+            onCompiled: parts.metrics.observeCompiled,
+          }),
+        ]
+      : []),
+    useIdempotency({
+      store: parts.idempotency,
+      clientId: parts.clientId,
+      logger: deps.logger,
+      now: deps.clock,
+      lostAfterMs: config.requestTimeoutMs + 10_000,
+    }),
+    useOperations({
+      config,
+      logger: deps.logger,
+      metrics: parts.metrics,
+      store: parts.store,
+      now: parts.now,
+      endpoint: parts.endpoint,
+      ...(persisted ? { isPersisted: persistedDocuments(persisted) } : {}),
+      isShuttingDown: deps.isShuttingDown ?? (() => false),
+      ...(deps.readiness ? { readiness: deps.readiness } : {}),
+    }),
+    ...(deps.doorPlugins ?? []),
+    ...(tracing ? [tracing] : []),
+    ...(config.graphiql ? [useGraphiQL({ endpoint: parts.endpoint })] : []),
+    useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+    ...(persisted ? [usePersistedOperations(persisted)] : []),
+    ...(deps.incrementalDelivery === false ? [] : useIncrementalDelivery()),
+    ...useLimits(config),
+    ...(parts.clientLimits ? [clientLimitsPlugin(deps, parts, parts.clientLimits)] : []),
+    ...(admission ? [useAdmission(admission)] : []),
+    useInputGuard(config.limits.maxInputDepth),
+    useBodyLimit(config.limits.maxBodyBytes),
+  ];
+}
+
+function clientLimitsPlugin(deps: GatewayDeps, parts: GatewayParts, limits: ClientLimits): Plugin {
+  return useClientLimits({
+    limits,
+    clientId: parts.clientId,
+    vouched: parts.vouched,
+    onVouchedClient: (request) => {
+      const state = parts.store.get(request);
+      if (state) state.trusted = true;
+    },
+    logger: deps.logger,
+  });
+}
+
 const persistedDocuments = (persisted: PersistedOperations) => {
   const documents = new Set<unknown>(persisted.documents.values());
   return (document: unknown) => documents.has(document);
@@ -118,158 +278,59 @@ const persistedDocuments = (persisted: PersistedOperations) => {
 
 const wicksonRemaining = (deps: GatewayDeps) => deps.wicksonBudget?.().remaining ?? Infinity;
 
-export function createGateway(config: Config, deps: GatewayDeps): Gateway {
-  const now = deps.now ?? (() => performance.now());
-  const metrics = deps.metrics ?? createMetrics({ health: deps.health });
-  const store = createStateStore();
+/** yoga's context factory: each request's context over the state useOperations created. */
+function requestContext(config: Config, deps: GatewayDeps, parts: GatewayParts) {
   const onCall = (record: CallRecord) => {
-    metrics.observeCall(record);
+    parts.metrics.observeCall(record);
     deps.onCall?.(record);
   };
-
-  const admission =
-    deps.admission !== undefined ? deps.admission : createAdmission(config, metrics);
-  const traced = deps.tracing ? requestTracing(deps.tracing, store) : undefined;
-  const { file, only } = config.persistedOperations;
-  const persisted = file ? createPersistedOperations({ file, only }) : undefined;
-
-  const endpoint = deps.endpoint ?? '/graphql';
-  const clientId = createClientId({
-    secret: config.cache.keySecret ?? randomBytes(32).toString('hex'),
-    trustProxy: config.clients.trustProxy,
-  });
-  const idempotency = deps.redis
-    ? createRedisIdempotencyStore({ redis: deps.redis, keyPrefix: config.redis.keyPrefix })
-    : createMemoryIdempotencyStore();
-  const limits =
-    deps.clientLimits === false
-      ? undefined
-      : (deps.clientLimits ??
-        createClientLimits(config, {
-          ...(deps.wicksonBudget ? { wicksonRemaining: () => wicksonRemaining(deps) } : {}),
-        }));
-  const vouched = deps.vouched ?? createVouchedTokens(vouchedOptions(config));
-  const clientLimits = limits
-    ? [
-        clientLimitPlugin({
-          limits,
-          clientId,
-          vouched,
-          onVouchedClient: (request) => {
-            const state = store.get(request);
-            if (state) state.trusted = true;
-          },
-          logger: deps.logger,
-        }),
-      ]
-    : [];
-  const live =
-    deps.live === false
-      ? undefined
-      : (deps.live ??
-        createLiveService(config, {
-          clients: deps.clients,
-          logger: deps.logger,
-          clientLimits: limits,
-        }));
-  /** The caller's place in the watch hub: its client as the per-client limits know it. */
-  const liveAccess = (service: LiveService, request: Request, req?: IncomingMessage) => {
-    // Worked out on first read (a subscription's), not for every query: it hashes the token.
-    let claim: ReturnType<typeof clientId> | undefined;
-    const remoteAddress = req?.socket?.remoteAddress;
-    return {
-      hub: service.hub,
-      limits: service.limits,
-      now: service.now,
-      signal: request.signal,
-      // Read once the client-limit plugin has asked whether Beluga vouched for the token.
-      get clientId() {
-        claim ??= clientId({
-          authorization: request.headers.get('authorization'),
-          forwardedFor: request.headers.get('x-forwarded-for'),
-          remoteAddress,
-        });
-        return claim.token && vouched.knows(claim.token) ? claim.token : claim.address;
-      },
-    };
+  return ({ request, req }: { request: Request; req?: unknown }): GatewayContext => {
+    const state = parts.store.get(request);
+    if (!state) throw new Error('request state missing: operations plugin did not run');
+    const { live } = parts;
+    const ctx = createRequestContext({
+      config,
+      clients: deps.clients,
+      logger: lazyChild(deps.logger, { requestId: state.requestId }),
+      requestId: state.requestId,
+      authorization: request.headers.get('authorization') ?? undefined,
+      signal: state.signal,
+      onCall,
+      onCallStart: parts.tracing?.onCallStart(request),
+      createLoaders: deps.loaders,
+      ...(live
+        ? { live: liveAccess(parts, live, request, req as IncomingMessage | undefined) }
+        : {}),
+    });
+    state.context = ctx;
+    return ctx;
   };
-  const gateway = createYoga<Record<string, unknown>, GatewayContext>({
-    schema: deps.schema ?? schema,
-    graphqlEndpoint: endpoint,
-    // GraphiQL is graphiqlPlugin's: rendered and compressed once per process, not per view.
-    graphiql: false,
-    landingPage: false,
-    batching: false,
-    // No Upload scalar: multipart bodies are refused (415) instead of parsed.
-    multipart: false,
-    // bodyLimitPlugin (last in `plugins`) enforces MAX_BODY_BYTES without yoga's per-request stream.
-    maxRequestBodySize: false,
-    cors: corsOptions(config.corsOrigins, CSRF_HEADERS),
-    logging: yogaLogger(deps.logger),
-    maskedErrors: { maskError, isDev: false },
-    plugins: [
-      ...(config.compileQueriesAfter > 0
-        ? [
-            useCompiledExecution({
-              compileAfter: config.compileQueriesAfter,
-              leaveToExecutor: mentionsIncremental,
-              onCompiled: metrics.observeCompiled,
-            }),
-          ]
-        : []),
-      useIdempotency({
-        store: idempotency,
-        clientId,
-        logger: deps.logger,
-        now: deps.clock,
-        lostAfterMs: config.requestTimeoutMs + 10_000,
-      }),
-      operationsPlugin({
-        config,
-        logger: deps.logger,
-        metrics,
-        store,
-        now,
-        endpoint,
-        ...(persisted ? { isPersisted: persistedDocuments(persisted) } : {}),
-        isShuttingDown: deps.isShuttingDown ?? (() => false),
-        ...(deps.readiness ? { readiness: deps.readiness } : {}),
-      }),
-      ...(deps.doorPlugins ?? []),
-      ...(traced ? [traced.plugin] : []),
-      // Before the CSRF check: a browser opening the page sends no preflight header.
-      ...(config.graphiql ? [graphiqlPlugin(endpoint)] : []),
-      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
-      ...(persisted ? [persisted.plugin] : []),
-      ...(deps.incrementalDelivery === false ? [] : incrementalDeliveryPlugins()),
-      ...limitPlugins(config),
-      ...clientLimits,
-      ...(admission ? [admissionPlugin(admission)] : []),
-      inputGuardPlugin(config.limits.maxInputDepth),
-      bodyLimitPlugin(config.limits.maxBodyBytes),
-    ],
-    context: ({ request, req }) => {
-      const state = store.get(request);
-      if (!state) throw new Error('request state missing: operations plugin did not run');
-      const ctx = createRequestContext({
-        config,
-        clients: deps.clients,
-        logger: lazyChild(deps.logger, { requestId: state.requestId }),
-        requestId: state.requestId,
-        authorization: request.headers.get('authorization') ?? undefined,
-        signal: state.signal,
-        onCall,
-        onCallStart: traced?.onCallStart(request),
-        createLoaders: deps.loaders,
-        ...(live ? { live: liveAccess(live, request, req as IncomingMessage | undefined) } : {}),
+}
+
+/** The caller's place in the watch hub: its client as the per-client limits know it. */
+function liveAccess(
+  parts: GatewayParts,
+  service: LiveService,
+  request: Request,
+  req?: IncomingMessage,
+) {
+  const { clientId, vouched } = parts;
+  // Worked out on first read (a subscription's), not for every query: it hashes the token.
+  let claim: ClientClaim | undefined;
+  const remoteAddress = req?.socket?.remoteAddress;
+  return {
+    hub: service.hub,
+    limits: service.limits,
+    now: service.now,
+    signal: request.signal,
+    // Read once the client-limit plugin has asked whether Beluga vouched for the token.
+    get clientId() {
+      claim ??= clientId({
+        authorization: request.headers.get('authorization'),
+        forwardedFor: request.headers.get('x-forwarded-for'),
+        remoteAddress,
       });
-      state.context = ctx;
-      return ctx;
+      return claim.token && vouched.knows(claim.token) ? claim.token : claim.address;
     },
-  });
-  if (persisted) {
-    const { validate, schema: graph } = gateway.getEnveloped({});
-    checkPersistedOperations(persisted, (document) => validate(graph, document));
-  }
-  return gateway;
+  };
 }

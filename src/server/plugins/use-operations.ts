@@ -4,21 +4,25 @@
  * (served on their own listener, metrics-listener.ts, never on the GraphQL port). An incremental
  * result (@defer/@stream) gets the same per payload (incremental-payloads.ts), and its request
  * ends, for the log, the metrics and the deadline, when its last payload has gone (delivery.ts).
+ *
+ * Right after useIdempotency in the plugin list (a replayed answer is the one logged and given a
+ * request id), before the rest: a request the door, CSRF or a limit refuses still gets its
+ * request id, its log line and its metrics, and its state (request-state.ts) exists for them all.
  */
 
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import type { PartialError } from '../context.ts';
-import type { CallBudget } from '../upstreams/call-budget.ts';
-import { deliver } from './delivery.ts';
-import { sanitizeErrors } from './errors.ts';
-import { GraphQLError, getOperationAST } from './graphql.ts';
-import { type Cleaning, cleanPayload, type Payload } from './incremental-payloads.ts';
-import { type GatewayMetrics, operationLabel } from './metrics.ts';
-import { createRequestState, type createStateStore, type RequestState } from './request-state.ts';
-import { mapStream } from './stream-map.ts';
-import { yogaLogger } from './yoga-logger.ts';
+import type { Config } from '../../config.ts';
+import type { PartialError } from '../../context.ts';
+import type { CallBudget } from '../../upstreams/call-budget.ts';
+import { deliver } from '../delivery.ts';
+import { sanitizeErrors } from '../errors.ts';
+import { GraphQLError, getOperationAST } from '../graphql.ts';
+import { type Cleaning, cleanPayload, type Payload } from '../incremental-payloads.ts';
+import { type GatewayMetrics, operationLabel } from '../metrics.ts';
+import { createRequestState, type createStateStore, type RequestState } from '../request-state.ts';
+import { mapStream } from '../stream-map.ts';
+import { yogaLogger } from '../yoga-logger.ts';
 
 export interface OperationsOptions {
   config: Config;
@@ -68,7 +72,7 @@ function partialGraphQLErrors(partials: readonly PartialError[]): GraphQLError[]
   );
 }
 
-export function operationsPlugin(options: OperationsOptions): Plugin {
+export function useOperations(options: OperationsOptions): Plugin {
   const { config, logger, store, now } = options;
   const endpoint = options.endpoint ?? '/graphql';
   const stateOf = (request: Request, pathname?: string): RequestState => {
