@@ -2,36 +2,22 @@
  * createGateway(config, deps) → a yoga instance. No listen, no process.env: main.ts and the
  * tests own those. Tests call `gateway.fetch(...)` without a port.
  */
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import {
-  createRequestContext,
-  type GatewayContext,
-  type RequestContextInput,
-  type UpstreamClients,
-} from '../context.ts';
-import type { Redis } from '../redis.ts';
+import { createRequestContext, type GatewayContext } from '../context.ts';
 import { schema } from '../schema/index.ts';
-import type { CallRecord, UpstreamHealth } from '../upstreams/types.ts';
-import { type ClientClaim, type ClientIdInput, createClientId } from './client-id.ts';
-import { type ClientLimits, createClientLimits } from './client-limits.ts';
+import type { CallRecord } from '../upstreams/types.ts';
+import type { ClientClaim } from './client-id.ts';
+import type { ClientLimits } from './client-limits.ts';
 import { corsOptions } from './cors.ts';
 import { maskError } from './errors.ts';
-import type { GraphQLSchema } from './graphql.ts';
+import { type GatewayDeps, type GatewayParts, gatewayParts } from './gateway-parts.ts';
 import { mentionsIncremental } from './incremental.ts';
 import { lazyChild } from './lazy-logger.ts';
-import { createLiveService, type LiveService } from './live.ts';
-import { createMetrics, type GatewayMetrics } from './metrics.ts';
-import {
-  createMemoryIdempotencyStore,
-  createRedisIdempotencyStore,
-  type IdempotencyStore,
-} from './plugins/idempotency-store.ts';
-import { CallSlots, registerAdmissionMetrics, useAdmission } from './plugins/use-admission.ts';
+import type { LiveService } from './live.ts';
+import { useAdmission } from './plugins/use-admission.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useClientLimits } from './plugins/use-client-limits.ts';
 import { useCompiledExecution } from './plugins/use-compiled-execution.ts';
@@ -43,59 +29,10 @@ import { useLimits } from './plugins/use-limits.ts';
 import { useOperations } from './plugins/use-operations.ts';
 import {
   checkPersistedOperations,
-  loadPersistedOperations,
   type PersistedOperations,
   usePersistedOperations,
 } from './plugins/use-persisted-operations.ts';
-import { type RequestTracingPlugin, useRequestTracing } from './plugins/use-request-tracing.ts';
-import { createStateStore } from './request-state.ts';
-import type { Tracing } from './tracing/provider.ts';
-import { createVouchedTokens, type VouchedTokens, vouchedOptions } from './vouched.ts';
 import { yogaLogger } from './yoga-logger.ts';
-
-export interface GatewayDeps {
-  clients: UpstreamClients;
-  logger: Logger;
-  /** Breaker and quota state per upstream, for metrics. */
-  health?: () => UpstreamHealth[];
-  onCall?: (record: CallRecord) => void;
-  /** True once shutdown began: /ready answers 503. */
-  isShuttingDown?: () => boolean;
-  /** Extra facts for /ready's body, e.g. the cache store's state. */
-  readiness?: () => Record<string, unknown>;
-  /** Defaults to a fresh per-gateway registry. */
-  metrics?: GatewayMetrics;
-  now?: () => number;
-  /**
-   * The MAX_CONCURRENT_CALLS slots, shared by the endpoints of one process (the subgraph gets the
-   * gateway's); `null` turns admission off. Defaults to new slots with their metrics.
-   */
-  admission?: CallSlots | null;
-  /** Defaults to the graph (src/schema); tests may pass their own. */
-  schema?: GraphQLSchema;
-  /** OpenTelemetry tracing (src/server/tracing); none when tracing is off. */
-  tracing?: Tracing;
-  /** Where GraphQL is served; defaults to /graphql. */
-  endpoint?: string;
-  /** What is left of the shared Wickson hour, for the per-client pacing (client-limits.ts). */
-  wicksonBudget?: () => { remaining: number };
-  /** Per-client limits; defaults to in-memory ones from the config; `false` turns them off. */
-  clientLimits?: ClientLimits | false;
-  /** Tokens Beluga accepted (shared by the endpoints of a process); defaults to in-memory ones. */
-  vouched?: VouchedTokens;
-  /** Builds each request's loaders; defaults to src/loaders' `createLoaders`. */
-  loaders?: RequestContextInput['createLoaders'];
-  /** @defer and @stream (plugins/use-incremental-delivery.ts); on unless `false`. */
-  incrementalDelivery?: boolean;
-  /** Subscriptions (./live.ts); defaults to one process's hub without Redis; `false`: none. */
-  live?: LiveService | false;
-  /** Checks at the door, before anything is parsed (the subgraph's router secret). */
-  doorPlugins?: Plugin[];
-  /** The process's Redis (REDIS_URL): idempotency keys live there, else in memory. */
-  redis?: Redis;
-  /** Wall clock (Unix ms) of the Idempotency-Key window; defaults to Date.now. */
-  clock?: () => number;
-}
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
@@ -105,30 +42,6 @@ export const CSRF_HEADERS = [
   'graphql-require-preflight',
   'apollo-require-preflight',
 ];
-
-/** New MAX_CONCURRENT_CALLS slots with their gauges; null when the limit is off. */
-export function createAdmission(config: Config, metrics: GatewayMetrics): CallSlots | null {
-  if (config.limits.maxConcurrentCalls <= 0) return null;
-  const slots = new CallSlots(config.limits.maxConcurrentCalls);
-  registerAdmissionMetrics(slots, metrics.registry);
-  return slots;
-}
-
-/** What one gateway's plugins and request contexts share, built once per gateway. */
-interface GatewayParts {
-  now: () => number;
-  metrics: GatewayMetrics;
-  store: ReturnType<typeof createStateStore>;
-  endpoint: string;
-  clientId: (input: ClientIdInput) => ClientClaim;
-  vouched: VouchedTokens;
-  idempotency: IdempotencyStore;
-  admission: CallSlots | null;
-  tracing: RequestTracingPlugin | undefined;
-  persisted: PersistedOperations | undefined;
-  clientLimits: ClientLimits | undefined;
-  live: LiveService | undefined;
-}
 
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const parts = gatewayParts(config, deps);
@@ -156,42 +69,6 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   return gateway;
 }
 
-function gatewayParts(config: Config, deps: GatewayDeps): GatewayParts {
-  const metrics = deps.metrics ?? createMetrics({ health: deps.health });
-  const store = createStateStore();
-  const { file, only } = config.persistedOperations;
-  const clientLimits =
-    deps.clientLimits === false
-      ? undefined
-      : (deps.clientLimits ??
-        createClientLimits(config, {
-          ...(deps.wicksonBudget ? { wicksonRemaining: () => wicksonRemaining(deps) } : {}),
-        }));
-  return {
-    now: deps.now ?? (() => performance.now()),
-    metrics,
-    store,
-    endpoint: deps.endpoint ?? '/graphql',
-    clientId: createClientId({
-      secret: config.cache.keySecret ?? randomBytes(32).toString('hex'),
-      trustProxy: config.clients.trustProxy,
-    }),
-    vouched: deps.vouched ?? createVouchedTokens(vouchedOptions(config)),
-    idempotency: deps.redis
-      ? createRedisIdempotencyStore({ redis: deps.redis, keyPrefix: config.redis.keyPrefix })
-      : createMemoryIdempotencyStore(),
-    admission: deps.admission !== undefined ? deps.admission : createAdmission(config, metrics),
-    tracing: deps.tracing ? useRequestTracing({ tracing: deps.tracing, store }) : undefined,
-    persisted: file ? loadPersistedOperations({ file, only }) : undefined,
-    clientLimits,
-    live:
-      deps.live === false
-        ? undefined
-        : (deps.live ??
-          createLiveService(config, { clients: deps.clients, logger: deps.logger, clientLimits })),
-  };
-}
-
 /**
  * The plugins in the order yoga runs their hooks (each file's header says why it sits there):
  * 1. compiled execution: its `execute` replaces the engine's; idempotency and admission, which
@@ -208,9 +85,10 @@ function gatewayParts(config: Config, deps: GatewayDeps): GatewayParts {
  * 8. persisted operations: a manifest id becomes its parsed, validated document before parse.
  * 9. incremental delivery: @defer/@stream's rules, and its refusals (406, 400) before any cost
  *    is reserved.
- * 10. limits (armor, introspection, lists, cost): the cost check sets `budget.predicted`, which
- * 11. client limits reserve for the client (429 before any upstream call), and
- * 12. admission sizes its slot by; last of the three, so a refused operation never takes a slot.
+ * 10. limits (armor, introspection, lists, cost): refuse before execution; the cost check sets
+ *     `budget.predicted`, which the next two read.
+ * 11. client limits: reserve the predicted calls for the client (429 before any upstream call).
+ * 12. admission: a slot sized by the prediction, taken last, so a refused operation holds none.
  * 13. input guard: its request parsers measure JSON depth before `JSON.parse`.
  * 14. body limit: last, so its byte count wraps whichever parser the input guard chose.
  */
@@ -275,8 +153,6 @@ const persistedDocuments = (persisted: PersistedOperations) => {
   const documents = new Set<unknown>(persisted.documents.values());
   return (document: unknown) => documents.has(document);
 };
-
-const wicksonRemaining = (deps: GatewayDeps) => deps.wicksonBudget?.().remaining ?? Infinity;
 
 /** yoga's context factory: each request's context over the state useOperations created. */
 function requestContext(config: Config, deps: GatewayDeps, parts: GatewayParts) {

@@ -9,7 +9,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.ts';
 import { subgraphSchema } from '../schema/federation.ts';
-import { createGateway, type Gateway, type GatewayDeps } from './gateway.ts';
+import { createGateway, type Gateway } from './gateway.ts';
+import type { GatewayDeps } from './gateway-parts.ts';
 
 export const SUBGRAPH_PATH = '/subgraph';
 export const SUBGRAPH_SECRET_HEADER = 'x-subgraph-secret';
