@@ -217,7 +217,7 @@ const limits = z
       maxDirectives: e.MAX_DIRECTIVES,
       /** Predicted upstream calls above this are refused; actual calls past it fail (per request). */
       maxUpstreamCalls: e.MAX_UPSTREAM_CALLS,
-      /** Predicted calls of the operations executing at once (admission.ts); 0 turns it off. */
+      /** Predicted calls of the operations executing at once (use-admission.ts); 0 turns it off. */
       maxConcurrentCalls: e.MAX_CONCURRENT_CALLS,
       maxListLength: e.MAX_LIST_LENGTH,
       /** Arrays and objects nested in `variables` or `extensions`, the value itself included. */
@@ -228,7 +228,7 @@ const limits = z
 
 const persisted = z
   .object({
-    /** Apollo persisted query manifest (JSON); see src/server/persisted/manifest.ts. */
+    /** Apollo persisted query manifest (JSON); see src/server/plugins/persisted-manifest.ts. */
     PERSISTED_OPERATIONS_FILE: z.string().trim().min(1).optional(),
     PERSISTED_OPERATIONS_ONLY: bool.default(false),
   })

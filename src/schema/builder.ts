@@ -67,7 +67,8 @@ export const builder = new SchemaBuilder<{
       description:
         'Fetches objects by global ids, in the same order; null for each id that does not exist. At most MAX_LIST_LENGTH ids (default 100).',
       upstreamCalls: nodesByIds,
-      // The server's list-length limit (src/server/limits.ts) rejects longer lists before execution.
+      // The server's list-length limit (src/server/plugins/use-limits.ts) rejects longer lists
+      // before execution.
       args: { ids: { description: 'Global ids as returned in `id` fields.' } },
     },
   },

@@ -14,7 +14,7 @@ import {
 } from '../upstreams/errors.ts';
 import { isRequestId } from '../upstreams/request-id.ts';
 import { GraphQLError, isGraphQLError } from './graphql.ts';
-import { DEPTH_MESSAGE, LIMIT_MESSAGE } from './limits.ts';
+import { DEPTH_MESSAGE, LIMIT_MESSAGE } from './plugins/use-limits.ts';
 
 export const CODE_MESSAGES: Record<ErrorCode, string> = {
   UPSTREAM_TIMEOUT: 'An upstream service did not answer in time.',
@@ -131,7 +131,7 @@ const ARMOR_MESSAGES = new Set([LIMIT_MESSAGE, DEPTH_MESSAGE].map((m) => `Syntax
 
 /**
  * graphql-js refuses a `\u` escape that is not a Unicode scalar value (a lone surrogate such as
- * `"\ud800"`): malformed input like a lone surrogate in the variables (input-guard.ts).
+ * `"\ud800"`): malformed input like a lone surrogate in the variables (plugins/use-input-guard.ts).
  */
 const BAD_ESCAPE = 'Syntax Error: Invalid Unicode escape sequence';
 

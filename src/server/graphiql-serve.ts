@@ -2,26 +2,26 @@
  * Serving the GraphiQL page (graphiql.ts) to a browser's `GET <endpoint>`: the encoding by
  * `Accept-Encoding`, a 304 for a matching `If-None-Match`. Two doors over one answer: on the
  * node:http listener (`withGraphiQL`, what `npm start` serves: the page's bytes go to the socket
- * as they are, ~1 ms a view) and as a yoga plugin for the in-process `fetch`.
+ * as they are, ~1 ms a view) and as a yoga plugin for the in-process `fetch`
+ * (plugins/use-graphiql.ts).
  * `Vary: Accept, Accept-Encoding`: the same URL answers GraphQL to other `Accept` values;
  * `no-transform` keeps the compression middleware (compress.ts) off the page.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Plugin } from 'graphql-yoga';
 import Negotiator from 'negotiator';
 import { ENCODINGS, type GraphiQLPage, type PageEncoding, sharedGraphiQLPage } from './graphiql.ts';
 
-interface PageAnswer {
+export interface PageAnswer {
   status: 200 | 304;
   headers: Record<string, string>;
   body: Uint8Array<ArrayBuffer> | undefined;
 }
 
 /** yoga's own test for a browser asking for the page (`graphql-yoga` use-graphiql.ts). */
-const wantsPage = (method: string | undefined, accept: string | null | undefined) =>
+export const wantsPage = (method: string | undefined, accept: string | null | undefined) =>
   method === 'GET' && !!accept?.includes('text/html');
 
-const onEndpoint = (endpoints: readonly string[], pathname: string) =>
+export const onEndpoint = (endpoints: readonly string[], pathname: string) =>
   endpoints.some((endpoint) => pathname === endpoint || pathname === `${endpoint}/`);
 
 /** negotiator's `encoding(available, preferred)`; its types omit the second argument. */
@@ -46,7 +46,7 @@ function matches(ifNoneMatch: string | null | undefined, etag: string): boolean 
     .some((tag) => tag === etag || tag === '*');
 }
 
-async function answerPage(
+export async function answerPage(
   page: GraphiQLPage,
   acceptEncoding: string | null | undefined,
   ifNoneMatch: string | null | undefined,
@@ -62,23 +62,6 @@ async function answerPage(
   if (matches(ifNoneMatch, variant.etag)) return { status: 304, headers, body: undefined };
   if (encoding !== 'identity') headers['content-encoding'] = encoding;
   return { status: 200, headers, body: variant.body };
-}
-
-/** The page on yoga's `fetch`, before yoga parses anything. */
-export function graphiqlPlugin(endpoint: string, page = sharedGraphiQLPage()): Plugin {
-  return {
-    async onRequest({ request, url, endResponse }) {
-      if (!wantsPage(request.method, request.headers.get('accept'))) return;
-      if (!onEndpoint([endpoint], url.pathname)) return;
-      const { headers } = request;
-      const answer = await answerPage(
-        page,
-        headers.get('accept-encoding'),
-        headers.get('if-none-match'),
-      );
-      endResponse(new Response(answer.body ?? null, answer));
-    },
-  };
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -1,6 +1,6 @@
 /**
  * The payloads of an incremental result (@defer/@stream) cleaned as a single result is
- * (operations.ts): every error, at the top of the first payload or in a later payload's
+ * (plugins/use-operations.ts): every error, at the top of the first payload or in a later payload's
  * `incremental` entries, goes through the same allowlist (`sanitizeErrors`: closed codes, constant
  * messages, the request id); an upstream failure a resolver absorbed (a partial error) joins the
  * payload that delivers its field; the final payload (`hasNext: false`) carries `extensions.cost`
@@ -34,7 +34,7 @@ export interface Cleaning {
   requestId: string;
   /** The request's absorbed failures not delivered yet; a payload takes those it delivers. */
   partials: PartialError[];
-  /** Partial errors as located errors (see operations.ts). */
+  /** Partial errors as located errors (see plugins/use-operations.ts). */
   located: (partials: readonly PartialError[]) => GraphQLError[];
   /** `extensions.cost` as of now. */
   cost: () => unknown;

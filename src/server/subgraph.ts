@@ -2,17 +2,17 @@
  * The Apollo Federation subgraph endpoint: a second yoga over the subgraph schema with the same
  * limits, per-client limits, error masking, metrics and per-request loaders as /graphql. A router
  * is pointed at SUBGRAPH_PATH; /graphql keeps serving the stand-alone graph. With SUBGRAPH_SECRET
- * only requests carrying it in `X-Subgraph-Secret` (the router's) are served.
+ * only requests carrying it in `X-Subgraph-Secret` (the router's) are served
+ * (plugins/use-router-secret.ts).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.ts';
 import { subgraphSchema } from '../schema/federation.ts';
-import { createGateway, type Gateway, type GatewayDeps } from './gateway.ts';
+import { createGateway, type Gateway } from './gateway.ts';
+import type { GatewayDeps } from './gateway-parts.ts';
+import { useRouterSecret } from './plugins/use-router-secret.ts';
 
 export const SUBGRAPH_PATH = '/subgraph';
-export const SUBGRAPH_SECRET_HEADER = 'x-subgraph-secret';
 
 /**
  * Persisted operations stay a /graphql matter: a router sends query plans no manifest holds, so
@@ -29,29 +29,8 @@ export function createSubgraph(config: Config, deps: Omit<GatewayDeps, 'schema'>
     endpoint: SUBGRAPH_PATH,
     // A router splits @defer itself and never sends it to a subgraph: the directive is unknown here.
     incrementalDelivery: false,
-    doorPlugins: secret ? [routerSecretPlugin(secret)] : [],
+    doorPlugins: secret ? [useRouterSecret(secret)] : [],
   });
-}
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** 403 before anything is parsed for a request without the router's secret (compared in constant time). */
-export function routerSecretPlugin(secret: string): Plugin {
-  const expected = digest(secret);
-  return {
-    onRequest({ request, endResponse }) {
-      const sent = request.headers.get(SUBGRAPH_SECRET_HEADER);
-      if (sent !== null && timingSafeEqual(digest(sent), expected)) return;
-      const body = JSON.stringify({
-        errors: [
-          { message: 'This endpoint serves the router only.', extensions: { code: 'FORBIDDEN' } },
-        ],
-      });
-      endResponse(
-        new Response(body, { status: 403, headers: { 'content-type': 'application/json' } }),
-      );
-    },
-  };
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

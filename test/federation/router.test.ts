@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_MEMBER_TOKEN, type Fakes } from '../../src/fakes/index.ts';
 import { parse } from '../../src/server/graphql.ts';
 import type { RunningServer } from '../../src/server/main.ts';
-import { SUBGRAPH_SECRET_HEADER } from '../../src/server/subgraph.ts';
+import { SUBGRAPH_SECRET_HEADER } from '../../src/server/plugins/use-router-secret.ts';
 import { type Listening, startListening } from '../helpers/listening.ts';
 import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
 import type { GraphQLBody } from '../helpers/stack.ts';

@@ -4,7 +4,7 @@
  * or upstream call otherwise), while /graphql stays open.
  */
 import { afterEach, expect, it } from 'vitest';
-import { SUBGRAPH_SECRET_HEADER } from '../../src/server/subgraph.ts';
+import { SUBGRAPH_SECRET_HEADER } from '../../src/server/plugins/use-router-secret.ts';
 import { type Listening, startListening } from '../helpers/listening.ts';
 import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
 

@@ -2,8 +2,8 @@ import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLS_EXTENSION } from '../../src/schema/cost/plugin.ts';
 import { free } from '../../src/schema/cost/types.ts';
-import { BUSY_MESSAGE, CallSlots } from '../../src/server/admission.ts';
 import { createMetrics } from '../../src/server/metrics.ts';
+import { BUSY_MESSAGE, CallSlots } from '../../src/server/plugins/use-admission.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
 /** Resolves a pending acquire (or passes a synchronous release through). */

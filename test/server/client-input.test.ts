@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputProblem, jsonTextDepth, walkJson } from '../../src/server/client-json.ts';
 import { longestVariableList } from '../../src/server/list-length.ts';
-import { sha256Hex } from '../../src/server/persisted/manifest.ts';
+import { sha256Hex } from '../../src/server/plugins/persisted-manifest.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 import { createManifestDir, manifestOf } from './persisted/manifest-file.ts';
 

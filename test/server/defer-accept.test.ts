@@ -6,12 +6,11 @@
  */
 import { type GraphQLSchema, parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { acceptsIncremental, incrementalUse } from '../../src/server/incremental.ts';
 import {
-  acceptsIncremental,
   INITIAL_COUNT_MESSAGE,
-  incrementalUse,
   NOT_ACCEPTABLE_MESSAGE,
-} from '../../src/server/incremental.ts';
+} from '../../src/server/plugins/use-incremental-delivery.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 import { BFF_DEFERRED, readAll, send } from './defer-helpers.ts';
 

@@ -6,7 +6,8 @@
  */
 import { meros } from 'meros/browser';
 import type { UpstreamClients } from '../../src/context.ts';
-import type { Gateway, GatewayDeps } from '../../src/server/gateway.ts';
+import type { Gateway } from '../../src/server/gateway.ts';
+import type { GatewayDeps } from '../../src/server/gateway-parts.ts';
 import type { Stack } from '../helpers/stack.ts';
 
 /** The README's backend-for-frontend query. */

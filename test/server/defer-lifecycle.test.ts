@@ -106,7 +106,8 @@ describe('a subscription', () => {
         },
       },
     });
-    // A subscription is costed like a query (src/server/limits.ts): every field declares calls.
+    // A subscription is costed like a query (src/server/plugins/use-limits.ts): every field
+    // declares calls.
     const schema = new GraphQLSchema({
       query: new GraphQLObjectType({
         name: 'Query',

@@ -6,8 +6,8 @@
  */
 import { meros } from 'meros/browser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CallSlots } from '../../src/server/admission.ts';
 import { createClientLimits } from '../../src/server/client-limits.ts';
+import { CallSlots } from '../../src/server/plugins/use-admission.ts';
 import { startListening } from '../helpers/listening.ts';
 import { NO_SHARED_CACHE } from '../helpers/no-cache.ts';
 import { pollUntil } from '../helpers/poll.ts';

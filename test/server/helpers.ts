@@ -6,7 +6,8 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import type { UpstreamClients } from '../../src/context.ts';
-import type { Gateway, GatewayDeps } from '../../src/server/gateway.ts';
+import type { Gateway } from '../../src/server/gateway.ts';
+import type { GatewayDeps } from '../../src/server/gateway-parts.ts';
 import { type PostResult, type Stack, startStack } from '../helpers/stack.ts';
 import { testSchema } from './test-schema.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEPTH_MESSAGE } from '../../src/server/limits.ts';
+import { DEPTH_MESSAGE } from '../../src/server/plugins/use-limits.ts';
 import { useTestGateway } from './helpers.ts';
 
 const t = useTestGateway(

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createMetrics, type GatewayMetrics } from '../../src/server/metrics.ts';
-import { sha256Hex } from '../../src/server/persisted/manifest.ts';
+import { sha256Hex } from '../../src/server/plugins/persisted-manifest.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 import { member } from '../helpers/writes.ts';
 import { createManifestDir, manifestOf } from './persisted/manifest-file.ts';

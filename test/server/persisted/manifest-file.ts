@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from '../../../src/server/persisted/manifest.ts';
+import { sha256Hex } from '../../../src/server/plugins/persisted-manifest.ts';
 
 export interface ManifestOperation {
   id?: string;

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, configFrom } from '../../../src/config.ts';
 import { startServer } from '../../../src/server/main.ts';
-import { sha256Hex } from '../../../src/server/persisted/manifest.ts';
+import { sha256Hex } from '../../../src/server/plugins/persisted-manifest.ts';
 import { useFakes } from '../../helpers/fakes.ts';
 import { startStack } from '../../helpers/stack.ts';
 import { createManifestDir, manifestOf } from './manifest-file.ts';

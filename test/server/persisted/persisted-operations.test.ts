@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../../src/server/persisted/manifest.ts';
+import { sha256Hex } from '../../../src/server/plugins/persisted-manifest.ts';
 import { type GraphQLBody, type Stack, startStack } from '../../helpers/stack.ts';
 import { createManifestDir, manifestOf } from './manifest-file.ts';
 

@@ -6,8 +6,11 @@
 import { createSchema, createYoga, type Plugin } from 'graphql-yoga';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DocumentNode } from '../../../src/server/graphql.ts';
-import { createPersistedOperations } from '../../../src/server/persisted/index.ts';
-import { sha256Hex } from '../../../src/server/persisted/manifest.ts';
+import { sha256Hex } from '../../../src/server/plugins/persisted-manifest.ts';
+import {
+  loadPersistedOperations,
+  usePersistedOperations,
+} from '../../../src/server/plugins/use-persisted-operations.ts';
 import { createManifestDir, manifestOf } from './manifest-file.ts';
 
 const BODY = 'query Greeting { hello }';
@@ -15,7 +18,7 @@ const dir = createManifestDir();
 afterAll(() => dir.remove());
 
 describe('a persisted operation', () => {
-  const persisted = createPersistedOperations({
+  const persisted = loadPersistedOperations({
     file: dir.write(manifestOf([{ name: 'Greeting', body: BODY }])),
     only: false,
   });
@@ -41,7 +44,7 @@ describe('a persisted operation', () => {
     schema: createSchema({ typeDefs: 'type Query { hello: String }', resolvers: {} }),
     // Without yoga's cache, so every text request parses and validates.
     parserAndValidationCache: false,
-    plugins: [persisted.plugin, counting],
+    plugins: [usePersistedOperations(persisted), counting],
   });
   const post = async (body: unknown) => {
     const response = await yoga.fetch('http://yoga.test/graphql', {

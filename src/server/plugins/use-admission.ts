@@ -10,8 +10,8 @@
 import { GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { Gauge, type Registry } from 'prom-client';
-import type { GatewayContext } from '../context.ts';
-import { type ExecuteDone, releaseWhenDelivered } from './delivery.ts';
+import type { GatewayContext } from '../../context.ts';
+import { type ExecuteDone, releaseWhenDelivered } from '../delivery.ts';
 
 /** A place in the queue: resolves when admitted, rejects if the caller gives up first. */
 interface Waiter {
@@ -133,7 +133,7 @@ const busy = () => ({
  * execution throw, by the wrapped execute function. One `CallSlots` serves every endpoint of the
  * process (the federation subgraph shares the gateway's).
  */
-export function admissionPlugin(slots: CallSlots): Plugin {
+export function useAdmission(slots: CallSlots): Plugin {
   return {
     onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
       const ctx = args.contextValue as Partial<GatewayContext>;

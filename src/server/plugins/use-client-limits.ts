@@ -1,6 +1,6 @@
 /**
- * The per-client limits as a yoga plugin. Runs after the cost check (limits.ts), which has put the
- * request's predicted calls on its call budget: those are reserved for the client before
+ * The per-client limits as a yoga plugin. Runs after the cost check (use-limits.ts), which has put
+ * the request's predicted calls on its call budget: those are reserved for the client before
  * execution, so a refusal (HTTP 429, `Retry-After`, RATE_LIMITED) happens before any upstream call,
  * and what execution did not use is given back when it is done. A client short of Wickson share
  * runs with its Wickson calls capped to what is left: past it they fail RATE_LIMITED before they
@@ -13,13 +13,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { GatewayContext } from '../context.ts';
-import type { CallRecord } from '../upstreams/types.ts';
-import type { ClientClaim, ClientIdInput } from './client-id.ts';
-import type { ClientLimitName, ClientLimits } from './client-limits.ts';
-import { releaseWhenDelivered } from './delivery.ts';
-import { GraphQLError } from './graphql.ts';
-import type { VouchedTokens } from './vouched.ts';
+import type { GatewayContext } from '../../context.ts';
+import type { CallRecord } from '../../upstreams/types.ts';
+import type { ClientClaim, ClientIdInput } from '../client-id.ts';
+import type { ClientLimitName, ClientLimits } from '../client-limits.ts';
+import { releaseWhenDelivered } from '../delivery.ts';
+import { GraphQLError } from '../graphql.ts';
+import type { VouchedTokens } from '../vouched.ts';
 
 const MESSAGES: Record<ClientLimitName, (seconds: number) => string> = {
   calls: (s) => `This client reached its limit of upstream calls per minute; retry in ${s} s.`,
@@ -28,14 +28,19 @@ const MESSAGES: Record<ClientLimitName, (seconds: number) => string> = {
 
 type ExecutionContext = Partial<GatewayContext> & { request?: Request; req?: IncomingMessage };
 
-export function clientLimitPlugin(options: {
+export interface ClientLimitsPluginOptions {
+  /** The per-client counters (client-limits.ts), in memory or on Redis. */
   limits: ClientLimits;
+  /** Who the caller is: its token and its address (client-id.ts). */
   clientId: (input: ClientIdInput) => ClientClaim;
+  /** Tokens Beluga accepted: only those count as a client of their own. */
   vouched: VouchedTokens;
   /** The request runs as a client Beluga vouched for. */
   onVouchedClient?: (request: Request) => void;
   logger: Logger;
-}): Plugin {
+}
+
+export function useClientLimits(options: ClientLimitsPluginOptions): Plugin {
   const { vouched } = options;
   /**
    * Reserves the predicted calls for the client (its token once Beluga vouched for it, else its

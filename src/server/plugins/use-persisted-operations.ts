@@ -2,18 +2,33 @@
  * Persisted operations (`@graphql-yoga/plugin-persisted-operations`) over an Apollo manifest.
  * Every body is parsed at start-up and validated once with the gateway's own rules; a request
  * naming `extensions.persistedQuery.sha256Hash` then runs that DocumentNode with no parse and no
- * validation (and the cost checks' per-document cache in limits.ts holds for it). With `only`, a
- * request carrying a document is refused before the document is parsed.
+ * validation (and the cost checks' per-document cache in use-limits.ts holds for it). With
+ * `only`, a request carrying a document is refused before the document is parsed.
+ *
+ * After the CSRF check in the plugin list (a refused cross-site request never reaches the
+ * manifest), before the plugins that read the document (incremental delivery, the limits).
  */
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { usePersistedOperations as useYogaPersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Plugin } from 'graphql-yoga';
 import { type DocumentNode, getOperationAST, Kind, parse } from '../graphql.ts';
-import { label, manifestError, type PersistedOperationDto, readManifest } from './manifest.ts';
+import {
+  label,
+  manifestError,
+  type PersistedOperationDto,
+  readManifest,
+} from './persisted-manifest.ts';
+
+export interface PersistedOperationsOptions {
+  /** PERSISTED_OPERATIONS_FILE: the Apollo manifest. */
+  file: string;
+  /** PERSISTED_OPERATIONS_ONLY: a request must name a manifest id, never send a document. */
+  only: boolean;
+}
 
 export interface PersistedOperations {
-  plugin: Plugin;
   /** Manifest id → its document, parsed once. */
   documents: ReadonlyMap<string, DocumentNode>;
+  only: boolean;
 }
 
 const http = { spec: true, status: 400 };
@@ -22,17 +37,21 @@ const ID_REQUIRED = {
   extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http },
 };
 
-export function createPersistedOperations(options: {
-  file: string;
-  only: boolean;
-}): PersistedOperations {
+/** Reads the manifest and parses each body (a ConfigError names the first that fails). */
+export function loadPersistedOperations(options: PersistedOperationsOptions): PersistedOperations {
   const documents = new Map<string, DocumentNode>();
   for (const operation of readManifest(options.file)) {
     documents.set(operation.id, parseOperation(operation));
   }
-  const plugin = usePersistedOperations({
+  return { documents, only: options.only };
+}
+
+/** The yoga plugin over the loaded manifest (checkPersistedOperations validated its documents). */
+export function usePersistedOperations(persisted: PersistedOperations): Plugin {
+  const { documents, only } = persisted;
+  return useYogaPersistedOperations({
     getPersistedOperation: (id) => documents.get(id) ?? null,
-    allowArbitraryOperations: !options.only,
+    allowArbitraryOperations: !only,
     skipDocumentValidation: true,
     customErrors: {
       notFound: {
@@ -41,12 +60,11 @@ export function createPersistedOperations(options: {
       },
       persistedQueryOnly: ID_REQUIRED,
       // Neither a document nor an id: what yoga answers without the plugin, unless ids are required.
-      keyNotFound: options.only
+      keyNotFound: only
         ? ID_REQUIRED
         : { message: 'Must provide query string.', extensions: { code: 'BAD_REQUEST', http } },
     },
   }) as Plugin;
-  return { plugin, documents };
 }
 
 function parseOperation(operation: PersistedOperationDto): DocumentNode {

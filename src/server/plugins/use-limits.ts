@@ -3,13 +3,16 @@
  * tokens (at parse), depth, aliases and directives (at validation), then the list-length check and
  * the upstream-call prediction (cost.ts) with the variables. Armor's messages are constant; the
  * cost refusal names the prediction and MAX_UPSTREAM_CALLS.
+ *
+ * Before the client limits and admission in the plugin list: the cost check puts the request's
+ * predicted calls on its call budget (`budget.predicted`), which both of them read.
  */
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import type { Config } from '../config.ts';
-import type { GatewayContext } from '../context.ts';
-import { predictCalls, type UpstreamCounts } from './cost.ts';
+import type { Config } from '../../config.ts';
+import type { GatewayContext } from '../../context.ts';
+import { predictCalls, type UpstreamCounts } from '../cost.ts';
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -17,8 +20,8 @@ import {
   type GraphQLSchema,
   getOperationAST,
   NoSchemaIntrospectionCustomRule,
-} from './graphql.ts';
-import { longestLiteralList, longestVariableList } from './list-length.ts';
+} from '../graphql.ts';
+import { longestLiteralList, longestVariableList } from '../list-length.ts';
 
 export const LIMIT_MESSAGE = 'Query validation error.';
 /** Says which limit without its number (exposeLimits stays off). */
@@ -39,7 +42,7 @@ function rejection(message: string, code: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { spec: true, status: 400 } } });
 }
 
-export function limitPlugins(config: Config): Plugin[] {
+export function useLimits(config: Config): Plugin[] {
   const introspection: Plugin = {
     onValidate({ addValidationRule }) {
       if (!config.introspection) addValidationRule(NoSchemaIntrospectionCustomRule);

@@ -5,10 +5,13 @@
  * parser never delivers more than Content-Length bytes (and refuses a request that sends both
  * Content-Length and Transfer-Encoding), so a valid Content-Length under the limit is enough;
  * only a body without one (chunked) is counted as it streams.
+ *
+ * Last in the plugin list, after useInputGuard (use-input-guard.ts): its onRequestParse wraps the
+ * request parser already chosen, so the byte count holds for the input guard's parsers too.
  */
 
 import type { Plugin } from 'graphql-yoga';
-import { GraphQLError } from './graphql.ts';
+import { GraphQLError } from '../graphql.ts';
 
 const CONTENT_LENGTH = /^\d+$/;
 
@@ -18,7 +21,7 @@ function tooLarge(): GraphQLError {
   });
 }
 
-export function bodyLimitPlugin(limit: number): Plugin {
+export function useBodyLimit(limit: number): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
       const length = request.headers.get('content-length');

@@ -4,21 +4,25 @@
  * (served on their own listener, metrics-listener.ts, never on the GraphQL port). An incremental
  * result (@defer/@stream) gets the same per payload (incremental-payloads.ts), and its request
  * ends, for the log, the metrics and the deadline, when its last payload has gone (delivery.ts).
+ *
+ * Right after useIdempotency in the plugin list (a replayed answer is the one logged and given a
+ * request id), before the rest: a request the door, CSRF or a limit refuses still gets its
+ * request id, its log line and its metrics, and its state (request-state.ts) exists for them all.
  */
 
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import type { PartialError } from '../context.ts';
-import type { CallBudget } from '../upstreams/call-budget.ts';
-import { deliver } from './delivery.ts';
-import { sanitizeErrors } from './errors.ts';
-import { GraphQLError, getOperationAST } from './graphql.ts';
-import { type Cleaning, cleanPayload, type Payload } from './incremental-payloads.ts';
-import { type GatewayMetrics, operationLabel } from './metrics.ts';
-import { createRequestState, type createStateStore, type RequestState } from './request-state.ts';
-import { mapStream } from './stream-map.ts';
-import { yogaLogger } from './yoga-logger.ts';
+import type { Config } from '../../config.ts';
+import type { PartialError } from '../../context.ts';
+import type { CallBudget } from '../../upstreams/call-budget.ts';
+import { deliver } from '../delivery.ts';
+import { sanitizeErrors } from '../errors.ts';
+import { GraphQLError, getOperationAST } from '../graphql.ts';
+import { type Cleaning, cleanPayload, type Payload } from '../incremental-payloads.ts';
+import { type GatewayMetrics, operationLabel } from '../metrics.ts';
+import { createRequestState, type createStateStore, type RequestState } from '../request-state.ts';
+import { mapStream } from '../stream-map.ts';
+import { yogaLogger } from '../yoga-logger.ts';
 
 export interface OperationsOptions {
   config: Config;
@@ -68,46 +72,16 @@ function partialGraphQLErrors(partials: readonly PartialError[]): GraphQLError[]
   );
 }
 
-export function operationsPlugin(options: OperationsOptions): Plugin {
-  const { config, logger, store, now } = options;
+export function useOperations(options: OperationsOptions): Plugin {
+  const { config, store } = options;
   const endpoint = options.endpoint ?? '/graphql';
-  const stateOf = (request: Request, pathname?: string): RequestState => {
-    let state = store.get(request);
-    if (!state) {
-      state = createRequestState(
-        request,
-        config.requestTimeoutMs,
-        now,
-        pathname ?? new URL(request.url).pathname,
-      );
-      store.set(request, state);
-    }
-    return state;
-  };
-  const errorLog = yogaLogger(logger);
-  const cleaning = (state: RequestState): Cleaning => ({
-    requestId: state.requestId,
-    partials: state.context?.partialErrors ?? [],
-    located: partialGraphQLErrors,
-    cost: () => costExtension(state.context?.budget, config.limits.maxUpstreamCalls),
-    sent: (error) => void state.errorCodes.push(String(error.extensions.code)),
-    log: (raw) => errorLog.error(raw),
-  });
-
-  const finish = (state: RequestState, request: Request, status: number, isGraphQL: boolean) =>
-    finishRequest(options, state, request, status, isGraphQL);
-
+  const errorLog = yogaLogger(options.logger);
+  const limit = config.limits.maxUpstreamCalls;
   return {
     onRequest({ request, url, endResponse }) {
-      stateOf(request, url.pathname);
+      stateOf(options, request, url.pathname);
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
-      if (url.pathname === '/ready') {
-        endResponse(
-          options.isShuttingDown()
-            ? json({ status: 'shutting down' }, 503)
-            : json({ status: 'ready', ...options.readiness?.() }, 200),
-        );
-      }
+      if (url.pathname === '/ready') endResponse(readiness(options));
     },
     onExecute({ args }) {
       // Only the operation that runs names the request: a client-sent operationName that
@@ -121,47 +95,86 @@ export function operationsPlugin(options: OperationsOptions): Plugin {
       }
     },
     onResultProcess({ request, result, setResult, resultProcessor }) {
-      const state = stateOf(request);
-      if (isAsyncIterable(result)) {
-        // A subscription's events (subscribe, not execute) each carry the cost so far; the
-        // stream keeps its own lifecycle.
-        if (!state.executed) {
-          setResult(costedEvents(result, state, config.limits.maxUpstreamCalls) as never);
-          return;
-        }
-        const delivery = deliver(
-          result as AsyncIterable<Payload>,
-          (payload) => cleanPayload(payload, cleaning(state)),
-          request.signal,
-        );
-        state.delivered = delivery.ended;
-        setResult(delivery.payloads as never);
-        // No processor accepts it: yoga answers 406 and nothing will read the payloads.
-        if (!resultProcessor) delivery.close();
+      const state = stateOf(options, request);
+      if (!isAsyncIterable(result)) {
+        setResult(cleanResults(result, state, limit) as never);
         return;
       }
-      setResult(cleanResults(result, state, config.limits.maxUpstreamCalls) as never);
+      // A subscription's events (subscribe, not execute) each carry the cost so far; the
+      // stream keeps its own lifecycle.
+      if (!state.executed) {
+        setResult(costedEvents(result, state, limit) as never);
+        return;
+      }
+      const delivery = deliver(
+        result as AsyncIterable<Payload>,
+        (payload) => cleanPayload(payload, cleaningOf(state, limit, errorLog)),
+        request.signal,
+      );
+      state.delivered = delivery.ended;
+      setResult(delivery.payloads as never);
+      // No processor accepts it: yoga answers 406 and nothing will read the payloads.
+      if (!resultProcessor) delivery.close();
     },
     onResponse({ request, response, setResponse }) {
-      const state = stateOf(request);
-      let final = response;
-      if (response.headers.has('x-yoga-id')) {
-        // yoga's built-in liveness answers any path ending in /health; only ours is exact.
-        final =
-          state.pathname === '/health'
-            ? json({ status: 'ok' }, 200)
-            : new Response(null, { status: 404 });
-        setResponse(final);
-      }
+      const state = stateOf(options, request);
+      const final = ownAnswer(state, response);
+      if (final !== response) setResponse(final);
       final.headers.set('x-request-id', state.requestId);
       const isGraphQL =
         state.pathname === endpoint && !final.headers.get('content-type')?.includes('text/html');
       const { status } = final;
+      const finish = () => finishRequest(options, state, request, status, isGraphQL);
       // An incremental result is logged, counted and let go of once its last payload has gone.
-      if (state.delivered)
-        void state.delivered.then(() => finish(state, request, status, isGraphQL));
-      else finish(state, request, status, isGraphQL);
+      if (state.delivered) void state.delivered.then(finish);
+      else finish();
     },
+  };
+}
+
+/** The request's state, created by the first hook that sees the request. */
+function stateOf(options: OperationsOptions, request: Request, pathname?: string): RequestState {
+  let state = options.store.get(request);
+  if (!state) {
+    state = createRequestState(
+      request,
+      options.config.requestTimeoutMs,
+      options.now,
+      pathname ?? new URL(request.url).pathname,
+    );
+    options.store.set(request, state);
+  }
+  return state;
+}
+
+/** /ready: 503 once shutdown began, else 200 with the extra facts. */
+function readiness(options: OperationsOptions): Response {
+  return options.isShuttingDown()
+    ? json({ status: 'shutting down' }, 503)
+    : json({ status: 'ready', ...options.readiness?.() }, 200);
+}
+
+/** yoga's built-in liveness answers any path ending in /health; only ours is exact. */
+function ownAnswer(state: RequestState, response: Response): Response {
+  if (!response.headers.has('x-yoga-id')) return response;
+  return state.pathname === '/health'
+    ? json({ status: 'ok' }, 200)
+    : new Response(null, { status: 404 });
+}
+
+/** How an incremental result's payloads are cleaned: ids, absorbed failures, cost, masking. */
+function cleaningOf(
+  state: RequestState,
+  limit: number,
+  errorLog: ReturnType<typeof yogaLogger>,
+): Cleaning {
+  return {
+    requestId: state.requestId,
+    partials: state.context?.partialErrors ?? [],
+    located: partialGraphQLErrors,
+    cost: () => costExtension(state.context?.budget, limit),
+    sent: (error) => void state.errorCodes.push(String(error.extensions.code)),
+    log: (raw) => errorLog.error(raw),
   };
 }
 

@@ -7,8 +7,8 @@
  * any upstream call. A body that is not JSON at all is a 400 `BAD_REQUEST`, never a 500.
  */
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import { type InputProblem, inputProblem, jsonTextDepth } from './client-json.ts';
-import { GraphQLError } from './graphql.ts';
+import { type InputProblem, inputProblem, jsonTextDepth } from '../client-json.ts';
+import { GraphQLError } from '../graphql.ts';
 
 export const INPUT_MESSAGES: Record<InputProblem, string> = {
   'too-deep': 'The variables or extensions are nested too deeply.',
@@ -87,8 +87,8 @@ function parserFor(request: Request, maxDepth: number): Parser | undefined {
 
 const malformed = (text: unknown) => typeof text === 'string' && !text.isWellFormed();
 
-/** Goes before bodyLimitPlugin in the plugin list, so the size limit wraps these parsers. */
-export function inputGuardPlugin(maxDepth: number): Plugin {
+/** Goes before useBodyLimit (use-body-limit.ts) in the plugin list: its size limit wraps these parsers. */
+export function useInputGuard(maxDepth: number): Plugin {
   return {
     onRequestParse({ request, setRequestParser }) {
       const parser = parserFor(request, maxDepth);

@@ -25,7 +25,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { CallObserver, CallStart } from '../../upstreams/types.ts';
 import { getOperationAST } from '../graphql.ts';
 import type { createStateStore, RequestState } from '../request-state.ts';
-import type { Tracing } from './provider.ts';
+import type { Tracing } from '../tracing/provider.ts';
 
 // Incubating semantic conventions, copied as the OpenTelemetry docs advise.
 const ATTR_GRAPHQL_OPERATION_NAME = 'graphql.operation.name';
@@ -45,20 +45,25 @@ const headerGetter: TextMapGetter<Headers> = {
   keys: (headers) => [...headers.keys()],
 };
 
-export interface RequestTracing {
-  plugin: Plugin;
+export interface RequestTracingOptions {
+  /** The OpenTelemetry tracer (tracing/provider.ts). */
+  tracing: Tracing;
+  /** The request states (request-state.ts): the request id, error codes and calls at the end. */
+  store: ReturnType<typeof createStateStore>;
+}
+
+/** The yoga plugin, and the upstream-call hook the request's scope is given (context.ts). */
+export interface RequestTracingPlugin extends Plugin {
   /** The upstream-call hook for one request's scope: a child span per call. */
   onCallStart(request: Request): (call: CallStart) => CallObserver;
 }
 
-export function requestTracing(
-  tracing: Tracing,
-  store: ReturnType<typeof createStateStore>,
-): RequestTracing {
+export function useRequestTracing(options: RequestTracingOptions): RequestTracingPlugin {
+  const { tracing, store } = options;
   const { tracer } = tracing;
   const spans = new WeakMap<Request, Span>();
 
-  const plugin: Plugin = {
+  return {
     // onParams runs for GraphQL requests only (not /health, /metrics or GraphiQL's page), and
     // before any document is parsed, so refused documents are traced too.
     onParams({ request }) {
@@ -94,14 +99,11 @@ export function requestTracing(
       if (state?.delivered) void state.delivered.then(end);
       else end();
     },
+    onCallStart:
+      (request: Request) =>
+      (call: CallStart): CallObserver =>
+        startCallSpan(tracer, spans.get(request), call),
   };
-
-  const onCallStart =
-    (request: Request) =>
-    (call: CallStart): CallObserver =>
-      startCallSpan(tracer, spans.get(request), call);
-
-  return { plugin, onCallStart };
 }
 
 /** Ends the operation span with the request's status, upstream calls and error codes. */
