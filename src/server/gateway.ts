@@ -198,7 +198,10 @@ function liveAccess(
     hub: service.hub,
     limits: service.limits,
     now: service.now,
-    signal: request.signal,
+    // A getter: the fetch API's Request makes its AbortSignal on first read.
+    get signal() {
+      return request.signal;
+    },
     // Read once the client-limit plugin has asked whether Beluga vouched for the token.
     get clientId() {
       claim ??= clientId({
