@@ -58,6 +58,8 @@ const server = z
     INTROSPECTION: bool.default(true),
     /** A query document runs compiled (graphql-jit) from this execution on; 0: never. */
     COMPILE_QUERIES_AFTER: int(0, 1_000_000).default(2),
+    /** Compilations a minute at most; past that, documents run on the executor until the next. */
+    COMPILE_QUERIES_PER_MINUTE: int(1, 100_000).default(60),
     SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
     /** Time /ready answers 503 while requests are still served, before the listener closes. */
     SHUTDOWN_DELAY_MS: int(0, 60_000).default(0),
@@ -85,6 +87,7 @@ const server = z
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     introspection: e.INTROSPECTION,
     compileQueriesAfter: e.COMPILE_QUERIES_AFTER,
+    compileQueriesPerMinute: e.COMPILE_QUERIES_PER_MINUTE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     /** Origins allowed to call from a browser with credentials; `*` alone allows any, without. */

@@ -99,6 +99,8 @@ function gatewayPlugins(config: Config, deps: GatewayDeps, parts: GatewayParts):
       ? [
           useCompiledExecution({
             compileAfter: config.compileQueriesAfter,
+            compilesPerMinute: config.compileQueriesPerMinute,
+            now: parts.now,
             leaveToExecutor: mentionsIncremental,
             onCompiled: parts.metrics.observeCompiled,
           }),

@@ -2,7 +2,8 @@
  * Compiled execution (src/server/plugins/use-compiled-execution.ts): a query document runs on the
  * executor until its COMPILE_QUERIES_AFTER-th execution and compiled (graphql-jit) from then on,
  * with the same answer byte for byte: data, errors (message, locations, path, code) and extensions.
- * Mutations and @defer/@stream documents stay on the executor; a one-off document is never compiled.
+ * Mutations and @defer/@stream documents stay on the executor; a one-off document, or one the cost
+ * check refuses, is never compiled; compilations are budgeted per minute.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMetrics, type GatewayMetrics } from '../../src/server/metrics.ts';
@@ -131,5 +132,62 @@ it('COMPILE_QUERIES_AFTER=0 never compiles', async () => {
     expect(await own.render()).toContain('gateway_compiled_operations_total{outcome="compiled"} 0');
   } finally {
     await off.close();
+  }
+});
+
+it('an operation refused by the cost check is never compiled, however often it is sent', async () => {
+  const own = createMetrics({});
+  const strict = await startStack({
+    sharedFakes: stack.fakes,
+    config: { MAX_UPSTREAM_CALLS: '1' },
+    gateway: { metrics: own },
+  });
+  try {
+    const document = '{ collection(source: BELUGA, sourceId: "21") { name project { name } } }';
+    for (let i = 0; i < 3; i++) {
+      const { body } = await strict.query(document);
+      expect(body.errors?.[0]?.extensions?.code).toBe('COST_LIMIT_EXCEEDED');
+    }
+    const text = await own.render();
+    for (const outcome of ['compiled', 'executor', 'refused', 'postponed']) {
+      expect(text).toContain(`gateway_compiled_operations_total{outcome="${outcome}"} 0`);
+    }
+  } finally {
+    await strict.close();
+  }
+});
+
+it('COMPILE_QUERIES_PER_MINUTE: past the budget a document runs on the executor until the next minute', async () => {
+  const own = createMetrics({});
+  let clock = 1_000;
+  const budgeted = await startStack({
+    sharedFakes: stack.fakes,
+    config: { COMPILE_QUERIES_PER_MINUTE: '1' },
+    gateway: { metrics: own, now: () => clock },
+  });
+  const count = async (outcome: string) =>
+    Number(
+      (await own.render())
+        .split('\n')
+        .find((l) => l.startsWith(`gateway_compiled_operations_total{outcome="${outcome}"}`))
+        ?.split(' ')
+        .pop(),
+    );
+  try {
+    const first = '{ collection(source: BELUGA, sourceId: "21") { name } }';
+    const second = '{ collection(source: BELUGA, sourceId: "22") { name } }';
+    for (let i = 0; i < 2; i++) await budgeted.query(first);
+    expect(await count('compiled')).toBe(1);
+    const answers = [];
+    for (let i = 0; i < 2; i++) answers.push((await budgeted.query(second)).body);
+    expect(await count('compiled')).toBe(1);
+    expect(await count('postponed')).toBe(1);
+    expect(answers[1]).toEqual(answers[0]);
+    clock += 60_000;
+    const third = await budgeted.query(second);
+    expect(await count('compiled')).toBe(2);
+    expect(third.body).toEqual(answers[0]);
+  } finally {
+    await budgeted.close();
   }
 });

@@ -11,28 +11,25 @@
  * subscriptions (never through `execute`), and a document graphql-jit cannot compile (it answers
  * with errors instead of a function: the executor then gives the client its own answer).
  *
+ * A compilation costs more CPU than validating the same document (a 2,000-token document: tens of
+ * milliseconds), so it happens inside `execute`, only for an operation the cost check, the
+ * client limits and admission let through, and at most `compilesPerMinute` times a minute: past
+ * that, documents keep running on the executor until the next minute (nothing is refused).
+ *
  * Listed first among the gateway's plugins: its `execute` replaces the engine's, and every plugin
- * after it that wraps `execute` (admission, idempotency) wraps the compiled one.
+ * after it that wraps `execute` (admission, idempotency) wraps this one.
  */
 import type { CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
-import {
-  type DocumentNode,
-  type ExecutionResult,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  GraphQLError,
-  type GraphQLSchema,
-  getOperationAST,
-  Kind,
-  type SelectionSetNode,
-} from '../graphql.ts';
+import { type DocumentNode, type GraphQLSchema, getOperationAST } from '../graphql.ts';
+import { withFieldNodes } from './compiled-errors.ts';
 
 /**
  * What became of an operation at its `compileAfter`-th execution: compiled; left to the executor
- * (a mutation, or a document naming @defer/@stream); or refused by graphql-jit.
+ * (a mutation, or a document naming @defer/@stream); refused by graphql-jit; or postponed (this
+ * minute's compilations are spent: it runs on the executor and is tried again later).
  */
-export const COMPILE_OUTCOMES = ['compiled', 'executor', 'refused'] as const;
+export const COMPILE_OUTCOMES = ['compiled', 'executor', 'refused', 'postponed'] as const;
 export type CompileOutcome = (typeof COMPILE_OUTCOMES)[number];
 
 export interface CompiledExecutionOptions {
@@ -40,7 +37,11 @@ export interface CompiledExecutionOptions {
   compileAfter: number;
   /** Documents left to the executor whatever their operation (e.g. those naming @defer/@stream). */
   leaveToExecutor?: (document: DocumentNode) => boolean;
-  /** Told once per document and operation when it is decided (metrics). */
+  /** Compilations a minute, at most (a process-wide budget). */
+  compilesPerMinute: number;
+  /** Monotonic milliseconds, for the budget's minute; defaults to performance.now. */
+  now?: () => number;
+  /** Told once per document and operation when it is decided, and on each postponement. */
   onCompiled?: (outcome: CompileOutcome) => void;
 }
 
@@ -64,14 +65,40 @@ type ExecuteArgs = {
 
 export function useCompiledExecution(options: CompiledExecutionOptions): Plugin {
   const documents = new WeakMap<DocumentNode, DocumentState>();
+  const budget = compileBudget(options.compilesPerMinute, options.now ?? (() => performance.now()));
   return {
-    onExecute({ args, setExecuteFn }) {
-      const use = (compiled: CompiledQuery | undefined) => {
-        if (compiled) setExecuteFn((run) => runCompiled(compiled, run));
-      };
-      const compiled = compiledFor(documents, args, options);
-      if (isPromise(compiled)) return compiled.then(use);
-      use(compiled);
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const known = documents.get(args.document)?.operations.get(args.operationName ?? '');
+      if (known === false) return;
+      if (known) {
+        setExecuteFn((run) => runCompiled(known, run));
+        return;
+      }
+      // Decided when execution really starts: a refused operation never counts or compiles.
+      setExecuteFn((run) => {
+        const compiled = compiledFor(documents, run, options, budget);
+        if (isPromise(compiled)) {
+          return compiled.then((c) => (c ? runCompiled(c, run) : executeFn(run)));
+        }
+        return compiled ? runCompiled(compiled, run) : executeFn(run);
+      });
+    },
+  };
+}
+
+/** A fixed one-minute window of `perMinute` compilations. */
+function compileBudget(perMinute: number, now: () => number) {
+  let windowStart = now();
+  let spent = 0;
+  return {
+    take(): boolean {
+      if (now() - windowStart >= 60_000) {
+        windowStart = now();
+        spent = 0;
+      }
+      if (spent >= perMinute) return false;
+      spent += 1;
+      return true;
     },
   };
 }
@@ -102,6 +129,7 @@ function compiledFor(
   documents: WeakMap<DocumentNode, DocumentState>,
   args: ExecuteArgs,
   options: CompiledExecutionOptions,
+  budget: { take(): boolean },
 ): CompiledQuery | undefined | Promise<CompiledQuery | undefined> {
   let state = documents.get(args.document);
   if (!state || state.schema !== args.schema) {
@@ -116,6 +144,10 @@ function compiledFor(
   const decide = (jit: typeof import('graphql-jit')) => {
     const settled = state.operations.get(name);
     if (settled !== undefined) return settled || undefined;
+    if (!budget.take()) {
+      options.onCompiled?.('postponed');
+      return undefined;
+    }
     const { compiled, outcome } = compileOperation(jit, args, options);
     state.operations.set(name, compiled ?? false);
     options.onCompiled?.(outcome);
@@ -147,75 +179,3 @@ function compileOperation(
 
 const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
   typeof (value as Promise<T> | undefined)?.then === 'function';
-
-/**
- * graphql-jit's field errors carry their locations but not their AST nodes, from which yoga and
- * the masking (errors.ts) rebuild every error; each becomes the executor's own error: the field
- * node at its path, the error the resolver raised as `originalError`.
- */
-function withFieldNodes(
-  result: ExecutionResult,
-  document: DocumentNode,
-  operationName: string | null | undefined,
-): ExecutionResult {
-  if (!result.errors?.length) return result;
-  const operation = getOperationAST(document, operationName ?? undefined);
-  const errors = result.errors.map((error) => {
-    if (error.nodes || !error.path || !operation) return error;
-    const node = fieldAt(document, operation.selectionSet, error.path);
-    return new GraphQLError(error.message, {
-      ...(node ? { nodes: [node] } : {}),
-      path: error.path,
-      originalError: error.originalError ?? undefined,
-      extensions: error.extensions,
-    });
-  });
-  // Errors first, as the executor (and the spec's advice) serializes them.
-  const { data, extensions } = result;
-  return { errors, data, ...(extensions ? { extensions } : {}) };
-}
-
-/** The field node a response path ends at (list indexes skipped), through fragments. */
-function fieldAt(
-  document: DocumentNode,
-  root: SelectionSetNode,
-  path: readonly (string | number)[],
-): FieldNode | undefined {
-  let selections: SelectionSetNode | undefined = root;
-  let field: FieldNode | undefined;
-  for (const key of path) {
-    if (typeof key === 'number') continue;
-    field = selections ? findField(document, selections, key) : undefined;
-    if (!field) return undefined;
-    selections = field.selectionSet;
-  }
-  return field;
-}
-
-function findField(
-  document: DocumentNode,
-  set: SelectionSetNode,
-  responseKey: string,
-): FieldNode | undefined {
-  for (const selection of set.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if ((selection.alias ?? selection.name).value === responseKey) return selection;
-      continue;
-    }
-    const inner =
-      selection.kind === Kind.INLINE_FRAGMENT
-        ? selection.selectionSet
-        : fragmentNamed(document, selection.name.value)?.selectionSet;
-    const found = inner && findField(document, inner, responseKey);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-function fragmentNamed(document: DocumentNode, name: string): FragmentDefinitionNode | undefined {
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name)
-      return definition;
-  }
-  return undefined;
-}
