@@ -40,7 +40,13 @@ export function vouchedOptions(config: Config): VouchedOptions {
 }
 
 export function createVouchedTokens(options: VouchedOptions): VouchedTokens {
-  const local = new LRUCache<string, true>({ max: options.max, ttl: options.ttlMs });
+  // Bounded by count through maxSize, not `max`: lru-cache preallocates `max` slots (~4 MB of
+  // arrays for 100,000), which the heap would carry, and every major GC mark, from the start.
+  const local = new LRUCache<string, true>({
+    maxSize: options.max,
+    sizeCalculation: () => 1,
+    ttl: options.ttlMs,
+  });
   const { redis } = options;
   const key = (hash: string) => `${options.keyPrefix ?? ''}vouched:${hash}`;
   const failed = (error: unknown) => options.onStoreError?.(error);
