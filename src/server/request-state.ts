@@ -25,6 +25,14 @@ export interface RequestState {
    * ledger, budget and absorbed failures are read from there, never copied.
    */
   context: GatewayContext | undefined;
+  /** Upstream calls the request made (kept when the context is released). */
+  upstreamCalls(): number;
+  /**
+   * The request is over: drop its context (loaders, cached payloads, closures). The Request
+   * object, which keys this state, can outlive the response (a keep-alive socket holds it), and
+   * with it everything the state still references.
+   */
+  release(): void;
   /** Aborts at the deadline or when the client goes away; handed to the upstream scope. */
   signal: AbortSignal;
   /**
@@ -49,6 +57,7 @@ export function createRequestState(
 ): RequestState {
   const controller = new AbortController();
   const clientSignal = request.signal;
+  let releasedCalls = 0;
   // One closure object per request instead of a named function per listener.
   const state: RequestState & { handleEvent(): void } = {
     requestId: requestIdFrom(request.headers.get('x-request-id')),
@@ -59,6 +68,13 @@ export function createRequestState(
     trusted: false,
     errorCodes: [],
     context: undefined,
+    upstreamCalls() {
+      return state.context?.calls.length ?? releasedCalls;
+    },
+    release() {
+      releasedCalls = state.upstreamCalls();
+      state.context = undefined;
+    },
     signal: controller.signal,
     delivered: undefined,
     handleEvent() {

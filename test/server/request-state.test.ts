@@ -43,3 +43,15 @@ describe('createRequestState', () => {
     expect(disposed.signal.aborted).toBe(false);
   });
 });
+
+describe('release', () => {
+  it('drops the context once the request is over and keeps its upstream call count', () => {
+    const state = createRequestState(request(), 60_000, () => 0);
+    state.context = { calls: [{}, {}, {}] } as unknown as typeof state.context;
+    expect(state.upstreamCalls()).toBe(3);
+    state.release();
+    expect(state.context).toBeUndefined();
+    expect(state.upstreamCalls()).toBe(3);
+    state.dispose();
+  });
+});

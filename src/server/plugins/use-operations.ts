@@ -188,6 +188,9 @@ function finishRequest(
 ): void {
   const { logger, metrics, now } = options;
   state.dispose();
+  // A query or mutation is over here (an incremental one too: this runs after its last payload);
+  // a subscription's events still read its context.
+  if (state.executed) state.release();
   const path = state.pathname;
   if (!isGraphQL) {
     if (!logger.isLevelEnabled('debug')) return;
@@ -210,7 +213,7 @@ function finishRequest(
       operation,
       status,
       durationMs: Math.round(durationMs),
-      upstreamCalls: state.context?.calls.length ?? 0,
+      upstreamCalls: state.upstreamCalls(),
       errorCodes: [...new Set(state.errorCodes)],
     },
     'graphql request',

@@ -111,7 +111,7 @@ function endOperation(span: Span, state: RequestState | undefined, response: Res
   const codes = [...new Set(state?.errorCodes ?? [])];
   const attributes: Attributes = {
     [ATTR_HTTP_RESPONSE_STATUS_CODE]: response.status,
-    [ATTR_UPSTREAM_CALLS]: state?.context?.calls.length ?? 0,
+    [ATTR_UPSTREAM_CALLS]: state?.upstreamCalls() ?? 0,
   };
   if (state) attributes[ATTR_REQUEST_ID] = state.requestId;
   if (codes.length) attributes[ATTR_ERROR_CODES] = codes;
