@@ -68,7 +68,11 @@ export function useCompiledExecution(options: CompiledExecutionOptions): Plugin 
   const budget = compileBudget(options.compilesPerMinute, options.now ?? (() => performance.now()));
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
-      const known = documents.get(args.document)?.operations.get(args.operationName ?? '');
+      const state = documents.get(args.document);
+      const known =
+        state && state.schema === args.schema
+          ? state.operations.get(args.operationName ?? '')
+          : undefined;
       if (known === false) return;
       if (known) {
         setExecuteFn((run) => runCompiled(known, run));
@@ -92,8 +96,9 @@ function compileBudget(perMinute: number, now: () => number) {
   let spent = 0;
   return {
     take(): boolean {
-      if (now() - windowStart >= 60_000) {
-        windowStart = now();
+      const at = now();
+      if (at - windowStart >= 60_000) {
+        windowStart = at;
         spent = 0;
       }
       if (spent >= perMinute) return false;
