@@ -29,60 +29,100 @@ export interface Deadline extends Cancellation {
 }
 
 export function createDeadline(timeoutMs: number, parent: AbortSignal | undefined): Deadline {
-  const endsAt = performance.now() + timeoutMs;
-  let timedOut = false;
-  let aborted = false;
-  let reason: unknown;
-  let controller: AbortController | undefined;
-  let listeners: ((reason: unknown) => void)[] = [];
-  const abort = (why: unknown) => {
-    if (aborted) return;
-    aborted = true;
-    reason = why;
-    controller?.abort(why);
-    const fns = listeners;
-    listeners = [];
-    for (const fn of fns) fn(why);
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort(new DOMException(`deadline of ${timeoutMs} ms passed`, 'TimeoutError'));
-  }, timeoutMs);
-  const onParentAbort = () => abort(parent?.reason);
-  let unsubscribe: (() => void) | undefined;
-  if (parent?.aborted) onParentAbort();
-  else if (parent) unsubscribe = subscribe(parent, onParentAbort);
-  return {
-    get signal() {
-      if (!controller) {
-        controller = new AbortController();
-        if (aborted) controller.abort(reason);
-      }
-      return controller.signal;
-    },
-    timeoutMs,
-    timedOut: () => timedOut,
-    callerAborted: () => parent?.aborted === true,
-    callerGone: () => parent?.aborted === true && !isTimeout(parent.reason),
-    remainingMs: () => endsAt - performance.now(),
-    aborted: () => aborted,
-    reason: () => reason,
-    onAbort(fn) {
-      if (aborted) {
-        fn(reason);
-        return () => {};
-      }
-      listeners.push(fn);
-      return () => {
-        const i = listeners.indexOf(fn);
-        if (i >= 0) listeners.splice(i, 1);
-      };
-    },
-    dispose: () => {
-      clearTimeout(timer);
-      unsubscribe?.();
-    },
-  };
+  return new CallDeadline(timeoutMs, parent);
+}
+
+/** One object per call, its methods on the prototype (a closure each was most of a call's garbage). */
+class CallDeadline implements Deadline {
+  readonly timeoutMs: number;
+  private readonly endsAt: number;
+  private readonly parent: AbortSignal | undefined;
+  private readonly timer: ReturnType<typeof setTimeout>;
+  /** The caller signal's set of deadlines this one joined (left on dispose). */
+  private siblings: Set<CallDeadline> | undefined;
+  private isTimedOut = false;
+  private isAborted = false;
+  private why: unknown;
+  private controller: AbortController | undefined;
+  private listeners: ((reason: unknown) => void)[] | undefined;
+
+  constructor(timeoutMs: number, parent: AbortSignal | undefined) {
+    this.timeoutMs = timeoutMs;
+    this.endsAt = performance.now() + timeoutMs;
+    this.parent = parent;
+    this.timer = setTimeout(onDeadline, timeoutMs, this);
+    if (parent?.aborted) this.abort(parent.reason);
+    else if (parent) this.siblings = subscribe(parent, this);
+  }
+
+  abort(why: unknown): void {
+    if (this.isAborted) return;
+    this.isAborted = true;
+    this.why = why;
+    this.controller?.abort(why);
+    const fns = this.listeners;
+    this.listeners = undefined;
+    if (fns) for (const fn of fns) fn(why);
+  }
+
+  expire(): void {
+    this.isTimedOut = true;
+    this.abort(new DOMException(`deadline of ${this.timeoutMs} ms passed`, 'TimeoutError'));
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.isAborted) this.controller.abort(this.why);
+    }
+    return this.controller.signal;
+  }
+
+  timedOut(): boolean {
+    return this.isTimedOut;
+  }
+
+  callerAborted(): boolean {
+    return this.parent?.aborted === true;
+  }
+
+  callerGone(): boolean {
+    return this.parent?.aborted === true && !isTimeout(this.parent.reason);
+  }
+
+  remainingMs(): number {
+    return this.endsAt - performance.now();
+  }
+
+  aborted(): boolean {
+    return this.isAborted;
+  }
+
+  reason(): unknown {
+    return this.why;
+  }
+
+  onAbort(fn: (reason: unknown) => void): () => void {
+    if (this.isAborted) {
+      fn(this.why);
+      return () => {};
+    }
+    const listeners = (this.listeners ??= []);
+    listeners.push(fn);
+    return () => {
+      const i = listeners.indexOf(fn);
+      if (i >= 0) listeners.splice(i, 1);
+    };
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.siblings?.delete(this);
+  }
+}
+
+function onDeadline(deadline: CallDeadline): void {
+  deadline.expire();
 }
 
 function isTimeout(reason: unknown): boolean {
@@ -93,23 +133,22 @@ function isTimeout(reason: unknown): boolean {
  * One 'abort' listener per caller signal, fanning out to that request's calls in flight (a
  * request makes dozens of calls; one listener each would trip Node's max-listeners warning).
  */
-const subscribers = new WeakMap<AbortSignal, Set<() => void>>();
+const subscribers = new WeakMap<AbortSignal, Set<CallDeadline>>();
 
-function subscribe(parent: AbortSignal, onAbort: () => void): () => void {
+function subscribe(parent: AbortSignal, deadline: CallDeadline): Set<CallDeadline> {
   let set = subscribers.get(parent);
   if (!set) {
-    const created = new Set<() => void>();
+    const created = new Set<CallDeadline>();
     parent.addEventListener(
       'abort',
       () => {
-        for (const fn of [...created]) fn();
+        for (const d of [...created]) d.abort(parent.reason);
       },
       { once: true },
     );
     subscribers.set(parent, created);
     set = created;
   }
-  set.add(onAbort);
-  const own = set;
-  return () => own.delete(onAbort);
+  set.add(deadline);
+  return set;
 }

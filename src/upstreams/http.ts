@@ -186,7 +186,7 @@ async function run<T>(
   const used: Used = { retry: false, rateLimitWait: false };
   try {
     for (;;) {
-      await takeQuota(up, info, trace.sent, used.rateLimitWait);
+      if (up.quota) await takeQuota(up.quota, info, trace.sent, used.rateLimitWait);
       const outcome = await attemptThroughBreaker(up, req, info, deadline, traceHeaders, trace);
       trace.attempts += 1;
       const answered = outcome.ok ? outcome : outcome.failure.error;
@@ -209,25 +209,27 @@ function refusedBeforeSending(
   req: HttpRequest<unknown>,
   info: UpstreamCall,
 ): UpstreamError | undefined {
-  const notSent = { ...info, sent: false };
   if (req.scope.signal?.aborted)
-    return new UpstreamTimeoutError(notSent, 'was aborted before it started');
+    return new UpstreamTimeoutError({ ...info, sent: false }, 'was aborted before it started');
   const waitSeconds = req.scope.refuse?.(upstream);
   if (waitSeconds !== undefined)
-    return new RateLimitedError(notSent, 'not called: client limit', waitSeconds);
+    return new RateLimitedError({ ...info, sent: false }, 'not called: client limit', waitSeconds);
   if (req.scope.admit?.(upstream) === false)
-    return new CallLimitError(notSent, 'not called: the request reached MAX_UPSTREAM_CALLS');
+    return new CallLimitError(
+      { ...info, sent: false },
+      'not called: the request reached MAX_UPSTREAM_CALLS',
+    );
   return undefined;
 }
 
 /** Step 1. After a 429 wait the upstream's block is ours to ignore once; the budget is not. */
 async function takeQuota(
-  up: Upstream,
+  quota: QuotaGate,
   info: UpstreamCall,
   sent: boolean,
   ignoreBlock: boolean,
 ): Promise<void> {
-  const blockedMs = (await up.quota?.take({ ignoreBlock })) ?? 0;
+  const blockedMs = await quota.take({ ignoreBlock });
   if (blockedMs > 0) {
     throw new RateLimitedError(
       { ...info, sent },
