@@ -19,6 +19,7 @@ import {
 import { toCollectionMethod } from './normalize/enums.ts';
 import { belugaTime, wicksonTime } from './normalize/time.ts';
 import { loadProject, ProjectRef } from './project.ts';
+import { propertyRead } from './property-read.ts';
 
 export { belugaCollection, CollectionRef, loadCollection };
 
@@ -56,13 +57,13 @@ builder.node(CollectionRef, {
       type: CollectionSource,
       description: 'The upstream service the collection lives in.',
       upstreamCalls: free,
-      resolve: (c) => c.source,
+      resolve: propertyRead('source'),
     }),
     sourceId: t.string({
       description:
         'The upstream id: a Beluga capture-set number ("21") or a Wickson collection name.',
       upstreamCalls: free,
-      resolve: (c) => c.sourceId,
+      resolve: propertyRead('sourceId'),
     }),
     name: t.string({
       description: 'Display name. Wickson collections have none, so this is their id.',

@@ -11,6 +11,7 @@ import { type BelugaCollectionStub, type JobModel, jobPayload } from './models.t
 import { toJobStatus, toJobTypeKey } from './normalize/enums.ts';
 import { belugaTime, durationSeconds } from './normalize/time.ts';
 import { ProjectRef } from './project.ts';
+import { propertyRead } from './property-read.ts';
 
 export const JobRef = builder.objectRef<JobModel>('Job');
 
@@ -85,7 +86,7 @@ builder.node(JobRef, {
     sourceId: t.int({
       description: 'The Beluga job id.',
       upstreamCalls: free,
-      resolve: (j) => j.sourceId,
+      resolve: propertyRead('sourceId'),
     }),
     name: t.string({
       nullable: true,

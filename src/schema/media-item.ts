@@ -13,6 +13,7 @@ import { itemKey, parseItemKey, settleNode, splitNodeId } from './global-id.ts';
 import type { MediaItemModel } from './models.ts';
 import { toMediaType } from './normalize/enums.ts';
 import { belugaTime, wicksonTime } from './normalize/time.ts';
+import { propertyRead } from './property-read.ts';
 
 export const MediaItemRef = builder.objectRef<MediaItemModel>('MediaItem');
 
@@ -107,7 +108,7 @@ builder.node(MediaItemRef, {
       type: CollectionSource,
       description: 'The upstream service the item lives in.',
       upstreamCalls: free,
-      resolve: (m) => m.source,
+      resolve: propertyRead('source'),
     }),
     sourceId: t.string({
       description: 'The upstream id: a Beluga capture number or a Wickson media id.',

@@ -17,6 +17,7 @@ import {
 } from './models.ts';
 import { type MediaTypeValue, toMediaType } from './normalize/enums.ts';
 import { belugaTime, codeOrder, wicksonTime } from './normalize/time.ts';
+import { propertyRead } from './property-read.ts';
 
 export interface MediaTypeCountModel {
   mediaType: MediaTypeValue;
@@ -32,7 +33,7 @@ export const MediaTypeCountRef = builder
         type: MediaType,
         description: 'The media type.',
         upstreamCalls: free,
-        resolve: (m) => m.mediaType,
+        resolve: propertyRead('mediaType'),
       }),
       count: t.exposeInt('count', { description: 'Number of items of that type.' }),
     }),

@@ -14,6 +14,7 @@ import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import type { ProjectHolds, ProjectModel } from './models.ts';
 import { belugaTime } from './normalize/time.ts';
 import { prefetchChildFields } from './prefetch.ts';
+import { propertyRead } from './property-read.ts';
 
 export const ProjectRef = builder.objectRef<ProjectModel>('Project');
 
@@ -53,7 +54,7 @@ builder.node(ProjectRef, {
     sourceId: t.int({
       description: 'The Beluga project id.',
       upstreamCalls: free,
-      resolve: (p) => p.sourceId,
+      resolve: propertyRead('sourceId'),
     }),
     name: t.string({
       description: 'Project name.',

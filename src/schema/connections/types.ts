@@ -2,6 +2,7 @@ import type { ObjectRef, SchemaTypes } from '@pothos/core';
 import { builder } from '../builder.ts';
 import { edgesOfPage, nodeOfEdge } from '../cost/connections.ts';
 import { free } from '../cost/types.ts';
+import { propertyRead } from '../property-read.ts';
 import type { ConnectionPage, Edge } from './paging.ts';
 
 type BuilderTypes =
@@ -27,7 +28,7 @@ export function connectionType<T>(
         description: `The ${what.one}; null only when loading it failed (see \`errors\`).`,
         upstreamCalls: nodeOfEdge(),
         // Pothos cannot relate a generic T to its resolver result type; `node` is typed by ref.
-        resolve: (e) => e.node as never,
+        resolve: propertyRead<Edge<T>, 'node'>('node') as never,
       }),
     }),
   });
@@ -38,13 +39,13 @@ export function connectionType<T>(
         type: [edge],
         description: `The ${what.many} of this page, in order.`,
         upstreamCalls: edgesOfPage(),
-        resolve: (c) => c.edges,
+        resolve: propertyRead('edges'),
       }),
       pageInfo: t.field({
         type: builder.pageInfoRef(),
         description: 'Cursors of both ends of this page and whether more pages exist.',
         upstreamCalls: free,
-        resolve: (c) => c.pageInfo,
+        resolve: propertyRead('pageInfo'),
       }),
       totalCount: t.int({
         description: `How many ${what.many} the whole list holds (all pages), from the upstream counts.`,
