@@ -11,6 +11,7 @@ import {
   belugaProjectId,
   type CollectionHolds,
   type CollectionParent,
+  fromCounted,
   hasCounts,
   type WicksonCollectionModel,
   wicksonDetail,
@@ -129,6 +130,12 @@ function captureDate(c: BelugaCollectionParent, ctx: GatewayContext, end: 'first
     .then((time) => belugaTime(time, ctx.config.beluga.timeZone));
 }
 
+/** A capture set's items are all images: one entry, or none for an empty set. */
+function imageDistribution(dto: { source_images_count: number }) {
+  const count = dto.source_images_count;
+  return count > 0 ? [{ mediaType: 'IMAGE' as const, count }] : [];
+}
+
 MediaCollectionStatsRef.implement({
   description:
     'Counts and dates of a collection, normalized across sources. Fields that need an extra upstream call are fetched only when selected, and are null (with an error) if that call fails.',
@@ -136,10 +143,10 @@ MediaCollectionStatsRef.implement({
     itemCount: t.int({
       description: 'Number of items: Beluga `source_images_count`, Wickson `item_count`.',
       upstreamCalls: countsWith(chargeWicksonDetailById),
-      resolve: async (c, _a, ctx) => {
-        if (c.source === 'BELUGA') return (await belugaCounted(c, ctx)).source_images_count;
+      resolve: (c, _a, ctx) => {
+        if (c.source === 'BELUGA') return fromCounted(c, ctx, (dto) => dto.source_images_count);
         if (c.listItem) return c.listItem.item_count;
-        return (await wicksonStats(c, ctx)).item_count;
+        return wicksonStats(c, ctx).then((stats) => stats.item_count);
       },
     }),
     firstItemDate: t.field({
@@ -169,33 +176,33 @@ MediaCollectionStatsRef.implement({
       description:
         'Items per media type, largest first (Beluga: all IMAGE; empty when there are none). For a Wickson collection from a list, one detail call; if it fails, the error nulls the nearest nullable parent.',
       upstreamCalls: countsWith(chargeWicksonDetail),
-      resolve: async (c, _a, ctx) => {
-        if (c.source === 'BELUGA') {
-          const count = (await belugaCounted(c, ctx)).source_images_count;
-          return count > 0 ? [{ mediaType: 'IMAGE' as const, count }] : [];
-        }
-        const stats = await wicksonStats(c, ctx);
-        return Object.entries(stats.media_type_distribution)
-          .filter(([, count]) => count > 0)
-          .map(([type, count]) => ({ mediaType: toMediaType(type, ctx.logger), count }))
-          .sort((a, b) => b.count - a.count || codeOrder(a.mediaType, b.mediaType));
+      resolve: (c, _a, ctx) => {
+        if (c.source === 'BELUGA') return fromCounted(c, ctx, imageDistribution);
+        return wicksonStats(c, ctx).then((stats) =>
+          Object.entries(stats.media_type_distribution)
+            .filter(([, count]) => count > 0)
+            .map(([type, count]) => ({ mediaType: toMediaType(type, ctx.logger), count }))
+            .sort((a, b) => b.count - a.count || codeOrder(a.mediaType, b.mediaType)),
+        );
       },
     }),
     withDetectionsCount: t.int({
       nullable: true,
       description: 'Beluga captures with at least one detection; null for Wickson.',
       upstreamCalls: fromSetCounts,
-      resolve: async (c, _a, ctx) =>
+      resolve: (c, _a, ctx) =>
         c.source === 'BELUGA'
-          ? (await belugaCounted(c, ctx)).source_images_with_detections_count
+          ? fromCounted(c, ctx, (dto) => dto.source_images_with_detections_count)
           : null,
     }),
     processedCount: t.int({
       nullable: true,
       description: 'Beluga captures processed by a pipeline; null for Wickson.',
       upstreamCalls: fromSetCounts,
-      resolve: async (c, _a, ctx) =>
-        c.source === 'BELUGA' ? (await belugaCounted(c, ctx)).source_images_processed_count : null,
+      resolve: (c, _a, ctx) =>
+        c.source === 'BELUGA'
+          ? fromCounted(c, ctx, (dto) => dto.source_images_processed_count)
+          : null,
     }),
     occurrencesCount: t.int({
       nullable: true,

@@ -140,6 +140,20 @@ export async function belugaCounted(
   return detail;
 }
 
+/**
+ * `read` of the counted payload: at once when the parent's payload has its counts (list items and
+ * details do), else after `belugaCounted`. A page of listed sets resolves its count fields
+ * without a promise each.
+ */
+export function fromCounted<R>(
+  c: BelugaCollectionParent,
+  ctx: GatewayContext,
+  read: (dto: CountedCaptureSetDto) => R,
+): R | Promise<R> {
+  const { dto } = c;
+  return dto && hasCounts(dto) ? read(dto) : belugaCounted(c, ctx).then(read);
+}
+
 /** The Wickson detail, fetched only when the model came from the list without it. */
 export async function wicksonDetail(model: WicksonCollectionModel, ctx: GatewayContext) {
   return model.detail ?? (await ctx.loaders.wicksonCollection.load(model.sourceId));

@@ -65,7 +65,8 @@ builder.node(ProjectRef, {
           return [];
         },
       },
-      resolve: async (p, _a, ctx) => (p.summary ? p.summary.name : (await projectDto(p, ctx)).name),
+      resolve: (p, _a, ctx) =>
+        p.summary?.name ?? p.dto?.name ?? projectDto(p, ctx).then((dto) => dto.name),
     }),
     description: t.string({
       nullable: true,
