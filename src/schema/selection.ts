@@ -45,10 +45,22 @@ export function childFields(
   return out;
 }
 
-/** Names of the fields selected under the current field. */
-export function selectedFields(info: Selection): Set<string> {
+/**
+ * The last answer of `selectedFields` per field's nodes: every item of a list resolves the same
+ * field with the same nodes and variables (20 capture sets' `jobs` walk one selection once).
+ */
+const selectedMemo = new WeakMap<
+  readonly FieldNode[],
+  { variables: Selection['variableValues']; names: ReadonlySet<string> }
+>();
+
+/** Names of the fields selected under the current field (do not change the set). */
+export function selectedFields(info: Selection): ReadonlySet<string> {
+  const memo = selectedMemo.get(info.fieldNodes);
+  if (memo && memo.variables === info.variableValues) return memo.names;
   const names = new Set<string>();
   for (const nodes of childFields(info).values()) for (const n of nodes) names.add(n.name.value);
+  selectedMemo.set(info.fieldNodes, { variables: info.variableValues, names });
   return names;
 }
 

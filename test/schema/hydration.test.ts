@@ -120,6 +120,22 @@ describe('field-aware hydration', () => {
     expect(stack.calls().routes).toEqual({ 'beluga:collections.detail': 1 });
   });
 
+  it('one document, @include on a job field outside the summary: each request its own answer', async () => {
+    // Every set of the page resolves `jobs` with the same selection, walked once per request;
+    // the next request's variables are its own (the document compiles from its second run).
+    const doc = `query($p: Boolean!) { collections(filter: { projectId: 23 }, first: 3) {
+      edges { node { jobs { status progress @include(if: $p) { progress } } } } } }`;
+    for (const p of [false, true, false, true]) {
+      stack.resetLedgers();
+      const { body } = await stack.query(doc, { p });
+      expect(body.errors).toBeUndefined();
+      const jobs = stack.fakes.beluga.control.ledger.entries({ route: 'jobs.list' });
+      expect(jobs.length > 0, `p=${p}`).toBe(p);
+      const first = JSON.stringify(body.data).includes('"progress"');
+      expect(first, `p=${p}`).toBe(p);
+    }
+  });
+
   it('occurrencesCount @include(if: $x) sends with_counts only when $x is true', async () => {
     const doc = `query($x: Boolean!) { collections(filter: { projectId: 23 }, first: 3) {
       edges { node { stats { itemCount occurrencesCount @include(if: $x) } } } } }`;
