@@ -22,7 +22,6 @@ export function project(id: number): ProjectDetailDto {
     id,
     name: `Project ${id}`,
     description: null,
-    details: `/api/v2/projects/${id}/`,
     created_at: AT,
     updated_at: AT,
     draft: false,
@@ -33,11 +32,10 @@ export function project(id: number): ProjectDetailDto {
 export function job(id: number, setId: number, projectId: number): JobDto {
   return {
     id,
-    details: `/api/v2/jobs/${id}/`,
     name: `Job ${id}`,
-    project: { id: projectId, name: `Project ${projectId}`, details: '' },
+    project: { id: projectId, name: `Project ${projectId}` },
     deployment: null,
-    source_image_collection: { id: setId, name: `Set ${setId}`, details: '', method: 'manual' },
+    source_image_collection: { id: setId, name: `Set ${setId}`, method: 'manual' },
     pipeline: null,
     status: 'SUCCESS',
     created_at: AT,
@@ -54,7 +52,6 @@ export function job(id: number, setId: number, projectId: number): JobDto {
 export function captureSet(id: number, projectId: number, jobIds: number[] = []): CaptureSetDto {
   const summary = (jobId: number): JobSummaryDto => ({
     id: jobId,
-    details: `/api/v2/jobs/${jobId}/`,
     status: 'SUCCESS',
     job_type: { name: 'ML pipeline', key: 'ml' },
     created_at: AT,
@@ -63,12 +60,10 @@ export function captureSet(id: number, projectId: number, jobIds: number[] = [])
   });
   return {
     id,
-    details: `/api/v2/captures/collections/${id}/`,
     name: `Set ${id}`,
     project: projectId,
     method: 'manual',
     kwargs: {},
-    source_images: '',
     source_images_count: 10,
     source_images_with_detections_count: 5,
     source_images_processed_count: 5,

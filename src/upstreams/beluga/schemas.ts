@@ -1,9 +1,11 @@
 /**
  * Wire schemas for the Beluga (Antenna) payloads the gateway reads, as Antenna's serializers
- * (`ami/main/api/serializers.py`, `ami/jobs/serializers.py`) write them. Unknown keys are stripped
- * (zod's default for objects). Enum-like strings (method, status, job_type.key) stay plain strings
- * here so a value the upstream adds later does not fail the parse; the graph maps them to
- * UNKNOWN/OTHER. Timestamps are naive ISO-8601 in the server's local time; the graph converts them.
+ * (`ami/main/api/serializers.py`, `ami/jobs/serializers.py`) write them, sized to what the graph
+ * reads: other keys (the hyperlinks `details` and `source_images`, …) are stripped (zod's default
+ * for objects), which keeps them out of the parse, the request's memory and the shared cache.
+ * Enum-like strings (method, status, job_type.key) stay plain strings here so a value the upstream
+ * adds later does not fail the parse; the graph maps them to UNKNOWN/OTHER. Timestamps are naive
+ * ISO-8601 in the server's local time; the graph converts them.
  */
 import { z } from 'zod';
 import type { FetchedAt } from '../fetched-at.ts';
@@ -35,7 +37,6 @@ export const JobTypeDto = z.object({ name: z.string(), key: z.string() });
 /** JobStatus: the job summary embedded in capture sets (`JobStatusSerializer`). */
 export const JobSummaryDto = z.object({
   id,
-  details: z.string(),
   status: z.string(),
   job_type: JobTypeDto,
   created_at: naiveDateTime,
@@ -53,12 +54,10 @@ export type JobSummaryDto = z.infer<typeof JobSummaryDto>;
  */
 export const CaptureSetDto = z.object({
   id,
-  details: z.string(),
   name: z.string(),
   project: id,
   method: z.string(),
   kwargs: z.record(z.string(), z.unknown()),
-  source_images: z.string(),
   source_images_count: z.number().int().nullable(),
   source_images_with_detections_count: z.number().int().nullable(),
   source_images_processed_count: z.number().int().nullable(),
@@ -79,7 +78,6 @@ export const ProjectDto = z.object({
   id,
   name: z.string(),
   description: z.string().nullable(),
-  details: z.string(),
   deployments_count: z.number().int().nullable().optional(),
   created_at: naiveDateTime,
   updated_at: naiveDateTime,
@@ -92,12 +90,12 @@ export const ProjectPageDto = pageDto(ProjectDto);
 
 /** Project detail = list fields + owner, flags, settings, membership. */
 export const ProjectDetailDto = ProjectDto.extend({
-  owner: z.object({ id, name: z.string().nullable(), details: z.string() }).nullable().optional(),
+  owner: z.object({ id, name: z.string().nullable() }).nullable().optional(),
   is_member: z.boolean().optional(),
 });
 export type ProjectDetailDto = z.infer<typeof ProjectDetailDto>;
 
-const NamedRefDto = z.object({ id, name: z.string(), details: z.string() });
+const NamedRefDto = z.object({ id, name: z.string() });
 
 export const ProgressParamDto = z.object({
   name: z.string(),
@@ -123,7 +121,6 @@ export type JobProgressDto = z.infer<typeof JobProgressDto>;
 /** Job list item (`JobListSerializer`). The detail (`JobSerializer`) adds `result`. */
 export const JobDto = z.object({
   id,
-  details: z.string(),
   name: z.string().nullable(),
   project: NamedRefDto,
   deployment: NamedRefDto.nullable(),
@@ -149,7 +146,6 @@ export type JobDetailDto = z.infer<typeof JobDetailDto> & FetchedAt;
 /** Capture (SourceImage) list item: the fields `MediaItem` reads. */
 export const CaptureDto = z.object({
   id,
-  details: z.string(),
   url: z.string().nullable(),
   path: z.string().nullable(),
   timestamp: naiveDateTime.nullable(),
