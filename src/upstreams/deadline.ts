@@ -107,7 +107,8 @@ class CallDeadline implements Deadline {
       fn(this.why);
       return () => {};
     }
-    const listeners = (this.listeners ??= []);
+    if (!this.listeners) this.listeners = [];
+    const listeners = this.listeners;
     listeners.push(fn);
     return () => {
       const i = listeners.indexOf(fn);
