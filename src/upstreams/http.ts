@@ -26,9 +26,9 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { type Breaker, BreakerFailure, BreakerOpenError } from './breaker.ts';
+import { type Breaker, BreakerOpenError } from './breaker.ts';
 import {
-  AttemptFailure,
+  type AttemptFailure,
   classifyTransport,
   type ErrorBodyReader,
   noErrorBody,
@@ -251,24 +251,27 @@ async function attemptThroughBreaker<T>(
   traceHeaders: Record<string, string> | undefined,
   trace: CallTrace,
 ): Promise<Outcome<T>> {
+  let probe: boolean;
   try {
-    return await up.breaker.run(async () => {
-      const outcome = await attempt(up, req, info, deadline, traceHeaders);
-      if (!outcome.ok && outcome.failure.countsForBreaker)
-        throw new BreakerFailure(outcome.failure);
-      return outcome;
-    });
+    probe = up.breaker.admit();
   } catch (error) {
-    if (error instanceof AttemptFailure) return { ok: false, failure: error };
-    if (error instanceof BreakerOpenError) {
-      up.quota?.refund();
-      throw new UpstreamUnavailableError(
-        { ...info, sent: trace.sent },
-        `not called: ${error.message}`,
-      );
-    }
+    if (!(error instanceof BreakerOpenError)) throw error;
+    up.quota?.refund();
+    throw new UpstreamUnavailableError(
+      { ...info, sent: trace.sent },
+      `not called: ${error.message}`,
+    );
+  }
+  let outcome: Outcome<T>;
+  try {
+    outcome = await attempt(up, req, info, deadline, traceHeaders);
+  } catch (error) {
+    up.breaker.settle(probe, 'abandoned');
     throw error;
   }
+  const failed = !outcome.ok && outcome.failure.countsForBreaker;
+  up.breaker.settle(probe, failed ? 'failed' : 'answered');
+  return outcome;
 }
 
 /** Step 3. Whether another attempt follows, and after how long; or the call's final error. */

@@ -171,9 +171,10 @@ describe('not sent', () => {
 
   it('an open breaker refuses before sending', async () => {
     const open: Breaker = {
-      run: async () => {
+      admit: () => {
         throw new BreakerOpenError(false);
       },
+      settle: () => {},
       state: () => 'open',
     };
     const error = (await rejection(http({ breaker: open }).send(post()))) as UpstreamError;
