@@ -53,56 +53,87 @@ export function exchange(
   cancel: Cancellation,
 ): Promise<Exchange> {
   return new Promise<Exchange>((resolve, reject) => {
-    let controller: Undici.Dispatcher.DispatchController | undefined;
-    let statusCode = 0;
-    let headers: IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    let done = false;
-    let unsubscribe: (() => void) | undefined;
-    const finish = () => {
-      done = true;
-      unsubscribe?.();
-    };
-    const fail = (error: unknown) => {
-      if (done) return;
-      finish();
-      reject(new ExchangeError(statusCode || undefined, error));
-    };
+    const collector = new Collector(resolve, reject, cancel);
     if (cancel.aborted()) {
-      fail(cancel.reason());
+      collector.fail(cancel.reason());
       return;
     }
-    unsubscribe = cancel.onAbort((reason) => {
-      if (controller) controller.abort(reason as Error);
-      else fail(reason);
-    });
+    collector.unsubscribe = cancel.onAbort((reason) => collector.abort(reason));
     try {
-      dispatcher.dispatch(options, {
-        onRequestStart(c) {
-          controller = c;
-          if (done) c.abort(cancel.reason() as Error);
-        },
-        onResponseStart(_c, status, responseHeaders) {
-          if (status < 200) return; // 1xx: the final response follows
-          statusCode = status;
-          headers = responseHeaders;
-        },
-        onResponseData(_c, chunk) {
-          chunks.push(chunk);
-        },
-        onResponseEnd() {
-          if (done) return;
-          finish();
-          resolve({ statusCode, headers, text: chunks.length ? decode(chunks) : '' });
-        },
-        onResponseError(_c, error) {
-          fail(error);
-        },
-      });
+      dispatcher.dispatch(options, collector);
     } catch (error) {
-      fail(error);
+      collector.fail(error);
     }
   });
+}
+
+/** The dispatch handler of one exchange: one object a call (its methods were a closure each). */
+class Collector implements Undici.Dispatcher.DispatchHandler {
+  private controller: Undici.Dispatcher.DispatchController | undefined;
+  private statusCode = 0;
+  private headers: IncomingHttpHeaders = {};
+  private readonly chunks: Buffer[] = [];
+  private done = false;
+  unsubscribe: (() => void) | undefined;
+  private readonly resolve: (exchange: Exchange) => void;
+  private readonly reject: (error: ExchangeError) => void;
+  private readonly cancel: Cancellation;
+
+  constructor(
+    resolve: (exchange: Exchange) => void,
+    reject: (error: ExchangeError) => void,
+    cancel: Cancellation,
+  ) {
+    this.resolve = resolve;
+    this.reject = reject;
+    this.cancel = cancel;
+  }
+
+  abort(reason: unknown): void {
+    if (this.controller) this.controller.abort(reason as Error);
+    else this.fail(reason);
+  }
+
+  fail(error: unknown): void {
+    if (this.done) return;
+    this.finish();
+    this.reject(new ExchangeError(this.statusCode || undefined, error));
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.unsubscribe?.();
+  }
+
+  onRequestStart(controller: Undici.Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.done) controller.abort(this.cancel.reason() as Error);
+  }
+
+  onResponseStart(
+    _controller: Undici.Dispatcher.DispatchController,
+    status: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    if (status < 200) return; // 1xx: the final response follows
+    this.statusCode = status;
+    this.headers = headers;
+  }
+
+  onResponseData(_controller: Undici.Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.done) return;
+    this.finish();
+    const { statusCode, headers, chunks } = this;
+    this.resolve({ statusCode, headers, text: chunks.length ? decode(chunks) : '' });
+  }
+
+  onResponseError(_controller: Undici.Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
 }
 
 export function createPool(baseUrl: string, config: Config): Pool {
