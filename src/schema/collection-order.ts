@@ -70,10 +70,16 @@ export function sortValue(
  */
 export function collectionComparator(order: CollectionOrderValue, timeZone: string) {
   const sign = order.direction === 'DESC' ? -1 : 1;
-  const cache = new WeakMap<CollectionModel, string | number | null>();
+  // One comparator per resolved page (it dies with the request): a Map, not a WeakMap, so a
+  // sort's thousands of lookups take one hash probe each and leave the GC no ephemerons.
+  const cache = new Map<CollectionModel, string | number | null>();
   const value = (c: CollectionModel) => {
-    if (!cache.has(c)) cache.set(c, sortValue(c, order.field, timeZone));
-    return cache.get(c) ?? null;
+    let key = cache.get(c);
+    if (key === undefined) {
+      key = sortValue(c, order.field, timeZone);
+      cache.set(c, key);
+    }
+    return key;
   };
   return (a: CollectionModel, b: CollectionModel): number => {
     const x = value(a);
