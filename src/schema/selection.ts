@@ -46,21 +46,25 @@ export function childFields(
 }
 
 /**
- * The last answer of `selectedFields` per field's nodes: every item of a list resolves the same
- * field with the same nodes and variables (20 capture sets' `jobs` walk one selection once).
+ * `selectedFields` answers per request (keyed by its variables object, which lives as long as
+ * the request) and per field's nodes: every item of a list resolves the same field with the same
+ * nodes and variables (20 capture sets' `jobs` walk one selection once). Nothing of a request is
+ * kept once it is over.
  */
-const selectedMemo = new WeakMap<
-  readonly FieldNode[],
-  { variables: Selection['variableValues']; names: ReadonlySet<string> }
->();
+const selectedMemo = new WeakMap<object, WeakMap<readonly FieldNode[], ReadonlySet<string>>>();
 
 /** Names of the fields selected under the current field (do not change the set). */
 export function selectedFields(info: Selection): ReadonlySet<string> {
-  const memo = selectedMemo.get(info.fieldNodes);
-  if (memo && memo.variables === info.variableValues) return memo.names;
+  let memo = selectedMemo.get(info.variableValues);
+  const known = memo?.get(info.fieldNodes);
+  if (known) return known;
   const names = new Set<string>();
   for (const nodes of childFields(info).values()) for (const n of nodes) names.add(n.name.value);
-  selectedMemo.set(info.fieldNodes, { variables: info.variableValues, names });
+  if (!memo) {
+    memo = new WeakMap();
+    selectedMemo.set(info.variableValues, memo);
+  }
+  memo.set(info.fieldNodes, names);
   return names;
 }
 
