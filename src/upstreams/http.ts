@@ -210,16 +210,18 @@ function refusedBeforeSending(
   info: UpstreamCall,
 ): UpstreamError | undefined {
   if (req.scope.signal?.aborted)
-    return new UpstreamTimeoutError({ ...info, sent: false }, 'was aborted before it started');
+    return new UpstreamTimeoutError(notSent(info), 'was aborted before it started');
   const waitSeconds = req.scope.refuse?.(upstream);
   if (waitSeconds !== undefined)
-    return new RateLimitedError({ ...info, sent: false }, 'not called: client limit', waitSeconds);
+    return new RateLimitedError(notSent(info), 'not called: client limit', waitSeconds);
   if (req.scope.admit?.(upstream) === false)
-    return new CallLimitError(
-      { ...info, sent: false },
-      'not called: the request reached MAX_UPSTREAM_CALLS',
-    );
+    return new CallLimitError(notSent(info), 'not called: the request reached MAX_UPSTREAM_CALLS');
   return undefined;
+}
+
+/** The call as its error names it when it never went out (made only on that path). */
+function notSent(info: UpstreamCall): UpstreamCall & { sent: false } {
+  return { ...info, sent: false };
 }
 
 /** Step 1. After a 429 wait the upstream's block is ours to ignore once; the budget is not. */
