@@ -33,9 +33,8 @@ const seed = (name: string): string =>
 
 describe('every wire schema compiles', () => {
   it('so no payload silently takes the slower runtime parser', () => {
-    const schemas = Object.entries({ ...beluga, ...wickson }).filter(
-      (e): e is [string, z.ZodType] => e[1] instanceof z.ZodType,
-    );
+    const exported: [string, unknown][] = Object.entries({ ...beluga, ...wickson });
+    const schemas = exported.filter((e): e is [string, z.ZodType] => e[1] instanceof z.ZodType);
     expect(schemas.length).toBeGreaterThan(20);
     for (const [name, schema] of schemas) {
       expect(() => z.compile(schema, { strict: true }), name).not.toThrow();
