@@ -63,6 +63,8 @@ class RequestLoaders implements Loaders {
   readonly #relations: Relations;
   readonly #setProjects = new Map<string, number>();
   readonly #jobPlaces = new Map<string, JobPlace>();
+  /** Sets seen whose jobs are not in #jobPlaces yet: indexed when a job's place is first asked. */
+  #unindexedSets: CaptureSetDto[] = [];
   #captureSet?: Loaders['captureSet'];
   #captureSetCounts?: Loaders['captureSetCounts'];
   #captureDate?: Loaders['captureDate'];
@@ -77,7 +79,7 @@ class RequestLoaders implements Loaders {
     this.#deps = deps;
     this.#relations = {
       projectOfSet: (setId) => this.#setProjects.get(setId),
-      setOfJob: (jobId) => this.#jobPlaces.get(jobId),
+      setOfJob: (jobId) => this.#jobPlace(jobId),
     };
     // Runs only once a batch has a payload: primes the other loaders, records where things belong.
     this.#learn = {
@@ -88,12 +90,7 @@ class RequestLoaders implements Loaders {
         if (dto.occurrences_count !== null || dto.taxa_count !== null) {
           this.captureSetCounts.prime({ id, projectId: dto.project }, countsOf(dto));
         }
-        const place = {
-          captureSetId: dto.id,
-          projectId: dto.project,
-          setJobCount: dto.jobs.length,
-        };
-        for (const job of dto.jobs) this.#jobPlaces.set(String(job.id), place);
+        if (dto.jobs.length > 0) this.#unindexedSets.push(dto);
       },
       project: (dto) => {
         this.project.prime(String(dto.id), dto);
@@ -104,6 +101,25 @@ class RequestLoaders implements Loaders {
         if (set) this.#setProjects.set(String(set.id), dto.project.id);
       },
     };
+  }
+
+  /**
+   * Where a job belongs, from the sets seen so far. A page of 50 sets embeds ~200 job summaries
+   * that most queries never look up by job: they are indexed on the first lookup, not as learnt.
+   */
+  #jobPlace(jobId: string): JobPlace | undefined {
+    if (this.#unindexedSets.length > 0) {
+      for (const dto of this.#unindexedSets) {
+        const place = {
+          captureSetId: dto.id,
+          projectId: dto.project,
+          setJobCount: dto.jobs.length,
+        };
+        for (const job of dto.jobs) this.#jobPlaces.set(String(job.id), place);
+      }
+      this.#unindexedSets = [];
+    }
+    return this.#jobPlaces.get(jobId);
   }
 
   get captureSet() {
@@ -184,6 +200,7 @@ class RequestLoaders implements Loaders {
     }
     this.#setProjects.clear();
     this.#jobPlaces.clear();
+    this.#unindexedSets = [];
     if (answer?.captureSet) this.#learn.captureSet(answer.captureSet, false);
     if (answer?.job) this.#learn.job(answer.job);
   }
