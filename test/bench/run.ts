@@ -6,11 +6,13 @@
  * the same queries against the in-process fakes at L = 0 and 20 ms, then Q1 fully cached (the
  * shipped cache defaults, cached.ts) for both. See ../shared/DESIGN.md,
  * "Performance method". Prints a table and the issue-6 targets; `--json` writes the document.
+ * `--only budget|graphiql|live|alloc` runs one other scenario instead (each file's header).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildGateway, isStale } from '../../src/build.ts';
 import { type Fakes, startFakes } from '../../src/fakes/index.ts';
+import { allocTable, benchAlloc } from './alloc.ts';
 import { benchBudget, budgetWatchdogMs } from './budget.ts';
 import { benchCachedQ1 } from './cached.ts';
 import { bestCpuOf, type CellContext, floorCell, gatewayCell } from './cells.ts';
@@ -70,8 +72,10 @@ const { values: args } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     /** Write V8 CPU profiles of both gateways into this directory. */
     profile: { type: 'string' },
-    /** One scenario alone: `budget` (budget.ts), `graphiql` (graphiql.ts) or `live` (live.ts). */
+    /** One scenario alone: `budget` (budget.ts), `graphiql` (graphiql.ts), `live` (live.ts) or `alloc` (alloc.ts). */
     only: { type: 'string' },
+    /** With --only alloc: also list the N sites that allocate most per query. */
+    'alloc-top': { type: 'string', default: '0' },
     budget: { type: 'boolean', default: false },
     /** The live scenario's watcher counts, e.g. --live-watchers 1,10,100 (with --only live). */
     'live-watchers': { type: 'string' },
@@ -114,6 +118,15 @@ async function main(): Promise<number> {
     const rows = await benchLive({ watchers, seconds: QUICK ? 5 : 20, intervalMs: 1000 }, log);
     process.stdout.write(liveTable(rows, 1000));
     if (args.json) writeFileSync(args.json, `${JSON.stringify({ live: rows }, null, 2)}\n`);
+    return 0;
+  }
+  if (args.only === 'alloc') {
+    const rows = await benchAlloc(
+      { scale: SCALE, queries: QUICK ? 1500 : 6000, top: Number(args['alloc-top']) },
+      log,
+    );
+    process.stdout.write(allocTable(rows));
+    if (args.json) writeFileSync(args.json, `${JSON.stringify({ alloc: rows }, null, 2)}\n`);
     return 0;
   }
   if (args.only === 'budget') {
