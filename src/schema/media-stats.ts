@@ -155,10 +155,10 @@ MediaCollectionStatsRef.implement({
       description:
         'Time of the earliest item (Beluga: earliest capture timestamp, one extra call when selected).',
       upstreamCalls: captureDateCalls('first'),
-      resolve: async (c, _a, ctx) =>
+      resolve: (c, _a, ctx) =>
         c.source === 'BELUGA'
           ? captureDate(c, ctx, 'first')
-          : wicksonTime((await wicksonStats(c, ctx)).first_item_date),
+          : wicksonStats(c, ctx).then((stats) => wicksonTime(stats.first_item_date)),
     }),
     lastItemDate: t.field({
       type: 'DateTime',
@@ -166,10 +166,10 @@ MediaCollectionStatsRef.implement({
       description:
         'Time of the latest item (Beluga: latest capture timestamp, one extra call when selected).',
       upstreamCalls: captureDateCalls('last'),
-      resolve: async (c, _a, ctx) =>
+      resolve: (c, _a, ctx) =>
         c.source === 'BELUGA'
           ? captureDate(c, ctx, 'last')
-          : wicksonTime((await wicksonStats(c, ctx)).last_item_date),
+          : wicksonStats(c, ctx).then((stats) => wicksonTime(stats.last_item_date)),
     }),
     mediaTypeDistribution: t.field({
       type: [MediaTypeCountRef],

@@ -28,12 +28,11 @@ const fromDetail: FieldCalls<ProjectHolds> = {
 };
 
 /** A project by id through the shared loader; null when missing or hidden (draft). */
-export async function loadProject(
-  ctx: GatewayContext,
-  sourceId: number,
-): Promise<ProjectModel | null> {
-  const dto = await ctx.loaders.project.load(String(sourceId));
-  return dto ? { sourceId: dto.id, dto } : null;
+export function loadProject(ctx: GatewayContext, sourceId: number): Promise<ProjectModel | null> {
+  // A promise chain, not an async function: a page of 50 sets asks this 50 times.
+  return ctx.loaders.project
+    .load(String(sourceId))
+    .then((dto) => (dto ? { sourceId: dto.id, dto } : null));
 }
 
 /** The project payload: from the parent when present, else one (batched, cached) load. */
