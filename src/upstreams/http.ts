@@ -245,7 +245,7 @@ async function takeQuota(
  * Step 2. Only transport errors, timeouts and 5xx count against the breaker; an open breaker
  * ends the call (nothing was attempted).
  */
-async function attemptThroughBreaker<T>(
+function attemptThroughBreaker<T>(
   up: Upstream,
   req: HttpRequest<T>,
   info: UpstreamCall,
@@ -264,16 +264,18 @@ async function attemptThroughBreaker<T>(
       `not called: ${error.message}`,
     );
   }
-  let outcome: Outcome<T>;
-  try {
-    outcome = await attempt(up, req, info, deadline, traceHeaders);
-  } catch (error) {
-    up.breaker.settle(probe, 'abandoned');
-    throw error;
-  }
-  const failed = !outcome.ok && outcome.failure.countsForBreaker;
-  up.breaker.settle(probe, failed ? 'failed' : 'answered');
-  return outcome;
+  // A promise chain, not a third async frame per call: Q3 makes 52 calls.
+  return attempt(up, req, info, deadline, traceHeaders).then(
+    (outcome) => {
+      const failed = !outcome.ok && outcome.failure.countsForBreaker;
+      up.breaker.settle(probe, failed ? 'failed' : 'answered');
+      return outcome;
+    },
+    (error: unknown) => {
+      up.breaker.settle(probe, 'abandoned');
+      throw error;
+    },
+  );
 }
 
 /** Step 3. Whether another attempt follows, and after how long; or the call's final error. */
