@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.ts';
 import type { LiveClock } from '../live/types.ts';
-import { createUpstreams, type Upstreams } from '../upstreams/index.ts';
+import { createUpstreams, type Upstreams, type UpstreamsDeps } from '../upstreams/index.ts';
 import { createClientLimits } from './client-limits.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { createAdmission, type GatewayDeps } from './gateway-parts.ts';
@@ -30,6 +30,8 @@ export interface ComposeOptions {
   liveClock?: LiveClock;
   /** True once shutdown began: /ready answers 503. */
   isShuttingDown: () => boolean;
+  /** The upstreams' dispatchers (the allocation bench replays answers); default: a pool each. */
+  dispatchers?: UpstreamsDeps['dispatchers'];
 }
 
 export interface Composed {
@@ -46,7 +48,10 @@ export interface Composed {
 
 export async function composeGateway(config: Config, options: ComposeOptions): Promise<Composed> {
   const tracing = options.tracing ?? (await configuredTracing(config));
-  const upstreams = createUpstreams(config, { logger: options.logger });
+  const upstreams = createUpstreams(config, {
+    logger: options.logger,
+    ...(options.dispatchers ? { dispatchers: options.dispatchers } : {}),
+  });
   const metrics = createMetrics({
     health: () => upstreams.health(),
     upstreams: () => upstreams,

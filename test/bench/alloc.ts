@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- --only alloc [--alloc-top N]`: bytes allocated per query for Q1, Q2 and Q3
  * (caches off), the one figure this VM gives deterministically: CPU time per query drifts by
- * tens of percent within an hour, allocation per query by a few. The gateway runs in this process
- * from the sources (not the bundle, not `npm start`'s flags). Each upstream answer is fetched once
+ * tens of percent within an hour, allocation per query by a few. The gateway runs in this process,
+ * wired as `npm start` wires it (`composeGateway`), from the sources (not the bundle, not
+ * `npm start`'s node flags). Each upstream answer is fetched once
  * from the fakes, then replayed from memory through the same undici dispatch handler, so the
  * figure is the gateway's own work: the sockets and the fakes allocate nothing in it, and a
  * query's replayed answers are the bytes the fakes sent. V8's sampling heap profiler counts every
@@ -13,9 +14,7 @@ import pino from 'pino';
 import type { Dispatcher } from 'undici';
 import { configFrom } from '../../src/config.ts';
 import { startFakes } from '../../src/fakes/index.ts';
-import { createClientLimits } from '../../src/server/client-limits.ts';
-import { createGateway } from '../../src/server/gateway.ts';
-import { createUpstreams } from '../../src/upstreams/index.ts';
+import { composeGateway } from '../../src/server/compose.ts';
 import { createPool } from '../../src/upstreams/pool.ts';
 import { Q1, Q2, Q3, Q3_DISCOVERY, q1Variants, q2Variants } from './queries.ts';
 
@@ -132,18 +131,10 @@ export async function benchAlloc(
     beluga: recorder(createPool(config.beluga.url, config)),
     wickson: recorder(createPool(config.wickson.url, config)),
   };
-  const upstreams = createUpstreams(config, {
+  const { gateway, upstreams, live } = await composeGateway(config, {
     logger,
+    isShuttingDown: () => false,
     dispatchers: dispatchers as unknown as Record<'beluga' | 'wickson', Dispatcher>,
-  });
-  const clientLimits = createClientLimits(config, {
-    wicksonRemaining: () => upstreams.wicksonBudget().remaining,
-  });
-  const gateway = createGateway(config, {
-    clients: upstreams,
-    clientLimits,
-    logger,
-    wicksonBudget: () => upstreams.wicksonBudget(),
   });
   const session = new Session();
   session.connect();
@@ -201,6 +192,7 @@ export async function benchAlloc(
     return rows;
   } finally {
     session.disconnect();
+    await live.close();
     await upstreams.close();
     await fakes.close();
   }
