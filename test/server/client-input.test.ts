@@ -152,4 +152,44 @@ describe('walks without recursion', () => {
     expect(jsonTextDepth(nestedText(1_000_000), 10)).toBe(11);
     expect(jsonTextDepth('{"a":"[[[\\"[[","b":[{}]}', 10)).toBe(3);
   });
+
+  it('jsonTextDepth ends a string at a quote after an even run of backslashes only', () => {
+    // "\\\\" is two escaped backslashes: the quote after them closes the string.
+    expect(jsonTextDepth('["\\\\",[[1]]]', 10)).toBe(3);
+    expect(jsonTextDepth('["\\\\\\"[[",[1]]', 10)).toBe(2);
+    expect(jsonTextDepth('{"a":"never closed [[[[', 10)).toBe(1);
+    expect(jsonTextDepth('"', 10)).toBe(0);
+  });
+
+  it('jsonTextDepth agrees with a char-by-char scan on generated text', () => {
+    const charByChar = (text: string) => {
+      let depth = 0;
+      let deepest = 0;
+      let inString = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+          if (c === '\\') i++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+        else if (c === ']' || c === '}') depth--;
+      }
+      return deepest;
+    };
+    // A fixed Lehmer sequence (MINSTD): the same texts on every run.
+    let seed = 42;
+    const next = () => {
+      seed = (seed * 48_271) % 2_147_483_647;
+      return seed;
+    };
+    const alphabet = '[]{}"\\a,:';
+    for (let n = 0; n < 2000; n++) {
+      const text = Array.from(
+        { length: next() % 40 },
+        () => alphabet[next() % alphabet.length],
+      ).join('');
+      expect(jsonTextDepth(text, 100), text).toBe(charByChar(text));
+    }
+  });
 });
