@@ -56,6 +56,27 @@ function runnerCpuPct(before: NodeJS.CpuUsage, elapsedMs: number): number | null
   return round(((used.user + used.system) / 1000 / elapsedMs) * 100, 0);
 }
 
+/**
+ * Brings a fresh gateway process to its steady state before any measured cell: `ms` of load per
+ * query at L = 0. V8 optimizes the hot path over the first ~10 s of traffic (a fully cached Q1
+ * measured 0.66, 0.34, then 0.24–0.25 ms a query in consecutive 5 s runs of one process), so
+ * without this the first cells of a process measure its compiler, not its serving path. Every
+ * system gets the same warm-up.
+ */
+export async function warmUp(
+  gw: GatewayProcess,
+  queries: BenchQuery[],
+  ctx: Pick<CellContext, 'connections'>,
+  ms: number,
+): Promise<void> {
+  for (const q of queries) {
+    const bodies = q.variants.map((v) =>
+      JSON.stringify({ query: q.document, variables: v.variables }),
+    );
+    await runAutocannon({ url: gw.url, bodies, connections: ctx.connections, durationMs: ms });
+  }
+}
+
 export async function gatewayCell(
   ctx: CellContext,
   gw: GatewayProcess,
