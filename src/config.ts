@@ -385,9 +385,18 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const values = parseEach(env);
   const config = Object.assign({}, ...SECTIONS.map((section) => section.parse(values))) as Config;
+  const problems: string[] = [];
   if (config.persistedOperations.only && !config.persistedOperations.file) {
-    throw new ConfigError(['PERSISTED_OPERATIONS_ONLY requires PERSISTED_OPERATIONS_FILE']);
+    problems.push('PERSISTED_OPERATIONS_ONLY requires PERSISTED_OPERATIONS_FILE');
   }
+  // Without one key the replicas hash a token differently: each counts its own per-client limits
+  // and vouched tokens, and their Beluga cache scopes never meet.
+  if (config.redis.url && !config.cache.keySecret) {
+    problems.push(
+      'REDIS_URL requires CACHE_KEY_SECRET (the same 16+ characters on every replica sharing that Redis)',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 

@@ -32,9 +32,31 @@ describe('REDIS_URL settings', () => {
     );
     expect(() => loadConfig({ WICKSON_API_KEY: 'k', REDIS_URL: 'nonsense' })).toThrow(/REDIS_URL/);
     expect(
-      loadConfig({ WICKSON_API_KEY: 'k', REDIS_URL: 'rediss://user:pw@cache.internal:6380/2' })
-        .redis.url,
+      loadConfig({
+        WICKSON_API_KEY: 'k',
+        REDIS_URL: 'rediss://user:pw@cache.internal:6380/2',
+        CACHE_KEY_SECRET: 'replicas-share-this-secret',
+      }).redis.url,
     ).toBe('rediss://user:pw@cache.internal:6380/2');
+  });
+
+  it('require CACHE_KEY_SECRET: replicas with keys of their own would not share client limits', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ WICKSON_API_KEY: 'k', REDIS_URL: 'redis://127.0.0.1:6379', ...env });
+        return [];
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({})).toEqual([
+      'REDIS_URL requires CACHE_KEY_SECRET (the same 16+ characters on every replica sharing that Redis)',
+    ]);
+    expect(problems({ CACHE_KEY_SECRET: 'short' }).join()).toMatch(/CACHE_KEY_SECRET/);
+    expect(problems({ CACHE_KEY_SECRET: 'sixteen-chars-ok' })).toEqual([]);
+    // Without Redis each process keeps its own random key, as before.
+    expect(loadConfig({ WICKSON_API_KEY: 'k' }).cache.keySecret).toBeUndefined();
   });
 
   it('back off reconnects from 50 ms to at most 2 s', () => {
@@ -45,7 +67,11 @@ describe('REDIS_URL settings', () => {
 describe('createRedis', () => {
   it('talks to the configured server', async () => {
     const redis = createRedis(
-      configFrom({ REDIS_URL: server().url, ...PATIENT_REDIS }),
+      configFrom({
+        REDIS_URL: server().url,
+        ...PATIENT_REDIS,
+        CACHE_KEY_SECRET: 'replicas-share-this-secret',
+      }),
       pino({ level: 'silent' }),
     );
     if (!redis) throw new Error('expected a client');
@@ -58,7 +84,11 @@ describe('createRedis', () => {
   it('fails commands at once while Redis is gone, logs the outage once and the recovery once', async () => {
     const { logger, messages } = logged();
     const redis = createRedis(
-      configFrom({ REDIS_URL: server().url, REDIS_TIMEOUT_MS: '150' }),
+      configFrom({
+        REDIS_URL: server().url,
+        REDIS_TIMEOUT_MS: '150',
+        CACHE_KEY_SECRET: 'replicas-share-this-secret',
+      }),
       logger,
     );
     if (!redis) throw new Error('expected a client');
@@ -90,11 +120,19 @@ describe('createRedis', () => {
 
   it('bounds a command by REDIS_TIMEOUT_MS when Redis hangs', async () => {
     const redis = createRedis(
-      configFrom({ REDIS_URL: server().url, REDIS_TIMEOUT_MS: '100' }),
+      configFrom({
+        REDIS_URL: server().url,
+        REDIS_TIMEOUT_MS: '100',
+        CACHE_KEY_SECRET: 'replicas-share-this-secret',
+      }),
       pino({ level: 'silent' }),
     );
     const admin = createRedis(
-      configFrom({ REDIS_URL: server().url, ...PATIENT_REDIS }),
+      configFrom({
+        REDIS_URL: server().url,
+        ...PATIENT_REDIS,
+        CACHE_KEY_SECRET: 'replicas-share-this-secret',
+      }),
       pino({ level: 'silent' }),
     );
     if (!redis || !admin) throw new Error('expected clients');

@@ -17,7 +17,11 @@ const logger = pino({ level: 'silent' });
 const clients: Redis[] = [];
 
 beforeAll(async () => {
-  const config = configFrom({ REDIS_URL: server().url, ...PATIENT_REDIS });
+  const config = configFrom({
+    REDIS_URL: server().url,
+    ...PATIENT_REDIS,
+    CACHE_KEY_SECRET: 'replicas-share-this-secret',
+  });
   for (let i = 0; i < 2; i++) clients.push(createRedis(config, logger)!);
   for (const client of clients) expect(await redisReady(client, 5_000)).toBe(true);
 });

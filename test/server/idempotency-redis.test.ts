@@ -110,7 +110,10 @@ describe('a Redis that does not answer', () => {
   it('refuses a keyed mutation with 503 and sends nothing; an unkeyed one still runs', async () => {
     const down = await startStack({
       sharedFakes: fakes,
-      config: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` },
+      config: {
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+        CACHE_KEY_SECRET: 'replicas-share-this-secret',
+      },
     });
     try {
       const keyed = await create(down, 'Redis down', 'down-key');

@@ -26,7 +26,11 @@ async function replicas(hourlyBudget: number, localShare = 0.5) {
   };
   const make = async () => {
     const redis = createRedis(
-      configFrom({ REDIS_URL: server().url, ...PATIENT_REDIS }),
+      configFrom({
+        REDIS_URL: server().url,
+        ...PATIENT_REDIS,
+        CACHE_KEY_SECRET: 'replicas-share-this-secret',
+      }),
       pino({ level: 'silent' }),
     );
     if (!redis) throw new Error('expected a client');

@@ -16,7 +16,11 @@ afterEach(async () => {
 
 async function client(): Promise<Redis> {
   const redis = createRedis(
-    configFrom({ REDIS_URL: server().url, ...PATIENT_REDIS }),
+    configFrom({
+      REDIS_URL: server().url,
+      ...PATIENT_REDIS,
+      CACHE_KEY_SECRET: 'replicas-share-this-secret',
+    }),
     pino({ level: 'silent' }),
   );
   if (!redis) throw new Error('expected a client');
