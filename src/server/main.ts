@@ -42,7 +42,16 @@ export async function startServer(
   const shutdown = createShutdown(config);
   const isShuttingDown = shutdown.started;
   const composed = await composeGateway(config, { ...options, logger, isShuttingDown });
-  const serving = await serveGateway(config, composed, { logger, isShuttingDown });
+  const serving = await serveGateway(config, composed, { logger, isShuttingDown }).catch(
+    async (error: unknown) => {
+      // A port in use: what composing opened (Redis, pollers, pools, the trace exporter) closes,
+      // so a caller that goes on (a test, a supervisor in-process) holds nothing of this start.
+      await composed.live.close();
+      await composed.upstreams.close();
+      await composed.tracing?.shutdown();
+      throw error;
+    },
+  );
   const parts = { ...composed, ...serving, logger, sleep: options.sleep };
   return {
     url: serving.url,

@@ -40,8 +40,20 @@ export async function serveGateway(
   );
   const webSocket = attachWebSocket(listener.server, composed.gateway, config);
   compactHeap();
-  const url = await listener.listen(config.port, config.host);
-  const metricsListener = await listenMetricsPort(config, composed, listener);
+  let url: string;
+  let metricsListener: MetricsListener | undefined;
+  try {
+    url = await listener.listen(config.port, config.host);
+    metricsListener =
+      config.metricsPort === undefined
+        ? undefined
+        : await listenMetrics(composed.metrics, { port: config.metricsPort, host: config.host });
+  } catch (error) {
+    // What this file opened; the caller closes what composeGateway opened.
+    await webSocket.close();
+    if (listener.server.listening) await listener.close(0, () => {});
+    throw error;
+  }
   options.logger.info(
     {
       url,
@@ -54,22 +66,6 @@ export async function serveGateway(
     'gateway listening',
   );
   return { url, listener, webSocket, metricsListener };
-}
-
-/** The Prometheus listener; when it cannot listen, the gateway's server and pools close too. */
-async function listenMetricsPort(
-  config: Config,
-  composed: Composed,
-  listener: Listener,
-): Promise<MetricsListener | undefined> {
-  if (config.metricsPort === undefined) return undefined;
-  try {
-    return await listenMetrics(composed.metrics, { port: config.metricsPort, host: config.host });
-  } catch (error) {
-    listener.server.close();
-    await composed.upstreams.close();
-    throw error;
-  }
 }
 
 /**
