@@ -4,21 +4,18 @@
  * share on Redis, the subscriptions service, and the gateway (plus the subgraph) over them.
  * Nothing here listens (serve.ts) or stops (shutdown.ts).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.ts';
 import type { LiveClock } from '../live/types.ts';
 import { createUpstreams, type Upstreams, type UpstreamsDeps } from '../upstreams/index.ts';
 import { createClientLimits } from './client-limits.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { createAdmission, type GatewayDeps } from './gateway-parts.ts';
+import type { Handler } from './listener.ts';
 import { createLiveService, type LiveService } from './live.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import type { Tracing } from './tracing/provider.ts';
 import { createVouchedTokens, vouchedOptions } from './vouched.ts';
-
-/** A node:http request handler. */
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface ComposeOptions {
   logger: Logger;

@@ -2,10 +2,9 @@
  * gzip or br by `Accept-Encoding` (the `compression` middleware, brotli at quality 4) for bodies
  * of 1 KB and more: the GraphiQL page (~9 MB) and large results. Event streams are left alone.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import compression from 'compression';
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+import compression from 'compression';
+import type { Handler } from './listener.ts';
 
 export function withCompression(handler: Handler): Handler {
   const compress = compression({

@@ -7,9 +7,9 @@
  * `Vary: Accept, Accept-Encoding`: the same URL answers GraphQL to other `Accept` values;
  * `no-transform` keeps the compression middleware (compress.ts) off the page.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import Negotiator from 'negotiator';
 import { ENCODINGS, type GraphiQLPage, type PageEncoding, sharedGraphiQLPage } from './graphiql.ts';
+import type { Handler } from './listener.ts';
 
 export interface PageAnswer {
   status: 200 | 304;
@@ -63,8 +63,6 @@ export async function answerPage(
   if (encoding !== 'identity') headers['content-encoding'] = encoding;
   return { status: 200, headers, body: variant.body };
 }
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The page on the node:http listener for `endpoints`; any other request goes to `handler`. */
 export function withGraphiQL(

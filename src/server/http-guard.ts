@@ -7,8 +7,9 @@
  * Node's own answers stay for the two cases with a status of their own: headers too large (431)
  * and a request that did not arrive in time (408).
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Handler } from './listener.ts';
 
 export type RejectReason =
   | 'target'
@@ -33,8 +34,6 @@ export interface Rejection {
   code?: string;
   remoteAddress?: string;
 }
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 const STATUS: Record<number, string> = {
   400: 'Bad Request',

@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { answerClientErrors, guardTargets, type Rejection } from './http-guard.ts';
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+/** A node:http request handler: what the listener serves and what wraps the gateway. */
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface Listener {
   server: Server;

@@ -4,10 +4,10 @@
  * METRICS_PORT when set. Resolves once all of them listen.
  */
 import type { Config } from '../config.ts';
-import type { Composed, Handler } from './compose.ts';
+import type { Composed } from './compose.ts';
 import { withCompression } from './compress.ts';
 import { withGraphiQL } from './graphiql-serve.ts';
-import { createListener, type Listener } from './listener.ts';
+import { createListener, type Handler, type Listener } from './listener.ts';
 import type { Logger } from './logger.ts';
 import { listenMetrics, type MetricsListener } from './metrics-listener.ts';
 import { attachWebSocket, type WebSocketDoor } from './websocket.ts';

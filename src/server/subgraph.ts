@@ -5,11 +5,11 @@
  * only requests carrying it in `X-Subgraph-Secret` (the router's) are served
  * (plugins/use-router-secret.ts).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.ts';
 import { subgraphSchema } from '../schema/federation.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import type { GatewayDeps } from './gateway-parts.ts';
+import type { Handler } from './listener.ts';
 import { useRouterSecret } from './plugins/use-router-secret.ts';
 
 export const SUBGRAPH_PATH = '/subgraph';
@@ -32,8 +32,6 @@ export function createSubgraph(config: Config, deps: Omit<GatewayDeps, 'schema'>
     doorPlugins: secret ? [useRouterSecret(secret)] : [],
   });
 }
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** A node:http handler: SUBGRAPH_PATH to the subgraph, every other path to the gateway. */
 export function routeSubgraph(gateway: Gateway, subgraph: Gateway): Handler {
