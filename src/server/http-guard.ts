@@ -7,9 +7,11 @@
  * Node's own answers stay for the two cases with a status of their own: headers too large (431)
  * and a request that did not arrive in time (408).
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Handler } from './listener.ts';
+
+/** A node:http request handler: what the listener serves and what wraps the gateway. */
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export type RejectReason =
   | 'target'

@@ -4,12 +4,11 @@
  * shutdown began, and a close that ends idle keep-alive sockets at once and busy ones after
  * their response.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { answerClientErrors, guardTargets, type Rejection } from './http-guard.ts';
+import { answerClientErrors, guardTargets, type Handler, type Rejection } from './http-guard.ts';
 
-/** A node:http request handler: what the listener serves and what wraps the gateway. */
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+export type { Handler } from './http-guard.ts';
 
 export interface Listener {
   server: Server;
