@@ -1,6 +1,7 @@
-/** Loopback servers for tests that point an upstream URL somewhere other than the fakes. */
+/** Loopback ports and servers for tests: free, refusing and busy ports; an origin that records. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A free loopback port: bound once, then closed, so it refuses connections until someone binds it. */
 export async function freePort(): Promise<number> {
@@ -13,6 +14,21 @@ export async function freePort(): Promise<number> {
 
 /** A port that refuses connections (an upstream that is down). */
 export const closedPort = freePort;
+
+/**
+ * A loopback port something else already listens on (a busy PORT), in `beforeAll`; freed in
+ * `afterAll`. Returns a getter, like the other `use…` helpers.
+ */
+export function useBusyPort(): () => number {
+  const server = createServer();
+  let port = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return () => port;
+}
 
 /** A second origin that records what reaches it (a redirect target, a `next` host). */
 export async function startRecorder(): Promise<{

@@ -3,29 +3,22 @@
  * failed: its Redis connections, and the GraphQL port when only the metrics port was busy. A real
  * redis-server counts the gateway's connections (CLIENT LIST).
  */
-import { connect, createServer, type Server } from 'node:net';
+import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startListening } from '../helpers/listening.ts';
-import { freePort } from '../helpers/net.ts';
+import { freePort, useBusyPort } from '../helpers/net.ts';
 import { pollUntil } from '../helpers/poll.ts';
 import { PATIENT_REDIS, useRedisServer } from '../helpers/redis-server.ts';
 
 const redis = useRedisServer();
-let busy: Server;
-let busyPort: number;
+const busyPort = useBusyPort();
 let probe: Redis;
 beforeAll(async () => {
-  busy = createServer();
-  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
-  busyPort = (busy.address() as { port: number }).port;
   probe = new Redis(redis().url, { lazyConnect: true });
   await probe.connect();
 });
-afterAll(async () => {
-  probe.disconnect();
-  await new Promise<void>((resolve) => busy.close(() => resolve()));
-});
+afterAll(() => probe.disconnect());
 
 /** Connections to the redis-server other than the probe's own. */
 async function gatewayConnections(): Promise<number> {
@@ -52,7 +45,9 @@ const withRedis = () => ({
 describe('a start that fails to listen', () => {
   it('PORT in use: rejects with EADDRINUSE and leaves no Redis connection open', async () => {
     expect(await gatewayConnections()).toBe(0);
-    await expect(startListening({ ...withRedis(), PORT: String(busyPort) })).rejects.toMatchObject({
+    await expect(
+      startListening({ ...withRedis(), PORT: String(busyPort()) }),
+    ).rejects.toMatchObject({
       code: 'EADDRINUSE',
     });
     await pollUntil(async () => (await gatewayConnections()) === 0);
@@ -61,7 +56,7 @@ describe('a start that fails to listen', () => {
   it('METRICS_PORT in use: the GraphQL port it had bound is free again, Redis closed', async () => {
     const port = await freePort();
     await expect(
-      startListening({ ...withRedis(), PORT: String(port), METRICS_PORT: String(busyPort) }),
+      startListening({ ...withRedis(), PORT: String(port), METRICS_PORT: String(busyPort()) }),
     ).rejects.toMatchObject({ code: 'EADDRINUSE' });
     expect(await refused(port)).toBe(true);
     await pollUntil(async () => (await gatewayConnections()) === 0);

@@ -4,18 +4,11 @@
  * fakes' banner tells the user to paste.
  */
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listenErrorMessage } from '../../src/listen-errors.ts';
+import { useBusyPort } from '../helpers/net.ts';
 
-let busy: Server;
-let busyPort: number;
-beforeAll(async () => {
-  busy = createServer();
-  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
-  busyPort = (busy.address() as { port: number }).port;
-});
-afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+const busyPort = useBusyPort();
 
 /** Runs a script to its exit (or until `until` matches stdout, then stops it). */
 function run(
@@ -49,32 +42,32 @@ function expectOneLine(stderr: string, ...parts: string[]) {
 describe('busy ports', () => {
   it('gateway: names PORT', async () => {
     const { code, stderr } = await run('src/server/main.ts', {
-      PORT: String(busyPort),
+      PORT: String(busyPort()),
       HOST: '127.0.0.1',
       WICKSON_API_KEY: 'k',
       LOG_LEVEL: 'silent',
     });
     expect(code).toBe(1);
-    expectOneLine(stderr, `PORT=${busyPort}`, 'already in use', 'set PORT to a free port');
+    expectOneLine(stderr, `PORT=${busyPort()}`, 'already in use', 'set PORT to a free port');
   });
 
   it('fakes: names BELUGA_FAKE_PORT', async () => {
     const { code, stderr } = await run('src/fakes/main.ts', {
-      BELUGA_FAKE_PORT: String(busyPort),
+      BELUGA_FAKE_PORT: String(busyPort()),
       WICKSON_FAKE_PORT: '0',
     });
     expect(code).toBe(1);
-    expectOneLine(stderr, `BELUGA_FAKE_PORT=${busyPort}`, 'set BELUGA_FAKE_PORT to a free port');
+    expectOneLine(stderr, `BELUGA_FAKE_PORT=${busyPort()}`, 'set BELUGA_FAKE_PORT to a free port');
   });
 
   it('demo: names WICKSON_FAKE_PORT', async () => {
     const { code, stderr } = await run('src/demo.ts', {
       PORT: '0',
       BELUGA_FAKE_PORT: '0',
-      WICKSON_FAKE_PORT: String(busyPort),
+      WICKSON_FAKE_PORT: String(busyPort()),
     });
     expect(code).toBe(1);
-    expectOneLine(stderr, `WICKSON_FAKE_PORT=${busyPort}`, 'set WICKSON_FAKE_PORT');
+    expectOneLine(stderr, `WICKSON_FAKE_PORT=${busyPort()}`, 'set WICKSON_FAKE_PORT');
   });
 });
 
