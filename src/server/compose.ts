@@ -41,6 +41,12 @@ export interface Composed {
   /** What the HTTP listener serves: the gateway, and the subgraph on its path when enabled. */
   handler: Handler;
   subgraphPath: string | undefined;
+  /**
+   * Closes what composing opened (the subscriptions service, the upstreams with their Redis and
+   * pools, tracing): for a start that fails before it serves. A serving gateway stops through
+   * shutdown.ts, which closes the same parts around its listener.
+   */
+  close(): Promise<void>;
 }
 
 export async function composeGateway(config: Config, options: ComposeOptions): Promise<Composed> {
@@ -68,6 +74,11 @@ export async function composeGateway(config: Config, options: ComposeOptions): P
     gateway,
     handler,
     subgraphPath: subgraph?.SUBGRAPH_PATH,
+    close: async () => {
+      await deps.live.close();
+      await upstreams.close();
+      await tracing?.shutdown();
+    },
   };
 }
 

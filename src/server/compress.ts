@@ -2,7 +2,6 @@
  * gzip or br by `Accept-Encoding` (the `compression` middleware, brotli at quality 4) for bodies
  * of 1 KB and more: the GraphiQL page (~9 MB) and large results. Event streams are left alone.
  */
-
 import compression from 'compression';
 import type { Handler } from './listener.ts';
 

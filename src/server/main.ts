@@ -42,13 +42,10 @@ export async function startServer(
   const shutdown = createShutdown(config);
   const isShuttingDown = shutdown.started;
   const composed = await composeGateway(config, { ...options, logger, isShuttingDown });
+  // A port in use: a caller that goes on (a test, a supervisor in-process) holds nothing of it.
   const serving = await serveGateway(config, composed, { logger, isShuttingDown }).catch(
     async (error: unknown) => {
-      // A port in use: what composing opened (Redis, pollers, pools, the trace exporter) closes,
-      // so a caller that goes on (a test, a supervisor in-process) holds nothing of this start.
-      await composed.live.close();
-      await composed.upstreams.close();
-      await composed.tracing?.shutdown();
+      await composed.close();
       throw error;
     },
   );

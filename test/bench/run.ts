@@ -76,7 +76,7 @@ const { values: args } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     /** Write V8 CPU profiles of both gateways into this directory. */
     profile: { type: 'string' },
-    /** One scenario alone: `budget` (budget.ts), `graphiql` (graphiql.ts), `live` (live.ts) or `alloc` (alloc.ts). */
+    /** One scenario alone: `budget`, `graphiql`, `live` or `alloc` (the file of that name). */
     only: { type: 'string' },
     /** With --only alloc: also list the N sites that allocate most per query. */
     'alloc-top': { type: 'string', default: '0' },
