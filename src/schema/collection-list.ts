@@ -22,7 +22,7 @@ import { resolveTolerantPage } from './connections/partial-page.ts';
 import { connectionType } from './connections/types.ts';
 import { connection, pageListSize, pageSize } from './cost/connections.ts';
 import type { Child } from './cost/types.ts';
-import type { CollectionHolds, CollectionModel } from './models.ts';
+import { type CollectionHolds, type CollectionModel, WicksonCollectionModel } from './models.ts';
 import { toUpstream } from './normalize/enums.ts';
 import { selectsCounts } from './selection.ts';
 
@@ -145,11 +145,8 @@ async function wicksonModels(
 ): Promise<CollectionModel[]> {
   const list = await ctx.loaders.wicksonCollectionList.load('all');
   const models = [...new Set(list.collections)].map(
-    (id): CollectionModel => ({
-      source: 'WICKSON',
-      sourceId: id,
-      ...(list.collection_details[id] ? { listItem: list.collection_details[id] } : {}),
-    }),
+    (id): CollectionModel =>
+      new WicksonCollectionModel(id, { listItem: list.collection_details[id] }),
   );
   return models.sort(compare);
 }

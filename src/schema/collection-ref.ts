@@ -6,12 +6,17 @@
 import type { GatewayContext } from '../context.ts';
 import type { CaptureSetDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
-import type { BelugaCollectionModel, CollectionModel, CollectionParent } from './models.ts';
+import {
+  BelugaCollectionModel,
+  type CollectionModel,
+  type CollectionParent,
+  WicksonCollectionModel,
+} from './models.ts';
 
 export const CollectionRef = builder.objectRef<CollectionParent>('Collection');
 
 export function belugaCollection(dto: CaptureSetDto): BelugaCollectionModel {
-  return { source: 'BELUGA', sourceId: String(dto.id), dto };
+  return new BelugaCollectionModel(dto);
 }
 
 /** A collection by source and upstream id; null when it does not exist or is hidden. */
@@ -25,5 +30,5 @@ export async function loadCollection(
     return dto ? belugaCollection(dto) : null;
   }
   const detail = await ctx.loaders.wicksonCollection.load(sourceId);
-  return detail ? { source: 'WICKSON', sourceId, detail } : null;
+  return detail ? new WicksonCollectionModel(sourceId, { detail }) : null;
 }

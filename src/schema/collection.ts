@@ -68,7 +68,7 @@ builder.node(CollectionRef, {
     name: t.string({
       description: 'Display name. Wickson collections have none, so this is their id.',
       upstreamCalls: free,
-      resolve: (c) => (c.source === 'BELUGA' ? (c.dto ?? c.summary).name : c.sourceId),
+      resolve: propertyRead('name'),
     }),
     description: t.string({
       nullable: true,
@@ -157,7 +157,7 @@ builder.node(CollectionRef, {
       type: MediaCollectionStatsRef,
       description: 'Item counts and dates, normalized across both sources.',
       upstreamCalls: { weight: 0, predict: ({ parent }) => [{ same: parent.ref }] },
-      resolve: (c) => c,
+      resolve: propertyRead('stats'),
     }),
     createdAt: t.field({
       type: 'DateTime',

@@ -7,7 +7,7 @@ import { JobStatus, JobTypeKey } from './enums.ts';
 import { badUserInput } from './errors.ts';
 import { parseBelugaId, settleNode, splitNodeId } from './global-id.ts';
 import { JobProgressRef } from './job-progress.ts';
-import { type BelugaCollectionStub, type JobModel, jobPayload } from './models.ts';
+import { BelugaCollectionStub, type JobModel, jobPayload } from './models.ts';
 import { toJobStatus, toJobTypeKey } from './normalize/enums.ts';
 import { belugaTime, durationSeconds } from './normalize/time.ts';
 import { ProjectRef } from './project.ts';
@@ -60,12 +60,7 @@ function jobCollection(j: JobModel, ctx: GatewayContext) {
     if (!set) return null;
     const project = { id: j.dto.project.id, name: j.dto.project.name };
     const summary = { id: set.id, name: set.name, method: set.method, projectId: project.id };
-    const stub: BelugaCollectionStub = {
-      source: 'BELUGA',
-      sourceId: String(set.id),
-      summary: { ...summary, project },
-    };
-    return stub;
+    return new BelugaCollectionStub({ ...summary, project });
   }
   return (async () => {
     const id = j.summary?.captureSetId ?? (await jobDto(j, ctx))?.source_image_collection?.id;

@@ -10,7 +10,7 @@ import { CollectionRef, loadCollection } from './collection.ts';
 import { free } from './cost/types.ts';
 import { CollectionSource, MediaType } from './enums.ts';
 import { itemKey, parseItemKey, settleNode, splitNodeId } from './global-id.ts';
-import type { MediaItemModel } from './models.ts';
+import { BelugaCollectionStub, type MediaItemModel, WicksonCollectionModel } from './models.ts';
 import { toMediaType } from './normalize/enums.ts';
 import { belugaTime, wicksonTime } from './normalize/time.ts';
 import { propertyRead } from './property-read.ts';
@@ -60,7 +60,7 @@ function captureProject(m: MediaItemModel & { source: 'BELUGA' }): number | unde
 function itemCollection(m: MediaItemModel, ctx: GatewayContext) {
   if (m.collection) return m.collection;
   if (m.source === 'WICKSON') {
-    return { source: 'WICKSON' as const, sourceId: m.media.storage?.collection ?? m.collectionId };
+    return new WicksonCollectionModel(m.media.storage?.collection ?? m.collectionId);
   }
   const set =
     'collections' in m.capture
@@ -73,7 +73,7 @@ function itemCollection(m: MediaItemModel, ctx: GatewayContext) {
       method: set.method,
       projectId: m.capture.project,
     };
-    return { source: 'BELUGA' as const, sourceId: m.collectionId, summary };
+    return new BelugaCollectionStub(summary);
   }
   return loadCollection(ctx, 'BELUGA', m.collectionId);
 }

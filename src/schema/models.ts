@@ -20,12 +20,35 @@ import { notFound, upstreamBadResponse } from './errors.ts';
 
 export type CollectionSourceValue = 'BELUGA' | 'WICKSON';
 
+/**
+ * Collection models are instances of the classes below so that `name` and `stats` are getters on
+ * a shared prototype: the compiled executor reads them as properties (./property-read.ts)
+ * instead of calling a resolver with a fresh info object for each collection, two calls fewer
+ * per collection on a page. Build them with `new`; a plain object literal does not type-check.
+ */
+abstract class CollectionReads {
+  /** A collection is its own stats' parent: MediaCollectionStats reads the same payloads. */
+  get stats(): this {
+    return this;
+  }
+}
+
 /** A Beluga capture set from a list or detail payload (both share one shape). */
-export interface BelugaCollectionModel {
-  source: 'BELUGA';
-  sourceId: string;
-  dto: CaptureSetDto;
-  summary?: undefined;
+export class BelugaCollectionModel extends CollectionReads {
+  readonly source = 'BELUGA';
+  readonly sourceId: string;
+  readonly dto: CaptureSetDto;
+  readonly summary?: undefined;
+
+  constructor(dto: CaptureSetDto) {
+    super();
+    this.sourceId = String(dto.id);
+    this.dto = dto;
+  }
+
+  get name(): string {
+    return this.dto.name;
+  }
 }
 
 /** What a job embeds about its capture set (`source_image_collection`) plus the job's project. */
@@ -39,21 +62,49 @@ export interface BelugaCollectionSummary {
 }
 
 /** A Beluga capture set known only from a job's summary: other fields hydrate through the loader. */
-export interface BelugaCollectionStub {
-  source: 'BELUGA';
-  sourceId: string;
-  dto?: undefined;
-  summary: BelugaCollectionSummary;
+export class BelugaCollectionStub extends CollectionReads {
+  readonly source = 'BELUGA';
+  readonly sourceId: string;
+  readonly dto?: undefined;
+  readonly summary: BelugaCollectionSummary;
+
+  constructor(summary: BelugaCollectionSummary) {
+    super();
+    this.sourceId = String(summary.id);
+    this.summary = summary;
+  }
+
+  get name(): string {
+    return this.summary.name;
+  }
 }
 
 export type BelugaCollectionParent = BelugaCollectionModel | BelugaCollectionStub;
 
 /** A Wickson media collection: from the list (item count, created_at) and/or the detail (stats). */
-export interface WicksonCollectionModel {
-  source: 'WICKSON';
-  sourceId: string;
-  listItem?: { item_count: number; created_at: string | null } & FetchedAt;
-  detail?: CollectionDetailDataDto;
+export class WicksonCollectionModel extends CollectionReads {
+  readonly source = 'WICKSON';
+  readonly sourceId: string;
+  readonly listItem?: { item_count: number; created_at: string | null } & FetchedAt;
+  readonly detail?: CollectionDetailDataDto;
+
+  constructor(
+    sourceId: string,
+    payload: {
+      listItem?: { item_count: number; created_at: string | null } & FetchedAt;
+      detail?: CollectionDetailDataDto;
+    } = {},
+  ) {
+    super();
+    this.sourceId = sourceId;
+    this.listItem = payload.listItem;
+    this.detail = payload.detail;
+  }
+
+  /** Wickson collections have no display name: their id is their name. */
+  get name(): string {
+    return this.sourceId;
+  }
 }
 
 /** A collection built from a full payload: what lists and connections produce. */

@@ -12,7 +12,7 @@ import { invalidId } from './errors.ts';
 import { decodeGlobalId, splitNodeId } from './global-id.ts';
 import { JobRef } from './job.ts';
 import { endError, watchResource } from './live-stream.ts';
-import type { CollectionModel, JobModel } from './models.ts';
+import { type CollectionModel, type JobModel, WicksonCollectionModel } from './models.ts';
 
 builder.subscriptionType({
   description:
@@ -109,7 +109,7 @@ builder.subscriptionField('collectionUpdated', (t) =>
       eventValue(item, (value) => {
         const { source, sourceId } = idOf(String(args.id), 'Collection');
         if (source === 'BELUGA') return belugaCollection(value as CaptureSetDto);
-        return { source: 'WICKSON', sourceId, detail: value as CollectionDetailDataDto };
+        return new WicksonCollectionModel(sourceId, { detail: value as CollectionDetailDataDto });
       }),
   }),
 );

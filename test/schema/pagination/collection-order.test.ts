@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { belugaOrdering, collectionComparator } from '../../../src/schema/collection-order.ts';
-import type { CollectionModel } from '../../../src/schema/models.ts';
+import {
+  BelugaCollectionModel,
+  type CollectionModel,
+  WicksonCollectionModel,
+} from '../../../src/schema/models.ts';
 import type { CaptureSetDto } from '../../../src/upstreams/beluga/schemas.ts';
 
 const TZ = 'America/New_York';
@@ -14,15 +18,13 @@ function beluga(id: number, fields: Partial<CaptureSetDto>): CollectionModel {
     updated_at: '2025-01-01T00:00:00',
     ...fields,
   } as CaptureSetDto;
-  return { source: 'BELUGA', sourceId: String(id), dto };
+  return new BelugaCollectionModel(dto);
 }
 
 function wickson(id: string, itemCount: number, createdAt: string | null): CollectionModel {
-  return {
-    source: 'WICKSON',
-    sourceId: id,
+  return new WicksonCollectionModel(id, {
     listItem: { item_count: itemCount, created_at: createdAt },
-  };
+  });
 }
 
 const ids = (list: CollectionModel[]) => list.map((c) => `${c.source[0]}:${c.sourceId}`);
