@@ -33,17 +33,37 @@ export interface GatewayMetrics {
 
 const MAX_CACHED_SERIES = 1000;
 
-interface CallSeries {
-  calls: Counter.Internal;
+/**
+ * A count prom-client learns when scraped. The hot path adds to `pending` instead of calling
+ * `inc`, which turns the label set into a string on every call; the counter's `collect` (run by
+ * every scrape and `get`) moves what each series gathered into the counter.
+ */
+interface Tally {
+  readonly tallyLabels: Record<string, string>;
+  pending: number;
+}
+
+interface CallSeries extends Tally {
+  readonly upstream: string;
+  readonly method: string;
+  readonly status: number | undefined;
   duration: Histogram.Internal<string>;
   labels: { upstream: string; route: string };
   errors: Map<string, Counter.Internal>;
 }
 
-interface RequestSeries {
-  requests: Counter.Internal;
+interface RequestSeries extends Tally {
   duration: Histogram.Internal<string>;
   errors: Map<string, Counter.Internal>;
+}
+
+/** Adds every tally's pending count to `counter` (a counter's `collect`, or before a reset). */
+function flushTallies(counter: Counter, tallies: Iterable<Tally>): void {
+  for (const tally of tallies) {
+    if (tally.pending === 0) continue;
+    counter.inc(tally.tallyLabels, tally.pending);
+    tally.pending = 0;
+  }
 }
 
 /** Distinct operation labels one registry keeps; later names share `other`. */
@@ -107,11 +127,15 @@ function errorChild(
 
 /** GraphQL requests, their duration and errors, by operation (labels capped, see the header). */
 function requestMetrics(registry: Registry): GatewayMetrics['observeRequest'] {
+  const requestSeries = new Map<string, RequestSeries>();
   const requests = new Counter({
     name: 'gateway_graphql_requests_total',
     help: 'GraphQL requests by operation name and HTTP status.',
     labelNames: ['operation', 'status'],
     registers: [registry],
+    collect() {
+      flushTallies(this, requestSeries.values());
+    },
   });
   const duration = new Histogram({
     name: 'gateway_graphql_request_duration_seconds',
@@ -133,14 +157,17 @@ function requestMetrics(registry: Registry): GatewayMetrics['observeRequest'] {
     operationLabels.add(operation);
     return operation;
   };
-  const requestSeries = new Map<string, RequestSeries>();
   const requestSeriesFor = (operation: string, status: number): RequestSeries => {
     const key = `${operation}\0${status}`;
     let series = requestSeries.get(key);
     if (!series) {
-      if (requestSeries.size >= MAX_CACHED_SERIES) requestSeries.clear();
+      if (requestSeries.size >= MAX_CACHED_SERIES) {
+        flushTallies(requests, requestSeries.values());
+        requestSeries.clear();
+      }
       series = {
-        requests: requests.labels({ operation, status: String(status) }),
+        tallyLabels: { operation, status: String(status) },
+        pending: 0,
         duration: duration.labels({ operation }),
         errors: new Map(),
       };
@@ -151,7 +178,7 @@ function requestMetrics(registry: Registry): GatewayMetrics['observeRequest'] {
   return ({ operation: name, status, durationMs, errorCodes, trusted }) => {
     const operation = cappedOperation(name, trusted);
     const series = requestSeriesFor(operation, status);
-    series.requests.inc();
+    series.pending += 1;
     series.duration.observe(durationMs / 1000);
     for (const code of errorCodes) {
       errorChild(series.errors, requestErrors, { operation }, code).inc();
@@ -160,16 +187,21 @@ function requestMetrics(registry: Registry): GatewayMetrics['observeRequest'] {
 }
 
 /**
- * Upstream calls, their latency and errors. Pre-bound children per label set: the hot path (one
- * observeCall per upstream call) then builds no label objects. Label values are low-cardinality;
- * the cap only guards a bug.
+ * Upstream calls, their latency and errors. One series per label set, found by route and then a
+ * short scan, so the hot path (one observeCall per upstream call) builds no key or label object
+ * and counts with a tally. Label values are low-cardinality; the cap only guards a bug.
  */
 function upstreamCallMetrics(registry: Registry): GatewayMetrics['observeCall'] {
+  const byRoute = new Map<string, CallSeries[]>();
+  let seriesCount = 0;
   const calls = new Counter({
     name: 'gateway_upstream_calls_total',
     help: 'Upstream calls by upstream, method, route template and status.',
     labelNames: ['upstream', 'method', 'route', 'status'],
     registers: [registry],
+    collect() {
+      for (const list of byRoute.values()) flushTallies(this, list);
+    },
   });
   const callDuration = new Histogram({
     name: 'gateway_upstream_call_duration_seconds',
@@ -184,27 +216,48 @@ function upstreamCallMetrics(registry: Registry): GatewayMetrics['observeCall'] 
     labelNames: ['upstream', 'route', 'code'],
     registers: [registry],
   });
-  const callSeries = new Map<string, CallSeries>();
-  const callSeriesFor = (record: CallRecord): CallSeries => {
-    const status = String(record.status ?? 'none');
-    const key = `${record.upstream}\0${record.route}\0${record.method}\0${status}`;
-    let series = callSeries.get(key);
-    if (!series) {
-      if (callSeries.size >= MAX_CACHED_SERIES) callSeries.clear();
-      const labels = { upstream: record.upstream, route: record.route };
-      series = {
-        calls: calls.labels({ ...labels, method: record.method, status }),
-        duration: callDuration.labels(labels),
-        labels,
-        errors: new Map(),
-      };
-      callSeries.set(key, series);
+  const newSeries = (record: CallRecord): CallSeries => {
+    if (seriesCount >= MAX_CACHED_SERIES) {
+      for (const list of byRoute.values()) flushTallies(calls, list);
+      byRoute.clear();
+      seriesCount = 0;
     }
+    const { upstream, method, route, status } = record;
+    const labels = { upstream, route };
+    const series: CallSeries = {
+      upstream,
+      method,
+      status,
+      tallyLabels: { ...labels, method, status: String(status ?? 'none') },
+      pending: 0,
+      duration: callDuration.labels(labels),
+      labels,
+      errors: new Map(),
+    };
+    const list = byRoute.get(route);
+    if (list) list.push(series);
+    else byRoute.set(route, [series]);
+    seriesCount += 1;
     return series;
+  };
+  const callSeriesFor = (record: CallRecord): CallSeries => {
+    const list = byRoute.get(record.route);
+    if (list) {
+      for (const series of list) {
+        if (
+          series.status === record.status &&
+          series.upstream === record.upstream &&
+          series.method === record.method
+        ) {
+          return series;
+        }
+      }
+    }
+    return newSeries(record);
   };
   return (record) => {
     const series = callSeriesFor(record);
-    series.calls.inc();
+    series.pending += 1;
     series.duration.observe(record.durationMs / 1000);
     if (record.errorCode) {
       errorChild(series.errors, callErrors, series.labels, record.errorCode).inc();
