@@ -74,6 +74,11 @@ export async function buildGateway(out = DIST): Promise<{ files: number; entryBy
     input: { gateway: join(ROOT, 'src/server/main.ts') },
     platform: 'node',
     cwd: ROOT,
+    resolve: {
+      alias: {
+        '@whatwg-node/promise-helpers': [join(ROOT, 'src/server/promise-helpers.ts')],
+      },
+    },
     logLevel: 'warn',
     output: {
       dir: out,

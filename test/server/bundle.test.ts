@@ -2,10 +2,12 @@
  * `npm start` runs the rolldown bundle (src/build.ts → dist/gateway.js). The bundle, built into a
  * scratch directory inside the project (so `node_modules` resolves as from dist/), answers the
  * same query with the same body and the same upstream calls as the sources, serves the offline
- * GraphiQL page from its lazy chunk, and `--if-stale` rebuilds only when an input changed.
+ * GraphiQL page from its lazy chunk, and `--if-stale` rebuilds only when an input changed. The
+ * bundle links @whatwg-node/promise-helpers 2 where the sources run 1.x (src/server/promise-helpers.ts),
+ * so the error, GET and incremental paths are compared too.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway, ENTRY, isStale, ROOT } from '../../src/build.ts';
@@ -60,6 +62,24 @@ async function ask(url: string, id: string): Promise<unknown> {
   return res.json();
 }
 
+function post(body: unknown): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Status, content type and body; request ids (in bodies and headers) differ between processes. */
+async function exchange(url: string, init: RequestInit) {
+  const res = await fetch(url, init);
+  const body = (await res.text()).replace(
+    /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g,
+    'ID',
+  );
+  return { status: res.status, type: res.headers.get('content-type'), body };
+}
+
 describe('the bundle npm start runs', () => {
   let fakes: Fakes;
   const running: Running[] = [];
@@ -89,6 +109,53 @@ describe('the bundle npm start runs', () => {
     expect(JSON.stringify(fromBundle)).not.toContain('"errors"');
     expect(fromBundle).toEqual(fromSources);
   }, 30_000);
+
+  it('answers errors, GET and @defer like the sources', async () => {
+    const [bundle, sources] = running as [Running, Running];
+    const exchanges: [string, RequestInit][] = [
+      ['/graphql', post({ query: '{ collection(source: BELUGA, sourceId: "21") { nope } }' })],
+      ['/graphql', post({ query: '{ collection(source: BELUGA, sourceId: "999999") { name } }' })],
+      [
+        '/graphql',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' },
+      ],
+      [
+        `/graphql?query=${encodeURIComponent('{ collection(source: WICKSON, sourceId: "research_papers") { name } }')}`,
+        {},
+      ],
+      [
+        '/graphql',
+        {
+          ...post({
+            query:
+              '{ collection(source: BELUGA, sourceId: "21") { name ... @defer { stats { itemCount } } } }',
+          }),
+          headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
+        },
+      ],
+    ];
+    for (const [path, init] of exchanges) {
+      const [a, b] = await Promise.all([
+        exchange(bundle.url + path, init),
+        exchange(sources.url + path, init),
+      ]);
+      expect(a, path).toEqual(b);
+      expect(a.status, path).toBeGreaterThanOrEqual(200);
+    }
+  }, 30_000);
+
+  it('links promise-helpers 2 through the alias, and no copy of 1.x', () => {
+    const sources = readdirSync(join(OUT, 'chunks'))
+      .concat('../gateway.js')
+      .filter((f) => f.endsWith('.js'))
+      .flatMap((f) => {
+        const map = join(OUT, 'chunks', `${f}.map`);
+        return existsSync(map) ? (JSON.parse(readFileSync(map, 'utf8')).sources as string[]) : [];
+      });
+    expect(sources.some((s) => s.includes('@whatwg-node/promise-helpers-v2/'))).toBe(true);
+    expect(sources.some((s) => s.includes('src/server/promise-helpers.ts'))).toBe(true);
+    expect(sources.filter((s) => /@whatwg-node\/promise-helpers\//.test(s))).toEqual([]);
+  });
 
   it('serves the offline GraphiQL page from its lazy chunk', async () => {
     const bundle = running[0] as Running;
