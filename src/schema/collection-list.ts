@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import { builder } from './builder.ts';
-import { belugaCollection, CollectionRef } from './collection.ts';
+import { CollectionRef } from './collection.ts';
 import { CollectionFilter, CollectionOrder } from './collection-inputs.ts';
 import {
   belugaOrdering,
@@ -22,7 +22,12 @@ import { resolveTolerantPage } from './connections/partial-page.ts';
 import { connectionType } from './connections/types.ts';
 import { connection, pageListSize, pageSize } from './cost/connections.ts';
 import type { Child } from './cost/types.ts';
-import { type CollectionHolds, type CollectionModel, WicksonCollectionModel } from './models.ts';
+import {
+  BelugaCollectionModel,
+  type CollectionHolds,
+  type CollectionModel,
+  WicksonCollectionModel,
+} from './models.ts';
 import { toUpstream } from './normalize/enums.ts';
 import { selectsCounts } from './selection.ts';
 
@@ -127,7 +132,8 @@ function belugaSource(
     if (query.projectId != null && result.results.some((dto) => dto.project !== query.projectId)) {
       return { items: [], count: 0 };
     }
-    return { items: result.results.slice(0, limit).map(belugaCollection), count: result.count };
+    const items = result.results.slice(0, limit).map((dto) => new BelugaCollectionModel(dto));
+    return { items, count: result.count };
   };
   return {
     slice: (offset, limit) => load(belugaOrdering(order), offset, limit),

@@ -6,12 +6,12 @@
  */
 import type { CaptureSetDto, CaptureSetWrite } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
-import { belugaCollection, CollectionRef } from './collection.ts';
+import { CollectionRef } from './collection.ts';
 import { free } from './cost/types.ts';
 import { oneWrite } from './cost/writes.ts';
 import { CollectionMethod } from './enums.ts';
 import { JobPayloadRef } from './job-mutations.ts';
-import type { CollectionModel } from './models.ts';
+import { BelugaCollectionModel, type CollectionModel } from './models.ts';
 import { belugaKey, inputError, performWrite, type WriteResult } from './mutation.ts';
 import { toUpstream } from './normalize/enums.ts';
 import type { JobPayloadModel, UserErrorModel } from './payload-models.ts';
@@ -144,7 +144,7 @@ function setBody(input: {
 
 function collectionPayload(result: WriteResult<CaptureSetDto>): CollectionPayloadModel {
   if (!result.ok) return { collection: null, userErrors: result.userErrors };
-  return { collection: belugaCollection(result.value), userErrors: [] };
+  return { collection: new BelugaCollectionModel(result.value), userErrors: [] };
 }
 
 builder.mutationField('createCollection', (t) =>

@@ -4,7 +4,6 @@
  * ./job.ts) can name and load its collection without importing the module that imports it back.
  */
 import type { GatewayContext } from '../context.ts';
-import type { CaptureSetDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
 import {
   BelugaCollectionModel,
@@ -15,10 +14,6 @@ import {
 
 export const CollectionRef = builder.objectRef<CollectionParent>('Collection');
 
-export function belugaCollection(dto: CaptureSetDto): BelugaCollectionModel {
-  return new BelugaCollectionModel(dto);
-}
-
 /** A collection by source and upstream id; null when it does not exist or is hidden. */
 export async function loadCollection(
   ctx: GatewayContext,
@@ -27,7 +22,7 @@ export async function loadCollection(
 ): Promise<CollectionModel | null> {
   if (source === 'BELUGA') {
     const dto = await ctx.loaders.captureSet.load({ id: sourceId });
-    return dto ? belugaCollection(dto) : null;
+    return dto ? new BelugaCollectionModel(dto) : null;
   }
   const detail = await ctx.loaders.wicksonCollection.load(sourceId);
   return detail ? new WicksonCollectionModel(sourceId, { detail }) : null;

@@ -1,7 +1,7 @@
 import type { GatewayContext } from '../context.ts';
 import { builder } from './builder.ts';
 import { collectionJobs, OUTSIDE_SUMMARY } from './collection-jobs.ts';
-import { belugaCollection, CollectionRef, loadCollection } from './collection-ref.ts';
+import { CollectionRef, loadCollection } from './collection-ref.ts';
 import { chargeProjects, chargeSetPayload, chargeWicksonDetail } from './cost/loads.ts';
 import { type FieldCalls, free } from './cost/types.ts';
 import { CollectionMethod, CollectionSource, JobStatus, JobTypeKey } from './enums.ts';
@@ -21,7 +21,7 @@ import { belugaTime, wicksonTime } from './normalize/time.ts';
 import { loadProject, ProjectRef } from './project.ts';
 import { propertyRead } from './property-read.ts';
 
-export { belugaCollection, CollectionRef, loadCollection };
+export { CollectionRef, loadCollection };
 
 /** A field read from the set's payload: a job's summary of the set loads it. */
 const fromSetPayload: FieldCalls<CollectionHolds> = {

@@ -88,13 +88,7 @@ export class WicksonCollectionModel extends CollectionReads {
   readonly listItem?: { item_count: number; created_at: string | null } & FetchedAt;
   readonly detail?: CollectionDetailDataDto;
 
-  constructor(
-    sourceId: string,
-    payload: {
-      listItem?: { item_count: number; created_at: string | null } & FetchedAt;
-      detail?: CollectionDetailDataDto;
-    } = {},
-  ) {
+  constructor(sourceId: string, payload: Pick<WicksonCollectionModel, 'listItem' | 'detail'> = {}) {
     super();
     this.sourceId = sourceId;
     this.listItem = payload.listItem;

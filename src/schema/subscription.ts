@@ -7,12 +7,17 @@
 import type { LiveItem } from '../live/types.ts';
 import type { CaptureSetDto, CollectionDetailDataDto, JobDetailDto } from '../loaders/upstream.ts';
 import { builder } from './builder.ts';
-import { belugaCollection, CollectionRef } from './collection.ts';
+import { CollectionRef } from './collection.ts';
 import { invalidId } from './errors.ts';
 import { decodeGlobalId, splitNodeId } from './global-id.ts';
 import { JobRef } from './job.ts';
 import { endError, watchResource } from './live-stream.ts';
-import { type CollectionModel, type JobModel, WicksonCollectionModel } from './models.ts';
+import {
+  BelugaCollectionModel,
+  type CollectionModel,
+  type JobModel,
+  WicksonCollectionModel,
+} from './models.ts';
 
 builder.subscriptionType({
   description:
@@ -108,7 +113,7 @@ builder.subscriptionField('collectionUpdated', (t) =>
     resolve: (item, args): CollectionModel =>
       eventValue(item, (value) => {
         const { source, sourceId } = idOf(String(args.id), 'Collection');
-        if (source === 'BELUGA') return belugaCollection(value as CaptureSetDto);
+        if (source === 'BELUGA') return new BelugaCollectionModel(value as CaptureSetDto);
         return new WicksonCollectionModel(sourceId, { detail: value as CollectionDetailDataDto });
       }),
   }),
