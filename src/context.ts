@@ -69,8 +69,11 @@ export interface RequestContextInput {
    * `Token <key>` form; anything else counts as absent.
    */
   authorization: string | undefined;
-  /** Aborts when the client goes away or the request deadline passes. */
-  signal: AbortSignal | undefined;
+  /**
+   * Aborts when the client goes away or the request deadline passes. Read when an upstream call
+   * needs it, not here: it may be a getter that makes the signal on first read.
+   */
+  readonly signal: AbortSignal | undefined;
   /** Extra observer per finished upstream call (metrics). */
   onCall?: (record: CallRecord) => void;
   /** Sees each upstream call start and end (tracing). */
@@ -89,7 +92,9 @@ export function createRequestContext(input: RequestContextInput): GatewayContext
   const scope: UpstreamScope = {
     authorization: client ?? server,
     credentialSource: client ? 'client' : server ? 'server' : 'none',
-    signal: input.signal,
+    get signal() {
+      return input.signal;
+    },
     requestId: input.requestId,
     onCall: (record) => {
       calls.push(record);

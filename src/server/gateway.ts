@@ -172,7 +172,10 @@ function requestContext(config: Config, deps: GatewayDeps, parts: GatewayParts) 
       logger: lazyChild(deps.logger, { requestId: state.requestId }),
       requestId: state.requestId,
       authorization: request.headers.get('authorization') ?? undefined,
-      signal: state.signal,
+      // Read on the first upstream call: a request answered from the cache never makes it.
+      get signal() {
+        return state.signal;
+      },
       onCall,
       onCallStart: parts.tracing?.onCallStart(request),
       createLoaders: deps.loaders,

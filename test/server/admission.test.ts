@@ -67,7 +67,7 @@ describe('CallSlots', () => {
     const slots = new CallSlots(4);
     const first = slots.acquire(3) as () => void;
     const controller = new AbortController();
-    const blocked = slots.acquire(4, controller.signal);
+    const blocked = slots.acquire(4, controller);
     const small = slots.acquire(1);
     expect(slots.waiting).toBe(2);
 
@@ -81,7 +81,7 @@ describe('CallSlots', () => {
 
     const gone = new AbortController();
     gone.abort(new Error('client gone'));
-    const full = slots.acquire(4, gone.signal);
+    const full = slots.acquire(4, gone);
     await expect(full).rejects.toThrow('client gone');
     expect(slots.waiting).toBe(0);
   });

@@ -41,13 +41,20 @@ export class CallSlots {
     return this.#queue.length;
   }
 
-  /** Admits at once when nobody waits and the units fit; else queues until admitted or `signal` aborts. */
-  acquire(predicted: number, signal?: AbortSignal): Promise<() => void> | (() => void) {
+  /**
+   * Admits at once when nobody waits and the units fit; else queues until admitted or the
+   * owner's signal aborts (read only then: the request's signal is made on first read).
+   */
+  acquire(
+    predicted: number,
+    owner?: { readonly signal: AbortSignal | undefined },
+  ): Promise<() => void> | (() => void) {
     const units = Math.max(1, Math.min(this.capacity, Math.ceil(predicted) || 1));
     if (this.#queue.length === 0 && this.#free >= units) {
       this.#free -= units;
       return this.#releaser(units);
     }
+    const signal = owner?.signal;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
@@ -160,7 +167,7 @@ export function useAdmission(slots: CallSlots): Plugin {
         });
         return { onExecuteDone: (done: ExecuteDone) => releaseWhenDelivered(done, release) };
       };
-      const admitted = slots.acquire(total, ctx.scope?.signal);
+      const admitted = slots.acquire(total, ctx.scope);
       if (typeof admitted === 'function') return started(admitted);
       return admitted.then(started, () => setResultAndStopExecution(busy()));
     },
@@ -171,7 +178,7 @@ export function useAdmission(slots: CallSlots): Plugin {
       const total = predicted ? predicted.beluga + predicted.wickson : 1;
       let release: () => void;
       try {
-        release = await slots.acquire(total, ctx.scope?.signal);
+        release = await slots.acquire(total, ctx.scope);
       } catch {
         setResultAndStopExecution(busy());
         return;
