@@ -10,7 +10,13 @@ import type { StreamLimits } from './live/stream-limits.ts';
 import { createLoaders, type LoaderDeps, type Loaders } from './loaders/index.ts';
 import { type CallBudget, createCallBudget } from './upstreams/call-budget.ts';
 import type { UpstreamError } from './upstreams/errors.ts';
-import type { BelugaClient, CallRecord, UpstreamScope, WicksonClient } from './upstreams/types.ts';
+import type {
+  BelugaClient,
+  CallRecord,
+  CredentialSource,
+  UpstreamScope,
+  WicksonClient,
+} from './upstreams/types.ts';
 
 export interface UpstreamClients {
   beluga: BelugaClient;
@@ -70,10 +76,10 @@ export interface RequestContextInput {
    */
   authorization: string | undefined;
   /**
-   * Aborts when the client goes away or the request deadline passes. Read when an upstream call
-   * needs it, not here: it may be a getter that makes the signal on first read.
+   * Its `signal` aborts when the client goes away or the request deadline passes. Read when an
+   * upstream call needs it, not here: the request state makes the signal on first read.
    */
-  readonly signal: AbortSignal | undefined;
+  aborts: { readonly signal: AbortSignal | undefined } | undefined;
   /** Extra observer per finished upstream call (metrics). */
   onCall?: (record: CallRecord) => void;
   /** Sees each upstream call start and end (tracing). */
@@ -83,28 +89,60 @@ export interface RequestContextInput {
   live?: LiveAccess;
 }
 
+/**
+ * A request's upstream scope. A class, not a literal with a getter: `signal` is read through the
+ * prototype (a getter in an object literal gave every scope its own hidden class, and every site
+ * reading a scope went slow), and only when a call needs it.
+ */
+class RequestScope implements UpstreamScope {
+  readonly authorization: string | undefined;
+  readonly credentialSource: CredentialSource;
+  readonly requestId: string;
+  readonly onCall: (record: CallRecord) => void;
+  readonly onCallStart: UpstreamScope['onCallStart'];
+  readonly admit: UpstreamScope['admit'];
+  readonly refuse: UpstreamScope['refuse'];
+  readonly #aborts: RequestContextInput['aborts'];
+
+  constructor(
+    input: RequestContextInput,
+    authorization: string | undefined,
+    credentialSource: CredentialSource,
+    onCall: (record: CallRecord) => void,
+    budget: Pick<CallBudget, 'admit' | 'refuse'>,
+  ) {
+    this.authorization = authorization;
+    this.credentialSource = credentialSource;
+    this.requestId = input.requestId;
+    this.onCall = onCall;
+    this.onCallStart = input.onCallStart;
+    this.admit = budget.admit;
+    this.refuse = budget.refuse;
+    this.#aborts = input.aborts;
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.#aborts?.signal;
+  }
+}
+
 export function createRequestContext(input: RequestContextInput): GatewayContext {
   const calls: CallRecord[] = [];
   const budget = createCallBudget(input.config.limits.maxUpstreamCalls);
   const partialErrors: PartialError[] = [];
   const client = clientToken(input.authorization);
   const server = tokenHeader(input.config.beluga.token);
-  const scope: UpstreamScope = {
-    authorization: client ?? server,
-    credentialSource: client ? 'client' : server ? 'server' : 'none',
-    get signal() {
-      return input.signal;
-    },
-    requestId: input.requestId,
-    onCall: (record) => {
+  const scope = new RequestScope(
+    input,
+    client ?? server,
+    client ? 'client' : server ? 'server' : 'none',
+    (record) => {
       calls.push(record);
       budget.record(record);
       input.onCall?.(record);
     },
-    ...(input.onCallStart ? { onCallStart: input.onCallStart } : {}),
-    admit: budget.admit,
-    refuse: budget.refuse,
-  };
+    budget,
+  );
   return {
     requestId: input.requestId,
     config: input.config,

@@ -172,10 +172,8 @@ function requestContext(config: Config, deps: GatewayDeps, parts: GatewayParts) 
       logger: lazyChild(deps.logger, { requestId: state.requestId }),
       requestId: state.requestId,
       authorization: request.headers.get('authorization') ?? undefined,
-      // Read on the first upstream call: a request answered from the cache never makes it.
-      get signal() {
-        return state.signal;
-      },
+      // Its signal is read on the first upstream call: a request answered from the cache never makes it.
+      aborts: state,
       onCall,
       onCallStart: parts.tracing?.onCallStart(request),
       createLoaders: deps.loaders,

@@ -107,7 +107,9 @@ class HttpRequestState implements RequestState {
       controller.abort(client.reason);
       return;
     }
-    const left = this.startedAt + this.#timeoutMs - this.#now();
+    // Whole milliseconds: node keeps a timer list per distinct duration, so a fractional one
+    // would make (and drop) a list per request.
+    const left = Math.ceil(this.startedAt + this.#timeoutMs - this.#now());
     if (left <= 0) {
       abortAtDeadline(controller);
       return;
