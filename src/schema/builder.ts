@@ -2,11 +2,12 @@ import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
-import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { JSONResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../context.ts';
 import { nodeById, nodesByIds } from './cost/nodes.ts';
 import { UPSTREAM_CALLS_PLUGIN } from './cost/plugin.ts';
 import { free } from './cost/types.ts';
+import { DateTimeScalar } from './date-time.ts';
 import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
 import { EARLY_LOAD_PLUGIN } from './prefetch.ts';
 
@@ -74,7 +75,7 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver, {
+builder.addScalarType('DateTime', DateTimeScalar, {
   description: 'An ISO-8601 timestamp in UTC, e.g. `2024-05-11T00:11:02.004Z`.',
 });
 builder.addScalarType('JSON', JSONResolver, {
